@@ -1,0 +1,462 @@
+"""The ``ftlint`` command line. Exit codes: 0 clean, 1 problems at or above the fail level,
+2 usage, configuration, plugin or internal error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from ftlint import __version__
+from ftlint.config import Config, ConfigError, load_config, parse_size
+from ftlint.model import Severity
+from ftlint.pluginmanager import Plugins, load_plugins
+from ftlint.report import EXIT_ERROR, EXIT_PROBLEMS, Report
+
+
+class UsageError(Exception):
+    """Bad command line; argparse would exit, we return 2 with the message instead."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse calls sys.exit; keep control instead
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _split_list(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for value in values or []:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def _add_lint_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to read")
+    sel = parser.add_argument_group("rule selection")
+    sel.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="only these rules: codes, code prefixes (FT1) or names; ALL for all",
+    )
+    sel.add_argument(
+        "--extend-select",
+        action="append",
+        metavar="CODES",
+        help="add rules to the selection (also rules that are off by default)",
+    )
+    sel.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules")
+    sel.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    tgt = parser.add_argument_group("target")
+    tgt.add_argument("--target", help="provider profile: openai (default), azure-openai")
+    tgt.add_argument("--model", help="the model to fine-tune (decides shape, tokenizer, limits)")
+    tgt.add_argument("--max-file-size", metavar="SIZE", help="override the target's file limit")
+    tgt.add_argument(
+        "--min-examples",
+        type=int,
+        metavar="N",
+        help="override the target's minimum number of examples",
+    )
+    inp = parser.add_argument_group("input")
+    inp.add_argument(
+        "--format",
+        dest="reader_format",
+        metavar="READER",
+        help="read every file with this reader (jsonl, json, csv, tsv, xlsx)",
+    )
+    inp.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="map a spreadsheet column to an output field (prompt=Question)",
+    )
+    inp.add_argument("--sheet", help="read only this XLSX sheet (default: every sheet)")
+    out = parser.add_argument_group("output")
+    out.add_argument(
+        "--output-format",
+        "-f",
+        metavar="FORMAT",
+        help="text (default), concise, json, github, sarif ...",
+    )
+    out.add_argument(
+        "--output-file",
+        type=Path,
+        metavar="FILE",
+        help="write the report there instead of standard output",
+    )
+    out.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    gen = parser.add_argument_group("general")
+    gen.add_argument(
+        "--config",
+        type=Path,
+        help="configuration file (default: nearest "
+        "ftlint.toml or pyproject.toml with [tool.ftlint])",
+    )
+    gen.add_argument(
+        "-p",
+        dest="plugins",
+        action="append",
+        metavar="NAME",
+        help="load a plugin module, or -p no:NAME to disable a plugin",
+    )
+    gen.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="processes for large files (default: all cores)"
+    )
+    fix = parser.add_argument_group("fixes")
+    fix.add_argument("--fix", action="store_true", default=None, help="apply safe fixes")
+    fix.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="also apply unsafe fixes (they may change meaning)",
+    )
+
+
+def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
+    parser = _Parser(prog="ftlint", description="Lint, fix and prepare fine-tuning data.")
+    parser.add_argument("--version", action="version", version=f"ftlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="report problems in datasets")
+    _add_lint_options(check)
+    check.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="with --fix: exit 1 when a file was changed (pre-commit)",
+    )
+    check.add_argument(
+        "--validation-file",
+        type=Path,
+        metavar="VALID",
+        help="validation set to check against the training file",
+    )
+    check.set_defaults(func=cmd_check)
+
+    prepare = sub.add_parser("prepare", help="write a fixed, canonical JSONL")
+    _add_lint_options(prepare)
+    prepare.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT",
+        help="output file (default: <stem>_prepared.jsonl beside the input)",
+    )
+    prepare.add_argument("--force", action="store_true", help="overwrite an existing output")
+    prepare.add_argument(
+        "--in-place", action="store_true", help="rewrite the input itself (JSONL only)"
+    )
+    prepare.add_argument(
+        "--report", type=Path, metavar="FILE", help="JSON report path (default: beside the output)"
+    )
+    prepare.add_argument("--no-report", action="store_true", help="do not write a JSON report")
+    prepare.add_argument("--system", help="system prompt for prompt/completion -> chat")
+    prepare.set_defaults(func=cmd_prepare)
+
+    rules = sub.add_parser("rules", help="list the available rules")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    rules.set_defaults(func=cmd_rules)
+
+    rule = sub.add_parser("rule", help="show a rule's documentation")
+    rule.add_argument("rule", metavar="NAME|CODE")
+    rule.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    rule.set_defaults(func=cmd_rule)
+
+    plugin_list = sub.add_parser("plugins", help="list the loaded plugins")
+    plugin_list.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    plugin_list.set_defaults(func=cmd_plugins)
+
+    if plugins is not None:
+        plugins.hook.ftlint_add_options.call_historic(kwargs={"parser": check})
+        plugins.hook.ftlint_add_options.call_historic(kwargs={"parser": prepare})
+        plugins.hook.ftlint_add_commands(subparsers=sub)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration from arguments
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    config = load_config(getattr(args, "config", None))
+    for name in ("select", "extend_select", "ignore"):
+        values = _split_list(getattr(args, name, None))
+        if values:
+            setattr(config, name, values)
+    if getattr(args, "fail_on", None):
+        config.fail_on = Severity.parse(args.fail_on)
+    for name in ("target", "model", "sheet", "system", "output_format", "jobs", "min_examples"):
+        value = getattr(args, name, None)
+        if value is not None:
+            setattr(config, name, value)
+    if getattr(args, "max_file_size", None):
+        config.max_file_size = parse_size(args.max_file_size)
+    for item in getattr(args, "map", None) or []:
+        field_name, sep, column = item.partition("=")
+        if not sep or not field_name.strip() or not column.strip():
+            raise ConfigError(f"--map expects FIELD=COLUMN, got {item!r}")
+        config.column_map[field_name.strip()] = column.strip()
+    if getattr(args, "fix", None):
+        config.fix = True
+    if getattr(args, "unsafe_fixes", None):
+        config.unsafe_fixes = True
+    config.plugins = [*config.plugins, *(getattr(args, "plugins", None) or [])]
+    if getattr(args, "reader_format", None):
+        config.extra["format"] = args.reader_format
+    # Options that plugins added land in ``extra`` under their destination name.
+    for key, value in vars(args).items():
+        if key not in config.extra and not hasattr(config, key) and key not in _CORE_ARGS:
+            config.extra[key] = value
+    return config
+
+
+_CORE_ARGS = {
+    "command", "func", "paths", "config", "plugins", "reader_format", "map", "fix",
+    "unsafe_fixes", "max_file_size", "color", "output_file", "output", "force", "in_place",
+    "report", "no_report", "exit_non_zero_on_fix", "validation_file", "fail_on",
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _open_output(args: argparse.Namespace) -> tuple[TextIO, bool]:
+    path = getattr(args, "output_file", None)
+    if path is None:
+        return sys.stdout, False
+    return path.open("w", encoding="utf-8", newline="\n"), True
+
+
+def _color(args: argparse.Namespace, stream: TextIO) -> bool | None:
+    choice = getattr(args, "color", "auto")
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return None  # let the renderer decide from the stream
+
+
+def render(report: Report, config: Config, plugins: Plugins, args: argparse.Namespace) -> None:
+    formats = plugins.output_formats()
+    name = config.output_format
+    if name not in formats:
+        known = ", ".join(sorted(formats)) or "none"
+        raise ConfigError(f"unknown output format {name!r} (known: {known})")
+    stream, close = _open_output(args)
+    try:
+        formats[name].render(report, stream, color=_color(args, stream))
+    finally:
+        if close:
+            stream.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+
+def _engine(args: argparse.Namespace, plugins: Plugins) -> tuple[Any, Config]:
+    from ftlint.engine import Engine
+
+    config = config_from_args(args)
+    plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
+    return Engine(config, plugins), config
+
+
+def cmd_check(args: argparse.Namespace, plugins: Plugins) -> int:
+    from ftlint.engine import PrepareOptions
+
+    engine, config = _engine(args, plugins)
+    if config.applies_fixes:
+        report = engine.fix_in_place(args.paths, PrepareOptions(in_place=True))
+    else:
+        report = engine.check(args.paths, validation=args.validation_file)
+    render(report, config, plugins, args)
+    code = report.exit_code
+    if args.exit_non_zero_on_fix and any(f.outputs for f in report.files):
+        code = EXIT_PROBLEMS
+    return code
+
+
+def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
+    from ftlint.engine import PrepareOptions
+
+    engine, config = _engine(args, plugins)
+    if args.output is not None and len(args.paths) > 1:
+        raise ConfigError(
+            "-o/--output takes one input file; without it each output is written beside its input"
+        )
+    options = PrepareOptions(output=args.output, force=args.force, in_place=args.in_place)
+    report = engine.prepare(args.paths, options)
+    if not args.no_report:
+        _write_json_report(report, args)
+    render(report, config, plugins, args)
+    return report.exit_code
+
+
+def _write_json_report(report: Report, args: argparse.Namespace) -> None:
+    from ftlint.engine import AtomicWriter
+
+    outputs = [Path(o) for f in report.files for o in f.outputs]
+    if args.report is not None:
+        target = args.report
+    elif outputs:
+        first = outputs[0]
+        target = first.with_name(first.stem + ".report.json")
+    else:
+        return
+    with AtomicWriter(target) as handle:
+        handle.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode() + b"\n")
+    report.notes.append(f"report written to {target}")
+
+
+def cmd_rules(args: argparse.Namespace, plugins: Plugins) -> int:
+    from ftlint.engine import CORE_RULES
+
+    rules = [*CORE_RULES, *plugins.rules()]
+    owners = _rule_owners(plugins)
+    if args.format == "json":
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "scope": str(r.scope),
+                "severity": str(r.severity),
+                "fix": r.fix_safety(),
+                "targets": sorted(r.targets) if r.targets else None,
+                "default_enabled": r.default_enabled,
+                "plugin": owners.get(r, "core"),
+                "summary": r.summary_line(),
+                "documentation": r.documentation(),
+            }
+            for r in rules
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in ("code", "name", "scope", "severity", "fix", "plugin", "what it does"):
+        table.add_column(column, overflow="fold")
+    for r in rules:
+        table.add_row(
+            r.code,
+            r.name,
+            str(r.scope),
+            str(r.severity),
+            r.fix_safety() or "-",
+            owners.get(r, "core"),
+            r.summary_line(),
+        )
+    Console(soft_wrap=False).print(table)
+    return 0
+
+
+def _rule_owners(plugins: Plugins) -> dict[type, str]:
+    owners: dict[type, str] = {}
+    for impl in plugins.manager.hook.ftlint_rules.get_hookimpls():
+        try:
+            for rule in impl.function() or ():
+                owners[rule] = impl.plugin_name
+        except Exception:
+            continue
+    return owners
+
+
+def cmd_rule(args: argparse.Namespace, plugins: Plugins) -> int:
+    from ftlint.engine import CORE_RULES
+
+    wanted = args.rule.strip()
+    for r in [*CORE_RULES, *plugins.rules()]:
+        if wanted.lower() == r.name or wanted.upper() == r.code.upper():
+            from rich.console import Console
+            from rich.markdown import Markdown
+
+            console = Console()
+            header = f"# {r.name} ({r.code})\n\nScope: {r.scope} · severity: {r.severity}"
+            header += f" · fix: {r.fix_safety() or 'none'}"
+            if r.targets:
+                header += f" · targets: {', '.join(sorted(r.targets))}"
+            if console.is_terminal:
+                console.print(Markdown(header + "\n\n" + r.documentation()))
+            else:
+                print(header.replace("# ", "", 1) + "\n\n" + r.documentation())
+            return 0
+    print(f"ftlint: no rule named {wanted!r}; see 'ftlint rules'", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def cmd_plugins(args: argparse.Namespace, plugins: Plugins) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in ("name", "version", "distribution", "module"):
+        table.add_column(column)
+    for info in plugins.infos:
+        table.add_row(info.name, info.version or "-", info.distribution or "-", info.module)
+    Console(soft_wrap=False).print(table)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _early_plugins(argv: Sequence[str]) -> list[str]:
+    """``-p`` values must be known before parsing, since plugins add options and commands."""
+    values = []
+    for i, arg in enumerate(argv):
+        if arg == "-p" and i + 1 < len(argv):
+            values.append(argv[i + 1])
+        elif arg.startswith("-p") and len(arg) > 2:
+            values.append(arg[2:])
+    return values
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = bool(os.environ.get("FTLINT_DEBUG"))
+    try:
+        plugins = load_plugins(_early_plugins(argv))
+        parser = build_parser(plugins)
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_ERROR
+        for warning in plugins.warnings:
+            print(f"ftlint: warning: {warning}", file=sys.stderr)
+        plugins.warnings.clear()
+        return int(args.func(args, plugins))
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ERROR
+    except ConfigError as exc:
+        print(f"ftlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("ftlint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:
+        if debug:
+            raise
+        print(
+            f"ftlint: internal error: {type(exc).__name__}: {exc}\n"
+            "Please report this; set FTLINT_DEBUG=1 to see the traceback.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Configuration: ``[tool.ftlint]`` in pyproject.toml or a top-level table in ftlint.toml, found
+from the current directory upwards; command-line flags override it.
+
+Keys are the long option names, kebab-case or snake_case (``fail-on``, ``max-file-size``).
+Per-rule options live in ``[tool.ftlint.rules.RULE-NAME]``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ftlint.model import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """A problem with the configuration or the command line (exit code 2)."""
+
+
+@dataclass
+class Config:
+    select: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    target: str = "openai"
+    model: str | None = None
+    fail_on: Severity = Severity.ERROR
+    output_format: str = "text"
+    #: Overrides of the target's limits.
+    max_file_size: int | None = None
+    min_examples: int | None = None
+    recommended_examples: int | None = None
+    #: Tabular column mapping: output field -> column header.
+    column_map: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    system: str | None = None
+    plugins: list[str] = field(default_factory=list)
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fix: bool = False
+    unsafe_fixes: bool = False
+    jobs: int | None = None
+    #: Where the configuration came from (for messages).
+    source: str | None = None
+    #: Anything plugins added (``ftlint_add_options``) lands here by option name.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def applies_fixes(self) -> bool:
+        return self.fix or self.unsafe_fixes
+
+
+_LIST_KEYS = {"select", "extend_select", "ignore", "plugins"}
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ftlint.toml, or pyproject.toml with a ``[tool.ftlint]`` table."""
+    for directory in (start, *start.parents):
+        candidate = directory / "ftlint.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "ftlint" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_config_table(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        return data.get("tool", {}).get("ftlint", {})
+    return data.get("tool", {}).get("ftlint", data)
+
+
+def config_from_table(table: dict[str, Any], source: str | None = None) -> Config:
+    """Build a Config from a TOML table, rejecting unknown keys with a clear message."""
+    config = Config(source=source)
+    known = {f.name for f in fields(Config)} - {"source", "extra", "fix", "unsafe_fixes"}
+    for raw_key, value in table.items():
+        key = raw_key.replace("-", "_")
+        if key == "rules":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: 'rules' must be a table of rule tables")
+            config.rule_options = {name: dict(opts) for name, opts in value.items()}
+            continue
+        if key == "map":
+            key = "column_map"
+        if key not in known:
+            raise ConfigError(f"{source}: unknown setting {raw_key!r}")
+        if key in _LIST_KEYS:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{source}: {raw_key!r} must be a list of strings")
+        elif key == "fail_on":
+            try:
+                value = Severity.parse(str(value))
+            except ValueError as exc:
+                raise ConfigError(f"{source}: {exc}") from None
+        elif key == "column_map":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: 'map' must be a table of field = \"Column\"")
+        elif key in {"max_file_size", "min_examples", "recommended_examples", "jobs"} and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            raise ConfigError(f"{source}: {raw_key!r} must be a non-negative integer")
+        setattr(config, key, value)
+    return config
+
+
+def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
+    path = explicit or find_config_file(start or Path.cwd())
+    if path is None:
+        return Config()
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"config file {explicit} does not exist")
+    return config_from_table(load_config_table(path), source=str(path))
+
+
+def parse_size(text: str) -> int:
+    """``512MB``, ``1.5 GiB``, ``1000`` -> bytes (decimal units as providers state limits)."""
+    units = {
+        "": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9,
+        "kib": 2**10, "mib": 2**20, "gib": 2**30,
+    }  # fmt: skip
+    cleaned = text.strip().lower().replace(" ", "")
+    number = cleaned.rstrip("kmgib")
+    unit = cleaned[len(number) :]
+    if unit not in units:
+        raise ConfigError(f"cannot read size {text!r} (examples: 512MB, 1GiB, 1000)")
+    try:
+        return int(float(number) * units[unit])
+    except ValueError:
+        raise ConfigError(f"cannot read size {text!r} (examples: 512MB, 1GiB, 1000)") from None

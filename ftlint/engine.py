@@ -1,0 +1,695 @@
+"""The pipeline: read -> file rules -> record rules -> dataset rules -> fixes -> output.
+
+The engine knows no file format and no rule: readers and rules come from plugins. It streams
+records once for checking; ``prepare`` reads the file a second time to apply the fixes that
+only the whole dataset can decide (a common separator, dropping later duplicates) and writes
+the canonical JSONL atomically.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ftlint import pointer
+from ftlint.config import Config, ConfigError
+from ftlint.model import (
+    Applicability,
+    DeleteValue,
+    Diagnostic,
+    DroppedRecord,
+    DropRecord,
+    FileEdit,
+    Location,
+    Record,
+    Scope,
+    SetValue,
+    Severity,
+    TransformRecords,
+)
+from ftlint.pluginmanager import Plugins
+from ftlint.reader import ByteRange, Reader
+from ftlint.report import FileReport, Report
+from ftlint.rule import Accumulator, FileContext, Rule, RuleContext
+from ftlint.targets import Target
+
+EXCERPT_WIDTH = 120
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems of the run itself. They are rules so that they are documented and selectable like
+# any other, but the engine raises them: no plugin can provide them.
+
+
+class RuleError(Rule):
+    """## What it does
+    Reports a rule (or reader) that raised an unexpected exception.
+
+    ## Why is this bad?
+    The data was not fully checked: the failing rule skipped the rest of this file. The run
+    goes on with every other rule. This is a bug in the rule; report it to its authors with
+    the message shown.
+
+    ## Example
+    `FT001 rule 'my-rule' (X100) failed: KeyError: 'messages'`
+
+    ## Fix safety
+    No fix: the rule must be fixed.
+    """
+
+    code = "FT001"
+    name = "rule-error"
+    scope = Scope.FILE
+    severity = Severity.ERROR
+
+
+class UnreadableFile(Rule):
+    """## What it does
+    Reports a path that cannot be read: missing, a directory, no permission, or a file that no
+    reader plugin claims (an unknown extension whose content is not recognised either).
+
+    ## Why is this bad?
+    Nothing in it was checked.
+
+    ## Example
+    `FT002 data/train.parquet: no reader for this file (known: .csv, .json, .jsonl ...)`
+
+    ## Fix safety
+    No fix. Convert the file, or pass `--format NAME` to choose a reader.
+    """
+
+    code = "FT002"
+    name = "unreadable-file"
+    scope = Scope.FILE
+    severity = Severity.ERROR
+
+
+CORE_RULES: tuple[type[Rule], ...] = (RuleError, UnreadableFile)
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection
+
+
+def rule_matches(rule: type[Rule], patterns: Iterable[str]) -> bool:
+    for pattern in patterns:
+        text = pattern.strip()
+        if text.upper() == "ALL" or text.lower() == rule.name:
+            return True
+        if text and rule.code.upper().startswith(text.upper()):
+            return True
+    return False
+
+
+def select_rules(rules: Iterable[type[Rule]], config: Config, target: Target) -> list[type[Rule]]:
+    chosen = []
+    for rule in rules:
+        if rule.targets is not None and target.name not in rule.targets:
+            continue
+        selected = rule_matches(rule, config.select) if config.select else rule.default_enabled
+        if not selected and not rule_matches(rule, config.extend_select):
+            continue
+        if rule_matches(rule, config.ignore):
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def unknown_selectors(rules: Iterable[type[Rule]], config: Config) -> list[str]:
+    rules = list(rules)
+    return [
+        pattern
+        for pattern in (*config.select, *config.extend_select, *config.ignore)
+        if not any(rule_matches(rule, [pattern]) for rule in rules)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Fix plan
+
+
+@dataclass
+class FixPlan:
+    """The fixes chosen for one file: per-record edits, dataset-wide transforms, file edits."""
+
+    record_edits: dict[int, list] = field(default_factory=dict)
+    transforms: list[TransformRecords] = field(default_factory=list)
+    file_edits: list[FileEdit] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        assert diagnostic.fix is not None
+        for edit in diagnostic.fix.edits:
+            if isinstance(edit, TransformRecords):
+                self.transforms.append(edit)
+            elif isinstance(edit, FileEdit):
+                self.file_edits.append(edit)
+            elif diagnostic.location.record is not None:
+                self.record_edits.setdefault(diagnostic.location.record, []).append(
+                    (diagnostic.code, edit)
+                )
+
+    @property
+    def empty(self) -> bool:
+        return not (self.record_edits or self.transforms or self.file_edits)
+
+
+def apply_record_edits(data: Any, edits: list) -> tuple[Any, DropRecord | None, str | None]:
+    """Apply one record's edits; returns the new data, the drop edit if any, and its code."""
+    for code, edit in edits:
+        if isinstance(edit, DropRecord):
+            return data, edit, code
+    for _code, edit in edits:
+        if isinstance(edit, SetValue):
+            data = pointer.set_value(data, edit.pointer, edit.value)
+        elif isinstance(edit, DeleteValue):
+            data = pointer.delete_value(data, edit.pointer)
+    return data, None, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Scanning one file (or one byte range of it)
+
+
+@dataclass
+class ScanResult:
+    """What checking a file (or one part of it) produced; parts merge in order."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    records: int = 0
+    dropped: list[DroppedRecord] = field(default_factory=list)
+    accumulators: dict[str, Accumulator] = field(default_factory=dict)
+
+
+@dataclass
+class PrepareOptions:
+    output: Path | None = None
+    force: bool = False
+    in_place: bool = False
+    write_report: bool = True
+
+
+def excerpt_of(record: Record | None, field_pointer: str | None) -> str | None:
+    if record is None:
+        return None
+    text: str | None = None
+    if field_pointer and record.data is not None:
+        value = pointer.resolve(record.data, field_pointer)
+        if isinstance(value, str):
+            text = value
+    if text is None:
+        text = record.raw
+    if text is None and record.data is not None:
+        import json
+
+        text = json.dumps(record.data, ensure_ascii=False, default=str)
+    if text is None:
+        return None
+    text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    if len(text) > EXCERPT_WIDTH:
+        text = text[: EXCERPT_WIDTH - 1] + "…"
+    return text
+
+
+class Engine:
+    """Runs the enabled rules over files. One engine per run (configuration + plugins)."""
+
+    def __init__(self, config: Config, plugins: Plugins) -> None:
+        self.config = config
+        self.plugins = plugins
+        targets = plugins.targets()
+        if config.target not in targets:
+            known = ", ".join(sorted(targets)) or "none"
+            raise ConfigError(f"unknown target {config.target!r} (known: {known})")
+        self.target = targets[config.target].with_overrides(
+            max_file_size=config.max_file_size,
+            min_examples=config.min_examples,
+            recommended_examples=config.recommended_examples,
+        )
+        self.model = config.model or self.target.default_model
+        self.notes: list[str] = list(plugins.warnings)
+        all_rules = [*CORE_RULES, *plugins.rules()]
+        for pattern in unknown_selectors(all_rules, config):
+            self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
+        self.rule_classes = select_rules(plugins.rules(), config, self.target)
+        self.enabled_codes = {r.code for r in self.rule_classes}
+        self.core_enabled = {r.code for r in select_rules(CORE_RULES, config, self.target)}
+        settings = {"system": config.system, **config.extra}
+        self.rules: list[Rule] = []
+        for rule_class in self.rule_classes:
+            context = RuleContext(
+                target=self.target,
+                model=self.model,
+                options=config.rule_options.get(rule_class.name, {}),
+                settings=settings,
+            )
+            try:
+                self.rules.append(rule_class(context))
+            except Exception as exc:
+                self.notes.append(
+                    f"rule {rule_class.name} ({rule_class.code}) could not start and is "
+                    f"skipped: {type(exc).__name__}: {exc}"
+                )
+        self.file_rules = [r for r in self.rules if r.scope is Scope.FILE]
+        self.record_rules = [
+            r for r in self.rules if r.scope is Scope.RECORD and not r.problem_kinds
+        ]
+        self.problem_rules: dict[str, Rule] = {}
+        for rule in self.rules:
+            for kind in rule.problem_kinds:
+                self.problem_rules.setdefault(kind, rule)
+        self.dataset_rules = [r for r in self.rules if r.scope is Scope.DATASET]
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _core(self, rule: type[Rule], message: str, location: Location) -> list[Diagnostic]:
+        if rule.code not in self.core_enabled:
+            return []
+        return [Diagnostic(rule.code, rule.name, rule.severity, message, location)]
+
+    def _rule_failed(self, rule: Rule, exc: Exception, location: Location) -> list[Diagnostic]:
+        message = (
+            f"rule {rule.name!r} ({rule.code}) failed and skipped the rest of this file: "
+            f"{type(exc).__name__}: {exc}"
+        )
+        return self._core(RuleError, message, location)
+
+    def choose_reader(self, file: FileContext) -> Reader | None:
+        readers = self.plugins.readers()
+        wanted = self.config.extra.get("format")
+        if wanted:
+            for reader in readers:
+                if reader.name == wanted:
+                    return reader
+            known = ", ".join(sorted(r.name for r in readers))
+            raise ConfigError(f"unknown --format {wanted!r} (known: {known})")
+        best, best_score = None, 0
+        for reader in readers:
+            try:
+                score = reader.claims(file)
+            except Exception:
+                score = 0
+            if score > best_score:
+                best, best_score = reader, score
+        return best
+
+    def open_file(self, path: Path) -> tuple[FileContext | None, Reader | None, list[Diagnostic]]:
+        display = str(path)
+        location = Location(path=display)
+        try:
+            file = FileContext.open(path, display)
+        except IsADirectoryError:
+            return None, None, self._core(UnreadableFile, "is a directory", location)
+        except FileNotFoundError:
+            return None, None, self._core(UnreadableFile, "no such file", location)
+        except OSError as exc:
+            return None, None, self._core(UnreadableFile, f"cannot read: {exc.strerror}", location)
+        file.options = {"sheet": self.config.sheet, "column_map": dict(self.config.column_map)}
+        reader = self.choose_reader(file)
+        if reader is None:
+            known = sorted({ext for r in self.plugins.readers() for ext in r.extensions})
+            message = (
+                "no reader for this file (known extensions: "
+                f"{', '.join(known) or 'none'}; choose one with --format)"
+            )
+            return file, None, self._core(UnreadableFile, message, location)
+        file.reader_name = reader.name
+        file.is_text = reader.is_text
+        return file, reader, []
+
+    # -- checking ------------------------------------------------------------------------------
+    def check_file_scope(self, file: FileContext) -> list[Diagnostic]:
+        diagnostics: list[Diagnostic] = []
+        for rule in self.file_rules:
+            try:
+                diagnostics.extend(rule.check_file(file))
+            except Exception as exc:
+                diagnostics.extend(self._rule_failed(rule, exc, file.location()))
+        return diagnostics
+
+    def scan(
+        self,
+        file: FileContext,
+        reader: Reader,
+        byte_range: ByteRange | None = None,
+        split: str = "train",
+    ) -> ScanResult:
+        """Stream the records of ``file`` (or of one byte range) through the record rules and
+        into fresh dataset accumulators."""
+        result = ScanResult()
+        failed: set[str] = set()
+        accumulators: dict[str, Accumulator] = {}
+        for rule in self.dataset_rules:
+            try:
+                accumulators[rule.code] = rule.accumulator()
+            except Exception as exc:
+                result.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
+        record_rules = self.record_rules
+        diagnostics = result.diagnostics
+        records = iter(reader.read(file, byte_range))
+        last_location = file.location()
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except Exception as exc:
+                diagnostics.extend(
+                    self._core(
+                        RuleError,
+                        f"reader {reader.name!r} failed after {last_location.describe()} and "
+                        f"stopped reading this file: {type(exc).__name__}: {exc}",
+                        last_location,
+                    )
+                )
+                break
+            record.split = split
+            last_location = record.location
+            if record.problem is not None:
+                rule = self.problem_rules.get(record.problem.kind)
+                code = None
+                if rule is not None:
+                    code = rule.code
+                    for diagnostic in rule.check_record(record):
+                        if diagnostic.excerpt is None:
+                            diagnostic.excerpt = excerpt_of(record, None)
+                        diagnostics.append(diagnostic)
+                if record.is_record:
+                    result.records += 1
+                    result.dropped.append(
+                        DroppedRecord(record.location, record.problem.message, code)
+                    )
+                continue
+            result.records += 1
+            for rule in record_rules:
+                if rule.code in failed:
+                    continue
+                try:
+                    for diagnostic in rule.check_record(record):
+                        if diagnostic.excerpt is None:
+                            diagnostic.excerpt = excerpt_of(record, diagnostic.location.field)
+                        diagnostics.append(diagnostic)
+                except Exception as exc:
+                    failed.add(rule.code)
+                    diagnostics.extend(self._rule_failed(rule, exc, record.location))
+            for code, accumulator in accumulators.items():
+                if code in failed:
+                    continue
+                try:
+                    accumulator.add(record)
+                except Exception as exc:
+                    failed.add(code)
+                    rule = next(r for r in self.dataset_rules if r.code == code)
+                    diagnostics.extend(self._rule_failed(rule, exc, record.location))
+        result.accumulators = {c: a for c, a in accumulators.items() if c not in failed}
+        return result
+
+    def finish(self, result: ScanResult, file: FileContext, report: FileReport) -> None:
+        for rule in self.dataset_rules:
+            accumulator = result.accumulators.get(rule.code)
+            if accumulator is None:
+                continue
+            try:
+                result.diagnostics.extend(accumulator.finish())
+                report.summary.update(accumulator.summary())
+            except Exception as exc:
+                result.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
+
+    # -- fixing --------------------------------------------------------------------------------
+    def should_apply(self, diagnostic: Diagnostic) -> bool:
+        if diagnostic.fix is None or not diagnostic.fix.edits:
+            return False
+        applicability = diagnostic.fix.applicability
+        if applicability is Applicability.SAFE:
+            return self.config.fix or self.config.unsafe_fixes
+        if applicability is Applicability.UNSAFE:
+            return self.config.unsafe_fixes
+        return False
+
+    def plan_fixes(self, diagnostics: list[Diagnostic]) -> FixPlan:
+        plan = FixPlan()
+        for diagnostic in diagnostics:
+            if self.should_apply(diagnostic):
+                plan.add(diagnostic)
+                diagnostic.fixed = True
+        return plan
+
+    def fixed_records(
+        self,
+        file: FileContext,
+        reader: Reader,
+        plan: FixPlan,
+        report: FileReport,
+        keep_unreadable: bool = False,
+    ) -> Iterator[tuple[Record, Any, bool]]:
+        """Re-read the file and yield ``(record, fixed_data, changed)`` for every record that
+        goes to the output; records a fix drops are appended to ``report.dropped``.
+
+        With ``keep_unreadable`` (in-place fixing) the lines that could not be read are
+        yielded too, with ``data=None``, so that the caller writes them back untouched: a fix
+        never deletes what it cannot repair.
+        """
+        for record in reader.read(file, None):
+            if record.problem is not None:
+                if keep_unreadable:
+                    yield record, None, False
+                continue  # already listed as dropped during the check
+            data = record.data
+            changed = False
+            edits = plan.record_edits.get(record.index)
+            if edits:
+                data, drop, code = apply_record_edits(data, edits)
+                if drop is not None:
+                    report.dropped.append(DroppedRecord(record.location, drop.reason, code))
+                    continue
+                changed = True
+            for transform in plan.transforms:
+                # A transform returns a new object when it changes the record.
+                new = transform.transform(data)
+                changed = changed or new is not data
+                data = new
+            yield record, data, changed
+
+    # -- running -------------------------------------------------------------------------------
+    def check_path(
+        self, path: Path, report: Report, validation: Path | None = None
+    ) -> tuple[FileContext, Reader, FixPlan] | None:
+        """Check one file (and its validation file, which joins the same dataset with
+        ``split="valid"`` so that dataset rules can compare the two)."""
+        file, reader, problems = self.open_file(path)
+        report.diagnostics.extend(problems)
+        file_report = FileReport(path=str(path), reader=reader.name if reader else None)
+        report.files.append(file_report)
+        if file is None or reader is None:
+            return None
+        diagnostics = self.check_file_scope(file)
+        result = self.scan(file, reader)
+        if validation is not None:
+            self._scan_validation(validation, result, report)
+        self.finish(result, file, file_report)
+        diagnostics.extend(result.diagnostics)
+        file_report.records = result.records
+        if report.command == "prepare":  # in a check nothing is written, so nothing dropped
+            file_report.dropped.extend(result.dropped)
+        report.diagnostics.extend(diagnostics)
+        return file, reader, self.plan_fixes(diagnostics)
+
+    def _scan_validation(self, path: Path, train: ScanResult, report: Report) -> None:
+        file, reader, problems = self.open_file(path)
+        report.diagnostics.extend(problems)
+        file_report = FileReport(path=str(path), reader=reader.name if reader else None)
+        report.files.append(file_report)
+        if file is None or reader is None:
+            return
+        report.diagnostics.extend(self.check_file_scope(file))
+        valid = self.scan(file, reader, split="valid")
+        report.diagnostics.extend(valid.diagnostics)
+        file_report.records = valid.records
+        if report.command == "prepare":
+            file_report.dropped.extend(valid.dropped)
+        for code, accumulator in list(train.accumulators.items()):
+            other = valid.accumulators.get(code)
+            if other is None:
+                train.accumulators.pop(code)
+                continue
+            try:
+                accumulator.merge(other)
+            except Exception as exc:
+                train.accumulators.pop(code)
+                rule = next(r for r in self.dataset_rules if r.code == code)
+                report.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
+
+    def new_report(self, command: str) -> Report:
+        return Report(
+            command=command,
+            fail_on=self.config.fail_on,
+            target=self.target.name,
+            model=self.model,
+            notes=list(self.notes),
+        )
+
+    def check(self, paths: Iterable[Path], validation: Path | None = None) -> Report:
+        report = self.new_report("check")
+        for path in paths:
+            self.check_path(path, report, validation)
+        return report
+
+    def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
+        report = self.new_report("prepare")
+        for path in paths:
+            self._prepare_one(path, options, report)
+        return report
+
+    def fix_in_place(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
+        """``check --fix``: apply the chosen fixes to JSONL files themselves. Other formats
+        are only checked, with a note pointing to ``prepare``."""
+        report = self.new_report("check")
+        for path in paths:
+            _file, reader, _ = self.open_file(path)
+            if reader is not None and reader.name != "jsonl":
+                report.notes.append(
+                    f"{path}: --fix rewrites JSONL files only; run 'ftlint prepare {path}' "
+                    "to write a fixed JSONL"
+                )
+                first_new = len(report.diagnostics)
+                self.check_path(path, report)
+                for diagnostic in report.diagnostics[first_new:]:
+                    diagnostic.fixed = False
+                continue
+            self._prepare_one(path, options, report)
+        return report
+
+    def _prepare_one(self, path: Path, options: PrepareOptions, report: Report) -> None:
+        checked = self.check_path(path, report)
+        if checked is None:
+            return
+        file, reader, plan = checked
+        out = self.output_path(file, options)
+        self.write_output(file, reader, plan, out, report.files[-1], options)
+
+    # -- writing -------------------------------------------------------------------------------
+    def output_path(self, file: FileContext, options: PrepareOptions) -> Path:
+        if options.in_place:
+            return file.path
+        if options.output is not None:
+            out = options.output
+        else:
+            out = file.path.with_name(f"{file.path.stem}_prepared.jsonl")
+        if out.exists():
+            if out.resolve() == file.path.resolve():
+                raise ConfigError(f"refusing to write the output over the input {file.path}")
+            if not options.force:
+                raise ConfigError(f"{out} exists; pass --force to overwrite it")
+        return out
+
+    def write_output(
+        self,
+        file: FileContext,
+        reader: Reader,
+        plan: FixPlan,
+        out: Path,
+        file_report: FileReport,
+        options: PrepareOptions,
+    ) -> None:
+        if options.in_place:
+            self._rewrite_in_place(file, reader, plan, file_report)
+            return
+        from ftlint.jsonl import dumps_line
+
+        written = 0
+        with AtomicWriter(out) as handle:
+            if self.target.bom == "required":
+                handle.write(codecs.BOM_UTF8)
+            for _record, data, _changed in self.fixed_records(file, reader, plan, file_report):
+                handle.write(dumps_line(data))
+                written += 1
+        file_report.written = written
+        file_report.outputs.append(str(out))
+
+    def _rewrite_in_place(
+        self, file: FileContext, reader: Reader, plan: FixPlan, file_report: FileReport
+    ) -> None:
+        """``check --fix``: rewrite a JSONL file with the chosen fixes and nothing else.
+
+        Unchanged lines keep their exact text; unreadable lines are kept as they were; blank
+        lines go only when their fix was chosen. The file is left alone when nothing changed.
+        """
+        from ftlint.jsonl import dumps_line
+
+        actions = {edit.action for edit in plan.file_edits}
+        changed_any = bool(
+            actions & {"strip-bom", "add-bom", "transcode", "remove-blank-lines", "rewrite-lines"}
+        )
+        multi_line_source = False
+        written = 0
+        dropped_before = len(file_report.dropped)
+        with AtomicWriter(file.path) as handle:
+            keep_bom = file.has_bom and "strip-bom" not in actions
+            if keep_bom or "add-bom" in actions:
+                handle.write(codecs.BOM_UTF8)
+            for record, data, changed in self.fixed_records(
+                file, reader, plan, file_report, keep_unreadable=True
+            ):
+                problem = record.problem
+                if problem is not None:
+                    if problem.kind == "blank-line":
+                        if "remove-blank-lines" not in actions:
+                            handle.write(b"\n")
+                    elif record.is_record and record.raw is not None:
+                        handle.write(record.raw.encode("utf-8") + b"\n")
+                    continue
+                raw = record.raw
+                if raw is not None and "\n" in raw:
+                    multi_line_source = True
+                if not changed and raw is not None and "\n" not in raw:
+                    handle.write(raw.encode("utf-8") + b"\n")
+                else:
+                    handle.write(dumps_line(data))
+                    changed_any = changed_any or changed
+                written += 1
+            if multi_line_source and "rewrite-lines" not in actions:
+                handle.discard()  # a pretty-printed file is only rewritten by its own fix
+            elif not changed_any and len(file_report.dropped) == dropped_before:
+                handle.discard()  # nothing to change: leave the file and its mtime alone
+        file_report.written = written
+        if not handle.discarded:
+            file_report.outputs.append(str(file.path))
+
+
+class AtomicWriter:
+    """Write to a temporary file beside the target and rename it into place on success."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.discarded = False
+        self._handle: Any = None
+        self._tmp: str | None = None
+
+    def __enter__(self) -> AtomicWriter:
+        directory = self.target.parent if str(self.target.parent) else Path(".")
+        fd, self._tmp = tempfile.mkstemp(
+            prefix=f".{self.target.name}.", suffix=".tmp", dir=directory
+        )
+        self._handle = os.fdopen(fd, "wb", buffering=1 << 20)
+        return self
+
+    def write(self, data: bytes) -> None:
+        self._handle.write(data)
+
+    def discard(self) -> None:
+        self.discarded = True
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._handle.close()
+        assert self._tmp is not None
+        if exc_type is not None or self.discarded:
+            os.unlink(self._tmp)
+            return
+        if self.target.exists():
+            os.chmod(self._tmp, self.target.stat().st_mode & 0o777)
+        else:
+            os.chmod(self._tmp, 0o644)
+        os.replace(self._tmp, self.target)

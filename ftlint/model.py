@@ -1,0 +1,280 @@
+"""The data that flows between readers, rules, the engine and the output formats.
+
+Everything here is small, immutable where it can be, and picklable: records and diagnostics
+cross process boundaries when a large file is checked in parallel.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """How bad a problem is. Ordered, so ``severity >= fail_level`` is meaningful.
+
+    error: the provider rejects the file or training breaks; warning: it will hurt the model;
+    info: figures (counts, tokens, cost).
+    """
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+class Applicability(enum.Enum):
+    """Whether a fix may be applied without asking (ruff's model).
+
+    safe: meaning is kept, ``--fix`` applies it; unsafe: it may change meaning, only with
+    ``--unsafe-fixes``; display-only: a suggestion that is never applied automatically.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Scope(enum.Enum):
+    """What a rule looks at: the raw file, one record, or the whole dataset."""
+
+    FILE = "file"
+    RECORD = "record"
+    DATASET = "dataset"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is. Lines, columns, records and rows are 1-based; ``field`` is a JSON
+    pointer into the record (``/messages/2/content``); ``sheet`` names an XLSX sheet, whose
+    row number is then in ``line``."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+    record: int | None = None
+    field: str | None = None
+    sheet: str | None = None
+
+    def at(self, field: str | None = None, column: int | None = None) -> Location:
+        """The same place, narrowed to a field (and optionally a column)."""
+        return replace(self, field=field, column=column if column is not None else self.column)
+
+    def describe(self) -> str:
+        """``path:line:column`` the way editors and terminals link it, plus record/field."""
+        text = self.path
+        if self.sheet:
+            text += f"[{self.sheet}]"
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        extra = []
+        if self.record is not None:
+            extra.append(f"record {self.record}")
+        if self.field:
+            extra.append(self.field)
+        if extra:
+            text += f" ({', '.join(extra)})"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "record": self.record,
+            "field": self.field,
+            "sheet": self.sheet,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Edits: what a fix does. Record edits apply to the record named by the diagnostic's location.
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Base class of every edit a fix can make."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetValue(Edit):
+    """Set the value at a JSON pointer inside the record (``""`` replaces the whole record)."""
+
+    pointer: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteValue(Edit):
+    """Remove the key or list item at a JSON pointer."""
+
+    pointer: str
+
+
+@dataclass(frozen=True, slots=True)
+class DropRecord(Edit):
+    """Leave the record out of the output; it is listed in the report with ``reason``."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransformRecords(Edit):
+    """Apply ``transform`` to every record of the file (dataset-wide fixes such as appending
+    a common separator to every prompt). ``transform`` takes the record data and returns a
+    new object when it changes something, the same object otherwise."""
+
+    description: str
+    transform: Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class FileEdit(Edit):
+    """A change to the bytes of the file rather than to a record.
+
+    action: ``strip-bom`` | ``add-bom`` | ``transcode`` (from ``encoding`` to UTF-8) |
+    ``remove-blank-lines`` | ``rewrite-lines`` (one object per line). The writer does all of
+    these by construction; the edit tells it that the file must be rewritten.
+    """
+
+    action: str
+    encoding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    message: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    @classmethod
+    def safe(cls, message: str, *edits: Edit) -> Fix:
+        return cls(message, tuple(edits), Applicability.SAFE)
+
+    @classmethod
+    def unsafe(cls, message: str, *edits: Edit) -> Fix:
+        return cls(message, tuple(edits), Applicability.UNSAFE)
+
+    @classmethod
+    def display_only(cls, message: str) -> Fix:
+        return cls(message, (), Applicability.DISPLAY_ONLY)
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    location: Location
+    fix: Fix | None = None
+    excerpt: str | None = None
+    #: Filled in by the engine: whether the fix was applied in this run.
+    fixed: bool = False
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (
+            loc.path,
+            loc.sheet or "",
+            loc.line if loc.line is not None else -1,
+            loc.record if loc.record is not None else -1,
+            loc.column or 0,
+            self.code,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": str(self.severity),
+            "message": self.message,
+            "location": self.location.to_dict(),
+            "fix": None
+            if self.fix is None
+            else {
+                "applicability": str(self.fix.applicability),
+                "message": self.fix.message,
+                "applied": self.fixed,
+            },
+            "excerpt": self.excerpt,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(slots=True)
+class ReadProblem:
+    """Why a reader could not turn a piece of input into a record.
+
+    ``kind`` names the rule that reports it (``invalid-json``, ``not-an-object``,
+    ``blank-line``, ...); the reader never decides severity or wording of the final report.
+    """
+
+    kind: str
+    message: str
+    column: int | None = None
+
+
+@dataclass(slots=True)
+class Record:
+    """One example as a reader produced it.
+
+    ``data`` is the parsed value (normally a dict) or ``None`` when ``problem`` says why it
+    could not be read. ``raw`` is the source text of the record when the reader has it (JSONL
+    line, JSON text), used for excerpts and for minimal in-place rewrites.
+    ``split`` is ``"train"`` or ``"valid"`` when a validation file is linked to the run.
+    """
+
+    data: Any
+    location: Location
+    raw: str | None = None
+    problem: ReadProblem | None = None
+    source_format: str = ""
+    split: str = "train"
+    #: False for things a reader reports that are not examples (a blank line, a header
+    #: problem): they are neither written nor listed as dropped.
+    is_record: bool = True
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def index(self) -> int:
+        """1-based ordinal of the record in its file."""
+        return self.location.record or 0
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+@dataclass(slots=True)
+class DroppedRecord:
+    """A record that is not in the output, and why; the report lists every one."""
+
+    location: Location
+    reason: str
+    code: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"location": self.location.to_dict(), "reason": self.reason, "code": self.code}

@@ -1,0 +1,149 @@
+"""Loading plugins: entry points of the ``ftlint`` group (built-ins included), ``-p MODULE`` to
+load one more, ``-p no:NAME`` to block one. A plugin that fails to load is a warning, never a
+crash (sqlfluff's approach)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pluggy
+
+from ftlint import hookspecs
+
+if TYPE_CHECKING:
+    from ftlint.output import OutputFormat
+    from ftlint.reader import Reader
+    from ftlint.rule import Rule
+    from ftlint.targets import Target
+
+ENTRY_POINT_GROUP = "ftlint"
+hookimpl = pluggy.HookimplMarker("ftlint")
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    module: str
+    version: str | None
+    distribution: str | None
+
+
+@dataclass
+class Plugins:
+    """The loaded plugins and what they provide, gathered once per run."""
+
+    manager: pluggy.PluginManager
+    infos: list[PluginInfo] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    _rules: list[type[Rule]] | None = None
+    _readers: list[Reader] | None = None
+    _formats: dict[str, OutputFormat] | None = None
+    _targets: dict[str, Target] | None = None
+
+    @property
+    def hook(self) -> pluggy.HookRelay:
+        return self.manager.hook
+
+    def rules(self) -> list[type[Rule]]:
+        if self._rules is None:
+            seen: dict[str, type[Rule]] = {}
+            for group in self._call_each("ftlint_rules"):
+                for rule in group or ():
+                    if rule.code in seen and seen[rule.code] is not rule:
+                        self.warnings.append(
+                            f"rule code {rule.code} of {rule.__module__} is already used by "
+                            f"{seen[rule.code].__module__}; the second one is ignored"
+                        )
+                        continue
+                    seen[rule.code] = rule
+            self._rules = sorted(seen.values(), key=lambda r: r.code)
+        return self._rules
+
+    def readers(self) -> list[Reader]:
+        if self._readers is None:
+            self._readers = [r for group in self._call_each("ftlint_readers") for r in group or ()]
+        return self._readers
+
+    def output_formats(self) -> dict[str, OutputFormat]:
+        if self._formats is None:
+            self._formats = {
+                f.name: f for group in self._call_each("ftlint_output_formats") for f in group or ()
+            }
+        return self._formats
+
+    def targets(self) -> dict[str, Target]:
+        if self._targets is None:
+            self._targets = {
+                t.name: t for group in self._call_each("ftlint_targets") for t in group or ()
+            }
+        return self._targets
+
+    def _call_each(self, hook_name: str) -> list:
+        """Call a hook implementation by implementation, so one broken plugin cannot take the
+        others down: its exception becomes a warning naming it."""
+        results = []
+        caller = getattr(self.manager.hook, hook_name)
+        for impl in reversed(caller.get_hookimpls()):
+            try:
+                results.append(impl.function())
+            except Exception as exc:
+                self.warnings.append(
+                    f"plugin {impl.plugin_name!r} failed in {hook_name}: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+        return results
+
+
+def load_plugins(extra: list[str] | None = None) -> Plugins:
+    """Create the plugin manager and load every plugin.
+
+    ``extra`` holds ``-p`` values: ``no:NAME`` blocks the plugin registered as NAME (an entry
+    point name or a module given with ``-p``); anything else is imported as a module.
+    """
+    manager = pluggy.PluginManager("ftlint")
+    manager.add_hookspecs(hookspecs)
+    plugins = Plugins(manager)
+    extra = extra or []
+    blocked = {value[3:] for value in extra if value.startswith("no:")}
+    for name in blocked:
+        manager.set_blocked(name)
+
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if manager.is_blocked(entry_point.name) or manager.has_plugin(entry_point.name):
+            continue
+        dist = entry_point.dist
+        try:
+            module = entry_point.load()
+            manager.register(module, name=entry_point.name)
+        except Exception as exc:
+            plugins.warnings.append(
+                f"plugin {entry_point.name!r} ({entry_point.value}) could not be loaded and is "
+                f"skipped: {type(exc).__name__}: {exc}"
+            )
+            continue
+        plugins.infos.append(
+            PluginInfo(
+                name=entry_point.name,
+                module=entry_point.value,
+                version=dist.version if dist else None,
+                distribution=dist.metadata["Name"] if dist else None,
+            )
+        )
+
+    for value in extra:
+        if value.startswith("no:") or manager.is_blocked(value) or manager.has_plugin(value):
+            continue
+        try:
+            module = importlib.import_module(value)
+            manager.register(module, name=value)
+        except Exception as exc:
+            plugins.warnings.append(
+                f"plugin module {value!r} given with -p could not be loaded: "
+                f"{type(exc).__name__}: {exc}"
+            )
+            continue
+        plugins.infos.append(PluginInfo(name=value, module=value, version=None, distribution=None))
+    return plugins

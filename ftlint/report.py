@@ -1,0 +1,95 @@
+"""The result of a run, as every output format receives it, and the exit code it implies."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ftlint import __version__
+from ftlint.model import Diagnostic, DroppedRecord, Severity
+
+EXIT_CLEAN = 0
+EXIT_PROBLEMS = 1
+EXIT_ERROR = 2
+
+
+@dataclass
+class FileReport:
+    path: str
+    reader: str | None = None
+    #: Examples read (not counting blank lines and other non-records).
+    records: int = 0
+    #: Examples written to the output (prepare only).
+    written: int | None = None
+    outputs: list[str] = field(default_factory=list)
+    dropped: list[DroppedRecord] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "reader": self.reader,
+            "records": self.records,
+            "written": self.written,
+            "outputs": self.outputs,
+            "dropped": [d.to_dict() for d in self.dropped],
+            "summary": self.summary,
+        }
+
+
+@dataclass
+class Report:
+    command: str
+    files: list[FileReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fail_on: Severity = Severity.ERROR
+    target: str = "openai"
+    model: str | None = None
+    #: Messages about the run itself (plugin warnings) shown before the problems.
+    notes: list[str] = field(default_factory=list)
+
+    def sorted_diagnostics(self) -> list[Diagnostic]:
+        return sorted(self.diagnostics, key=Diagnostic.sort_key)
+
+    def remaining(self) -> list[Diagnostic]:
+        """Problems not fixed in this run."""
+        return [d for d in self.diagnostics if not d.fixed]
+
+    def counts(self) -> dict[str, int]:
+        counter = Counter(str(d.severity) for d in self.remaining())
+        return {name: counter.get(name, 0) for name in ("error", "warning", "info")}
+
+    @property
+    def exit_code(self) -> int:
+        failing = any(d.severity >= self.fail_on for d in self.remaining())
+        return EXIT_PROBLEMS if failing else EXIT_CLEAN
+
+    def summary(self) -> dict[str, Any]:
+        counts = self.counts()
+        summary: dict[str, Any] = {
+            "files": len(self.files),
+            "records": sum(f.records for f in self.files),
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "infos": counts["info"],
+            "fixed": sum(1 for d in self.diagnostics if d.fixed),
+            "dropped": sum(len(f.dropped) for f in self.files),
+            "target": self.target,
+            "model": self.model,
+            "exit_code": self.exit_code,
+        }
+        if len(self.files) == 1:
+            # One file: its figures (tokens, cost ...) are the run's figures.
+            for key, value in self.files[0].summary.items():
+                summary.setdefault(key, value)
+        return summary
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": __version__,
+            "command": self.command,
+            "files": [f.to_dict() for f in self.files],
+            "summary": self.summary(),
+            "diagnostics": [d.to_dict() for d in self.sorted_diagnostics()],
+        }

@@ -1,0 +1,198 @@
+"""The base classes a rule plugin subclasses: ``Rule`` and, for dataset rules, ``Accumulator``.
+
+A rule has one scope:
+- file: ``check_file(file)`` sees the raw bytes (encoding, BOM, size) before any record;
+- record: ``check_record(record)`` sees one example at a time;
+- dataset: ``accumulator()`` returns an object with ``add(record)``, ``merge(other)`` and
+  ``finish()``, so that a file split across processes gives the same result as one pass.
+
+The docstring of a rule class is its documentation (``ftlint rule NAME``); write it with the
+sections "What it does", "Why is this bad?", "Example" and "Fix safety".
+"""
+
+from __future__ import annotations
+
+import codecs
+import inspect
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ftlint.model import Diagnostic, Fix, Location, Record, Scope, Severity
+
+if TYPE_CHECKING:
+    from ftlint.targets import Target
+
+
+@dataclass
+class RuleContext:
+    """What a rule may know about the run: the provider target, the model, its own options."""
+
+    target: Target
+    model: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    #: Free-form settings of the run (system prompt, split...), read-only for rules.
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FileContext:
+    """One input file as the file-scope rules and the readers see it.
+
+    File rules may set ``encoding`` (the not-utf8 rule does) so that the reader decodes with
+    the real encoding; ``has_bom`` tells readers to skip the BOM.
+    """
+
+    path: Path
+    display_path: str
+    size: int
+    head: bytes
+    reader_name: str = ""
+    is_text: bool = True
+    encoding: str = "utf-8"
+    has_bom: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+
+    HEAD_SIZE: ClassVar[int] = 64 * 1024
+
+    @classmethod
+    def open(cls, path: Path, display_path: str | None = None) -> FileContext:
+        with path.open("rb") as handle:
+            head = handle.read(cls.HEAD_SIZE)
+        return cls(
+            path=path,
+            display_path=display_path or str(path),
+            size=path.stat().st_size,
+            head=head,
+            has_bom=head.startswith(codecs.BOM_UTF8),
+        )
+
+    def iter_bytes(self, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        """Stream the file's bytes (for rules that must look at all of them)."""
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(chunk_size):
+                yield chunk
+
+    def location(self, **kwargs: Any) -> Location:
+        return Location(path=self.display_path, **kwargs)
+
+
+class Accumulator:
+    """State of a dataset rule over the records it has seen. Keep it small per record."""
+
+    def add(self, record: Record) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def merge(self, other: Accumulator) -> None:  # pragma: no cover - interface
+        """Fold in ``other``, which saw the records that come *after* this one's."""
+        raise NotImplementedError
+
+    def finish(self) -> Iterable[Diagnostic]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def summary(self) -> dict[str, Any]:
+        """Figures this rule contributes to the report's ``summary`` (tokens, cost ...)."""
+        return {}
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class attributes and one check method."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    scope: ClassVar[Scope]
+    severity: ClassVar[Severity] = Severity.ERROR
+    #: Targets this rule applies to (``None``: all).
+    targets: ClassVar[frozenset[str] | None] = None
+    #: Whether the rule runs unless selected explicitly.
+    default_enabled: ClassVar[bool] = True
+    #: Options and their defaults; ``[tool.ftlint.rules.NAME]`` overrides them.
+    default_options: ClassVar[dict[str, Any]] = {}
+    #: Names of ``ReadProblem.kind`` values this rule reports (reader-detected problems).
+    problem_kinds: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+        self.options = {**self.default_options, **context.options}
+
+    # -- helpers ---------------------------------------------------------------------------
+    def diagnostic(
+        self,
+        message: str,
+        location: Location,
+        *,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        excerpt: str | None = None,
+    ) -> Diagnostic:
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            severity=self.severity if severity is None else severity,
+            message=message,
+            location=location,
+            fix=fix,
+            excerpt=excerpt,
+        )
+
+    # -- scopes ----------------------------------------------------------------------------
+    def check_file(self, file: FileContext) -> Iterable[Diagnostic]:
+        return ()
+
+    def check_record(self, record: Record) -> Iterable[Diagnostic]:
+        return ()
+
+    def accumulator(self) -> Accumulator:
+        raise TypeError(f"{type(self).__name__} is not a dataset rule")
+
+    # -- documentation ---------------------------------------------------------------------
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "(no documentation)")
+
+    @classmethod
+    def summary_line(cls) -> str:
+        doc = cls.documentation()
+        lines = [line.strip() for line in doc.splitlines()]
+        # First sentence after "What it does", else the first line.
+        for i, line in enumerate(lines):
+            if line.lower().startswith("## what it does") or line.lower() == "what it does":
+                for nxt in lines[i + 1 :]:
+                    if nxt and not nxt.startswith("#"):
+                        return nxt
+        return next((line for line in lines if line and not line.startswith("#")), "")
+
+    @classmethod
+    def fix_safety(cls) -> str | None:
+        """The applicability of this rule's fix, declared as ``fix_applicability``."""
+        value = getattr(cls, "fix_applicability", None)
+        return None if value is None else str(value)
+
+
+class ReaderProblemRule(Rule):
+    """A record rule that reports problems the reader found (``ReadProblem``).
+
+    Subclasses only set ``problem_kinds`` (defaulting to their own name), code, severity and
+    the docstring; wording and location come from the reader.
+    """
+
+    scope: ClassVar[Scope] = Scope.RECORD
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("problem_kinds") and "name" in cls.__dict__:
+            cls.problem_kinds = frozenset({cls.name})
+
+    def make_fix(self, record: Record) -> Fix | None:
+        """The fix offered for this problem; ``None`` when there is none."""
+        return None
+
+    def check_record(self, record: Record) -> Iterable[Diagnostic]:
+        problem = record.problem
+        if problem is None or problem.kind not in self.problem_kinds:
+            return
+        location = record.location
+        if problem.column is not None:
+            location = location.at(field=location.field, column=problem.column)
+        yield self.diagnostic(problem.message, location, fix=self.make_fix(record))

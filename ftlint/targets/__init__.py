@@ -1,0 +1,90 @@
+"""Provider profiles: what each fine-tuning service accepts. The figures are data, in one TOML
+file per provider beside this module, each citing its sources; config overrides them."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ftlint.pluginmanager import hookimpl
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DATA_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    encoding: str
+    #: Record shapes the model trains on: ``chat``, ``preference``, ``prompt-completion``.
+    shapes: tuple[str, ...]
+    #: Longest training example in tokens; longer ones are truncated by the provider.
+    max_tokens: int
+    #: USD per 1M training tokens, or None when the target publishes no fixed price.
+    train_price_per_1m: float | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    description: str
+    #: ``forbidden`` (UTF-8 without BOM) or ``required`` (UTF-8 with BOM).
+    bom: str
+    max_file_size: int
+    min_examples: int
+    recommended_examples: int
+    default_model: str
+    models: dict[str, ModelInfo] = field(default_factory=dict)
+    prices_date: str = ""
+
+    def model(self, name: str | None) -> ModelInfo | None:
+        """Look up a model by exact name, or by base name (``gpt-4o-mini`` matches the dated
+        snapshot; a fine-tuned ``ft:BASE:org::id`` matches BASE)."""
+        name = name or self.default_model
+        if name.startswith("ft:"):
+            name = name.split(":")[1]
+        if name in self.models:
+            return self.models[name]
+        for full, info in self.models.items():
+            if full.startswith(name + "-"):
+                return info
+        return None
+
+    def with_overrides(self, **overrides: Any) -> Target:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def load_target(path: Path) -> Target:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    models = {
+        name: ModelInfo(
+            name=name,
+            encoding=spec["encoding"],
+            shapes=tuple(spec["shapes"]),
+            max_tokens=int(spec["max_tokens"]),
+            train_price_per_1m=spec.get("train_price_per_1m"),
+        )
+        for name, spec in data.get("models", {}).items()
+    }
+    return Target(
+        name=data["name"],
+        description=data.get("description", ""),
+        bom=data["bom"],
+        max_file_size=int(data["max_file_size"]),
+        min_examples=int(data["min_examples"]),
+        recommended_examples=int(data["recommended_examples"]),
+        default_model=data["default_model"],
+        models=models,
+        prices_date=data.get("prices_date", ""),
+    )
+
+
+@hookimpl
+def ftlint_targets() -> list[Target]:
+    return [load_target(path) for path in sorted(DATA_DIR.glob("*.toml"))]

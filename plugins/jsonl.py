@@ -1,0 +1,227 @@
+"""JSONL reader: one JSON object per line, streamed.
+
+Every line is parsed on its own (orjson, the hot path), so one bad line is one diagnostic and
+the rest of the file is still read. A file saved as ``.jsonl`` that is really one JSON array
+or a series of pretty-printed objects is detected from its first line and read as such, with
+a ``not-line-delimited`` notice. Files can be cut into byte ranges for parallel reading.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterator
+
+import orjson
+
+from ftlint.model import Location, ReadProblem, Record
+from ftlint.pluginmanager import hookimpl
+from ftlint.reader import ByteRange, Reader
+from ftlint.rule import FileContext
+
+BOM = codecs.BOM_UTF8
+
+
+def _looks_like_document(file: FileContext) -> str | None:
+    """``"array"`` or ``"concatenated"`` when the file is not line-delimited, else None."""
+    head = file.head[len(BOM) :] if file.head.startswith(BOM) else file.head
+    stripped = head.lstrip()
+    if stripped.startswith(b"["):
+        return "array"
+    if not stripped.startswith(b"{"):
+        return None
+    first_line = stripped.split(b"\n", 1)[0]
+    try:
+        orjson.loads(first_line)
+        return None
+    except orjson.JSONDecodeError:
+        pass
+    # The first line is not a whole object: is it the start of a multi-line one?
+    text = stripped.decode(file.encoding, errors="replace")
+    try:
+        json.JSONDecoder().raw_decode(text)
+        return "concatenated"
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text) - 1 and len(file.head) >= file.HEAD_SIZE:
+            return "concatenated"  # the first object is longer than the sniffed head
+    return None
+
+
+def _problem_record(
+    file: FileContext, line: int, record: int, kind: str, message: str, raw: str,
+    column: int | None = None, is_record: bool = True,
+) -> Record:  # fmt: skip
+    return Record(
+        data=None,
+        location=Location(path=file.display_path, line=line, record=record if is_record else None),
+        raw=raw,
+        problem=ReadProblem(kind, message, column),
+        source_format="jsonl",
+        is_record=is_record,
+    )
+
+
+def _invalid_json_message(text: str) -> tuple[str, int | None]:
+    """A precise message and 1-based character column from the standard library parser."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON: {exc.msg}", exc.colno
+    except RecursionError:
+        return "invalid JSON: nested too deeply", None
+    return "invalid JSON", None  # orjson is stricter (e.g. NaN, huge numbers)
+
+
+class JsonlReader(Reader):
+    name = "jsonl"
+    extensions = (".jsonl", ".jsonlines", ".ndjson")
+    splittable = True
+
+    def claims(self, file: FileContext) -> int:
+        return 60 if file.path.suffix.lower() in self.extensions else 0
+
+    def read(self, file: FileContext, byte_range: ByteRange | None = None) -> Iterator[Record]:
+        if byte_range is None:
+            kind = _looks_like_document(file)
+            if kind is not None:
+                yield from self._read_document(file, kind)
+                return
+        yield from self._read_lines(file, byte_range)
+
+    def _read_lines(self, file: FileContext, byte_range: ByteRange | None) -> Iterator[Record]:
+        encoding = file.encoding
+        utf8 = encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig")
+        path = file.display_path
+        loads = orjson.loads
+        line_no = (byte_range.first_line if byte_range else 1) - 1
+        record_no = (byte_range.first_record if byte_range else 1) - 1
+        with file.path.open("rb") as handle:
+            remaining = None
+            if byte_range is not None:
+                handle.seek(byte_range.start)
+                remaining = byte_range.end - byte_range.start
+            for raw_line in handle:
+                if remaining is not None:
+                    if remaining <= 0:
+                        break
+                    remaining -= len(raw_line)
+                line_no += 1
+                if line_no == 1 and raw_line.startswith(BOM):
+                    raw_line = raw_line[len(BOM) :]
+                body = raw_line.rstrip(b"\r\n")
+                if not body.strip():
+                    yield _problem_record(file, line_no, 0, "blank-line", "blank line",
+                                          "", is_record=False)  # fmt: skip
+                    continue
+                record_no += 1
+                text = body.decode("utf-8" if utf8 else encoding, errors="replace")
+                try:
+                    data = loads(body if utf8 else text)
+                except orjson.JSONDecodeError:
+                    if utf8 and "\ufffd" in text:
+                        try:  # invalid UTF-8 bytes: read what can be read
+                            data = loads(text)
+                        except orjson.JSONDecodeError:
+                            data = None
+                    else:
+                        data = None
+                    if data is None:
+                        message, column = _invalid_json_message(text)
+                        yield _problem_record(file, line_no, record_no, "invalid-json",
+                                              message, text, column)  # fmt: skip
+                        continue
+                location = Location(path=path, line=line_no, record=record_no)
+                if not isinstance(data, dict):
+                    kind = type(data).__name__ if data is not None else "null"
+                    yield Record(
+                        data=data,
+                        location=location,
+                        raw=text,
+                        problem=ReadProblem(
+                            "not-an-object", f"expected a JSON object, found {_json_type(kind)}"
+                        ),
+                        source_format="jsonl",
+                    )
+                    continue
+                yield Record(data=data, location=location, raw=text, source_format="jsonl")
+
+    def _read_document(self, file: FileContext, kind: str) -> Iterator[Record]:
+        from ftlint.plugins.jsontext import iter_array, iter_concatenated
+
+        raw = file.path.read_bytes()
+        if raw.startswith(BOM):
+            raw = raw[len(BOM) :]
+        text = raw.decode(file.encoding, errors="replace")
+        what = "one JSON array" if kind == "array" else "pretty-printed JSON objects"
+        yield _problem_record(
+            file, 1, 0, "not-line-delimited",
+            f"this .jsonl file is {what}, not one object per line; it was read as such, and "
+            "'ftlint prepare' writes it as proper JSONL", "", is_record=False,
+        )  # fmt: skip
+        start = len(text) - len(text.lstrip())
+        items = iter_array(text, start) if kind == "array" else iter_concatenated(text, start)
+        yield from records_from_items(file, items, "jsonl")
+
+    def split(self, file: FileContext, parts: int) -> list[ByteRange] | None:
+        if parts < 2 or _looks_like_document(file) is not None:
+            return None
+        return split_lines(file, parts)
+
+
+def _json_type(python_type: str) -> str:
+    return {
+        "list": "an array", "str": "a string", "int": "a number", "float": "a number",
+        "bool": "a boolean", "null": "null",
+    }.get(python_type, python_type)  # fmt: skip
+
+
+def records_from_items(file: FileContext, items: Iterator, source_format: str) -> Iterator[Record]:
+    """Turn positioned JSON items into records: objects pass, the rest become problems."""
+    for record_no, item in enumerate(items, start=1):
+        location = Location(path=file.display_path, line=item.line, column=item.column,
+                            record=record_no)  # fmt: skip
+        if item.error is not None:
+            yield Record(None, location, raw=item.raw, source_format=source_format,
+                         problem=ReadProblem("invalid-json", item.error, item.column))  # fmt: skip
+        elif not isinstance(item.value, dict):
+            kind = "null" if item.value is None else type(item.value).__name__
+            yield Record(
+                item.value, location, raw=item.raw, source_format=source_format,
+                problem=ReadProblem("not-an-object",
+                                    f"expected a JSON object, found {_json_type(kind)}"),
+            )  # fmt: skip
+        else:
+            yield Record(item.value, location, raw=item.raw, source_format=source_format)
+
+
+def split_lines(file: FileContext, parts: int) -> list[ByteRange]:
+    """Cut a line-oriented file into ``parts`` ranges at line boundaries, with the line and
+    record numbers each range starts at (blank lines are not records)."""
+    size = file.size
+    target = max(1, size // parts)
+    ranges: list[ByteRange] = []
+    with file.path.open("rb") as handle:
+        start, line, record = 0, 1, 1
+        while start < size:
+            end = min(size, start + target)
+            if end < size:
+                handle.seek(end)
+                handle.readline()  # move to the end of the current line
+                end = handle.tell()
+            if size - end < target // 2:
+                end = size  # fold a small tail into the last range
+            ranges.append(ByteRange(start, end, line, record))
+            handle.seek(start)
+            chunk = handle.read(end - start)
+            lines = chunk.split(b"\n")
+            if lines and lines[-1] == b"":
+                lines.pop()
+            line += len(lines)
+            record += sum(1 for piece in lines if piece.strip())
+            start = end
+    return ranges
+
+
+@hookimpl
+def ftlint_readers() -> list[Reader]:
+    return [JsonlReader()]

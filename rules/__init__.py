@@ -1,0 +1,1 @@
+"""First-party rule plugins, one module per concern. Installed as ``ftlint.rules``."""
