@@ -419,9 +419,11 @@ class Engine:
                 result.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
 
     # -- fixing --------------------------------------------------------------------------------
-    def should_apply(self, diagnostic: Diagnostic) -> bool:
+    def should_apply(self, diagnostic: Diagnostic, command: str = "check") -> bool:
         if diagnostic.fix is None or not diagnostic.fix.edits:
             return False
+        if diagnostic.fix.in_prepare and command == "prepare":
+            return True
         applicability = diagnostic.fix.applicability
         if applicability is Applicability.SAFE:
             return self.config.fix or self.config.unsafe_fixes
@@ -429,10 +431,10 @@ class Engine:
             return self.config.unsafe_fixes
         return False
 
-    def plan_fixes(self, diagnostics: list[Diagnostic]) -> FixPlan:
+    def plan_fixes(self, diagnostics: list[Diagnostic], command: str = "check") -> FixPlan:
         plan = FixPlan()
         for diagnostic in diagnostics:
-            if self.should_apply(diagnostic):
+            if self.should_apply(diagnostic, command):
                 plan.add(diagnostic)
                 diagnostic.fixed = True
         return plan
@@ -495,7 +497,7 @@ class Engine:
         if report.command == "prepare":  # in a check nothing is written, so nothing dropped
             file_report.dropped.extend(result.dropped)
         report.diagnostics.extend(diagnostics)
-        return file, reader, self.plan_fixes(diagnostics)
+        return file, reader, self.plan_fixes(diagnostics, report.command)
 
     def _scan_validation(self, path: Path, train: ScanResult, report: Report) -> None:
         file, reader, problems = self.open_file(path)

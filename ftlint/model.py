@@ -165,6 +165,9 @@ class Fix:
     message: str
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
+    #: ``prepare`` applies this fix even without ``--fix``: it is what writing the canonical
+    #: output means (a tabular row becomes a record, a community format the model's format).
+    in_prepare: bool = False
 
     @classmethod
     def safe(cls, message: str, *edits: Edit) -> Fix:

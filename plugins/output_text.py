@@ -114,17 +114,6 @@ class TextFormat(OutputFormat):
                 console.print(f"  {escape(str(key))}: {escape(str(value))}")
 
 
-class JsonFormat(OutputFormat):
-    name = "json"
-    description = "the stable machine-readable report (see the output contract)"
-
-    def render(self, report: Report, stream: TextIO, *, color: bool | None = None) -> None:
-        import json
-
-        json.dump(report.to_dict(), stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
-
-
 @hookimpl
 def ftlint_output_formats() -> list[OutputFormat]:
-    return [TextFormat(), JsonFormat()]
+    return [TextFormat()]

@@ -1,0 +1,53 @@
+"""Shared test helpers: run the real CLI in-process, find the shared real-world datasets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ftlint.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``ftlint ARGS`` in this process; returns (exit_code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def run_json(run_cli):
+    """Run ``ftlint check ... --output-format json`` and return (exit_code, report dict)."""
+
+    def run(*args: str) -> tuple[int, dict]:
+        code, out, err = run_cli(*args, "--output-format", "json")
+        assert out.strip(), f"no JSON output; stderr: {err}"
+        return code, json.loads(out)
+
+    return run
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real public datasets beside the checkout; tests using them skip without them."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
+
+
+def codes(report: dict) -> list[str]:
+    return [d["code"] for d in report["diagnostics"]]
+
+
+def names(report: dict) -> list[str]:
+    return [d["name"] for d in report["diagnostics"]]
