@@ -237,8 +237,13 @@ class Engine:
             self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
         self.rule_classes = select_rules(plugins.rules(), config, self.target)
         self.enabled_codes = {r.code for r in self.rule_classes}
-        self.core_enabled = {r.code for r in select_rules(CORE_RULES, config, self.target)}
-        settings = {"system": config.system, **config.extra}
+        # Problems of the run itself are always reported unless explicitly ignored.
+        self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
+        settings = {
+            "system": config.system,
+            "column_map": dict(config.column_map),
+            **config.extra,
+        }
         self.rules: list[Rule] = []
         for rule_class in self.rule_classes:
             context = RuleContext(

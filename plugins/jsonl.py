@@ -23,27 +23,28 @@ BOM = codecs.BOM_UTF8
 
 
 def _looks_like_document(file: FileContext) -> str | None:
-    """``"array"`` or ``"concatenated"`` when the file is not line-delimited, else None."""
+    """``"array"`` or ``"concatenated"`` when the file is not line-delimited, else None.
+
+    Decided from the first value in the head: one that spans several lines (pretty-printed),
+    or an array that is the whole file, means a JSON document; a first line that holds one
+    complete value followed by more lines is JSONL (bad lines are then reported one by one).
+    """
     head = file.head[len(BOM) :] if file.head.startswith(BOM) else file.head
-    stripped = head.lstrip()
-    if stripped.startswith(b"["):
-        return "array"
-    if not stripped.startswith(b"{"):
+    text = head.decode(file.encoding, errors="replace").lstrip()
+    if not text.startswith(("{", "[")):
         return None
-    first_line = stripped.split(b"\n", 1)[0]
+    kind = "array" if text.startswith("[") else "concatenated"
+    first_line = text.split("\n", 1)[0].rstrip("\r")
     try:
-        orjson.loads(first_line)
-        return None
-    except orjson.JSONDecodeError:
-        pass
-    # The first line is not a whole object: is it the start of a multi-line one?
-    text = stripped.decode(file.encoding, errors="replace")
-    try:
-        json.JSONDecoder().raw_decode(text)
-        return "concatenated"
+        end = json.JSONDecoder().raw_decode(text)[1]
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text) - 1 and len(file.head) >= file.HEAD_SIZE:
-            return "concatenated"  # the first object is longer than the sniffed head
+        # Unfinished at the end of the sniffed head: one value longer than the head.
+        cut_short = exc.pos >= len(text) - 1 and len(file.head) >= file.HEAD_SIZE
+        return kind if cut_short and "\n" in text else None
+    if end > len(first_line):
+        return kind  # the first value spans lines
+    if kind == "array" and not text[end:].strip() and len(file.head) < file.HEAD_SIZE:
+        return kind  # a one-line array that is the whole file
     return None
 
 
@@ -66,7 +67,8 @@ def _invalid_json_message(text: str) -> tuple[str, int | None]:
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        return f"invalid JSON: {exc.msg}", exc.colno
+        message = exc.msg[:-3] if exc.msg.endswith(" at") else exc.msg
+        return f"invalid JSON: {message[:1].lower()}{message[1:]}", exc.colno
     except RecursionError:
         return "invalid JSON: nested too deeply", None
     return "invalid JSON", None  # orjson is stricter (e.g. NaN, huge numbers)
