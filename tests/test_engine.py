@@ -133,7 +133,7 @@ def test_prepare_applies_safe_fixes_only_with_fix(tmp_path):
     path = write_jsonl(tmp_path / "a.jsonl", [{"text": "LOUD"}, {"text": "calm"}])
     out = tmp_path / "out.jsonl"
     report = engine(select=["TT100"]).prepare([path], PrepareOptions(output=out))
-    assert [json.loads(x) for x in out.read_text().splitlines()][0] == {"text": "LOUD"}
+    assert next(json.loads(x) for x in out.read_text().splitlines()) == {"text": "LOUD"}
     assert report.exit_code == 0 and not any(d.fixed for d in report.diagnostics)
     report = engine(select=["TT100"], fix=True).prepare(
         [path], PrepareOptions(output=out, force=True)
@@ -172,7 +172,7 @@ def test_nothing_is_lost(tmp_path, kinds):
                 "bad": "{oops",
                 "blank": "",
                 "array": "[1]",
-            }[kind]  # fmt: skip
+            }[kind]
         )
     path = write_jsonl(tmp_path / "nl.jsonl", rows)
     out = tmp_path / "nl_out.jsonl"
@@ -203,13 +203,13 @@ def test_in_place_fix_keeps_unreadable_lines_and_unchanged_text(tmp_path):
 
 def test_output_never_replaces_the_input_or_an_existing_file(tmp_path, run_cli):
     path = write_jsonl(tmp_path / "a.jsonl", [{"n": 2}])
-    code, out, err = run_cli("prepare", path, "-o", path)
+    code, _out, err = run_cli("prepare", path, "-o", path)
     assert code == 2 and "over the input" in err
     (tmp_path / "a_prepared.jsonl").write_text("keep me")
-    code, out, err = run_cli("prepare", path)
+    code, _out, err = run_cli("prepare", path)
     assert code == 2 and "--force" in err
     assert (tmp_path / "a_prepared.jsonl").read_text() == "keep me"
-    code, out, err = run_cli("prepare", path, "--force")
+    code, _out, err = run_cli("prepare", path, "--force")
     assert (tmp_path / "a_prepared.jsonl").read_text() == '{"n":2}\n'
     assert json.loads((tmp_path / "a_prepared.report.json").read_text())["version"]
 

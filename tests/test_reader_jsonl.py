@@ -136,7 +136,7 @@ def test_split_ranges_read_the_same_as_one_pass(tmp_path_factory, rows, parts):
 
 def test_real_pretty_printed_file(shared_data, run_json):
     path = shared_data / "Danielcreux__Entrenamiento-IA" / "training_data.jsonl"
-    code, report = run_json("check", path, "--select", "FT2,FT601")
+    _code, report = run_json("check", path, "--select", "FT2,FT601")
     assert "FT206" in codes(report)
     assert report["files"][0]["records"] == 24
 
