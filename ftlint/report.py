@@ -79,9 +79,11 @@ class Report:
             "model": self.model,
             "exit_code": self.exit_code,
         }
-        if len(self.files) == 1:
-            # One file: its figures (tokens, cost ...) are the run's figures.
-            for key, value in self.files[0].summary.items():
+        with_figures = [f for f in self.files if f.summary]
+        if len(with_figures) == 1:
+            # One dataset (a training file, maybe with its validation file): its figures
+            # (tokens, cost ...) are the run's figures.
+            for key, value in with_figures[0].summary.items():
                 summary.setdefault(key, value)
         return summary
 
