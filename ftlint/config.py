@@ -116,6 +116,8 @@ def config_from_table(table: dict[str, Any], source: str | None = None) -> Confi
         elif key == "column_map":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'map' must be a table of field = \"Column\"")
+        elif key == "max_file_size" and isinstance(value, str):
+            value = parse_size(value)  # "1GB" as on the command line
         elif key in {"max_file_size", "min_examples", "recommended_examples", "jobs"} and (
             not isinstance(value, int) or isinstance(value, bool) or value < 0
         ):

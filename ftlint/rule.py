@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import inspect
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,9 +159,16 @@ class Rule:
         # First sentence after "What it does", else the first line.
         for i, line in enumerate(lines):
             if line.lower().startswith("## what it does") or line.lower() == "what it does":
+                paragraph: list[str] = []
                 for nxt in lines[i + 1 :]:
-                    if nxt and not nxt.startswith("#"):
-                        return nxt
+                    if nxt.startswith("#") or (not nxt and paragraph):
+                        break
+                    if nxt:
+                        paragraph.append(nxt)
+                if paragraph:  # the first sentence, even when the docstring wraps it
+                    text = " ".join(paragraph)
+                    end = re.search(r"[.!?](?=\s)", text)
+                    return text[: end.end()] if end else text
         return next((line for line in lines if line and not line.startswith("#")), "")
 
     @classmethod

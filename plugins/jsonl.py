@@ -9,8 +9,9 @@ a ``not-line-delimited`` notice. Files can be cut into byte ranges for parallel 
 from __future__ import annotations
 
 import codecs
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import orjson
 
@@ -20,6 +21,14 @@ from ftlint.reader import ByteRange, Reader
 from ftlint.rule import FileContext
 
 BOM = codecs.BOM_UTF8
+
+
+def _is_wide(encoding: str) -> bool:
+    """UTF-16/32, where lines cannot be cut at the byte ``\\n``."""
+    try:
+        return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    except LookupError:
+        return False
 
 
 def _looks_like_document(file: FileContext) -> str | None:
@@ -98,11 +107,16 @@ class JsonlReader(Reader):
         line_no = (byte_range.first_line if byte_range else 1) - 1
         record_no = (byte_range.first_record if byte_range else 1) - 1
         with file.path.open("rb") as handle:
+            lines: Iterable[bytes] = handle
+            if _is_wide(encoding):  # UTF-16/32: a newline is not the byte b"\n"
+                text_lines = io.TextIOWrapper(handle, encoding, errors="replace", newline="\n")
+                lines = (line.encode("utf-8") for line in text_lines)
+                encoding, utf8 = "utf-8", True
             remaining = None
             if byte_range is not None:
                 handle.seek(byte_range.start)
                 remaining = byte_range.end - byte_range.start
-            for raw_line in handle:
+            for raw_line in lines:
                 if remaining is not None:
                     if remaining <= 0:
                         break
@@ -165,7 +179,7 @@ class JsonlReader(Reader):
         yield from records_from_items(file, items, "jsonl")
 
     def split(self, file: FileContext, parts: int) -> list[ByteRange] | None:
-        if parts < 2 or _looks_like_document(file) is not None:
+        if parts < 2 or _is_wide(file.encoding) or _looks_like_document(file) is not None:
             return None
         return split_lines(file, parts)
 

@@ -1,20 +1,34 @@
 """``text`` output: the default, for people. Each problem with its location, severity, an
-excerpt of the offending record and the fix on offer; then per-file figures and a summary.
-Colour via rich, off when NO_COLOR is set or the stream is not a terminal."""
+excerpt of the offending record and the fix on offer; then, per file, a compact block of
+figures (records, examples, tokens, cost) and the records left out of the output; then a
+one-line summary.
+
+Colour via rich, only on a terminal (or with ``--color always``), never with ``NO_COLOR``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from ftlint.model import Applicability, Diagnostic, Severity
 from ftlint.output import OutputFormat
 from ftlint.pluginmanager import hookimpl
-from ftlint.report import Report
+from ftlint.report import FileReport, Report
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+#: Dropped records listed per file; the JSON report lists them all.
+MAX_DROPPED = 20
+#: Summary keys shown by a dedicated line of the figures block.
+_KNOWN_FIGURES = {
+    "examples", "validation_examples", "shapes", "tokens", "epochs", "epochs_source",
+    "billed_tokens", "estimated_cost_usd", "price_per_1m", "price_source", "model",
+}  # fmt: skip
 
 
 def make_console(stream: TextIO, color: bool | None) -> Any:
+    """A rich console on ``stream``: colour forced (True), off (False), or decided by rich
+    from the stream being a terminal and from ``NO_COLOR`` (None)."""
     from rich.console import Console
 
     return Console(
@@ -61,57 +75,174 @@ def summary_line(report: Report) -> str:
     return text + "."
 
 
+# -- figures -----------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def _plural(count: Any, noun: str) -> str:
+    return f"{_number(count)} {noun}{'' if count == 1 else 's'}"
+
+
+def _examples_line(summary: dict[str, Any]) -> str | None:
+    parts = []
+    if isinstance(summary.get("examples"), int):
+        text = _plural(summary["examples"], "example")
+        shapes = summary.get("shapes")
+        if isinstance(shapes, dict) and shapes:
+            text += " (" + ", ".join(f"{k} {_number(v)}" for k, v in shapes.items()) + ")"
+        parts.append(text)
+    if isinstance(summary.get("validation_examples"), int):
+        parts.append(f"{_number(summary['validation_examples'])} for validation")
+    return " · ".join(parts) or None
+
+
+def _tokens_line(tokens: Any) -> str | None:
+    if not isinstance(tokens, dict) or not isinstance(tokens.get("total"), (int, float)):
+        return None
+    parts = [f"tokens {_number(tokens['total'])}"]
+    if isinstance(tokens.get("trained"), (int, float)):
+        parts[0] += f" ({_number(tokens['trained'])} trained)"
+    spread = tokens.get("distribution", {})
+    total = spread.get("total") if isinstance(spread, dict) else None
+    if isinstance(total, dict) and {"median", "p95", "max"} <= total.keys():
+        per = (
+            f"per example median {_number(total['median'])}, p95 {_number(total['p95'])}, "
+            f"max {_number(total['max'])}"
+        )
+        if isinstance(tokens.get("limit"), int):
+            per += f" (limit {_number(tokens['limit'])})"
+        parts.append(per)
+    if isinstance(tokens.get("encoding"), str):
+        parts.append(tokens["encoding"])
+    return " · ".join(parts)
+
+
+def _cost_line(summary: dict[str, Any]) -> str | None:
+    billed = summary.get("billed_tokens")
+    if not isinstance(billed, (int, float)):
+        return None
+    text = f"training {_number(billed)} billed tokens"
+    if isinstance(summary.get("epochs"), int):
+        text += f" ({_plural(summary['epochs'], 'epoch')}"
+        if summary.get("epochs_source"):
+            text += f", {summary['epochs_source']}"
+        text += ")"
+    cost = summary.get("estimated_cost_usd")
+    if isinstance(cost, (int, float)):
+        text += f" ≈ ${cost:,.2f}"
+        if isinstance(summary.get("price_per_1m"), (int, float)):
+            text += f" at ${summary['price_per_1m']:,.2f} per 1M"
+    details = [str(summary[k]) for k in ("model", "price_source") if summary.get(k)]
+    if details:
+        text += f" ({', '.join(details)})"
+    return text
+
+
+def figure_lines(summary: dict[str, Any]) -> Iterator[str]:
+    """The figures rules contributed to a file's summary, a few per line; nested figures
+    that have no line of their own are left to the JSON report."""
+    for line in (
+        _examples_line(summary),
+        _tokens_line(summary.get("tokens")),
+        _cost_line(summary),
+    ):
+        if line:
+            yield line
+    others = [
+        f"{key} {_number(value)}"
+        for key, value in summary.items()
+        if key not in _KNOWN_FIGURES and isinstance(value, (str, int, float))
+    ]
+    if others:
+        yield " · ".join(others)
+
+
+def file_header(file: FileReport) -> str:
+    parts = [file.reader or "unread", _plural(file.records, "record")]
+    if file.written is not None:
+        parts.append(f"{_number(file.written)} written")
+    if file.dropped:
+        parts.append(f"{_number(len(file.dropped))} dropped")
+    return " · ".join(parts)
+
+
+# -- the format --------------------------------------------------------------------------------
+
+
 class TextFormat(OutputFormat):
     name = "text"
     description = "for people: locations, excerpts, fixes, figures (default)"
 
     def render(self, report: Report, stream: TextIO, *, color: bool | None = None) -> None:
-        from rich.markup import escape
-
         console = make_console(stream, color)
         for note in report.notes:
-            console.print(f"[dim]note:[/] {escape(note)}")
-        for d in report.sorted_diagnostics():
-            style = STYLE[d.severity]
-            console.print(
-                f"[bold]{escape(d.location.describe())}[/]: [{style}]{d.code}[/] "
-                f"[{style}]{d.severity}[/]: {escape(d.message)} [dim]({d.name})[/]"
-            )
-            if d.excerpt:
-                console.print(f"  [dim]│[/] {escape(d.excerpt)}")
-            hint = fix_hint(d)
-            if hint:
-                console.print(f"  [green]{escape(hint)}[/]")
+            console.print(f"[dim]note:[/] {_escape(note)}")
+        for diagnostic in report.sorted_diagnostics():
+            self._diagnostic(console, diagnostic)
         for file in report.files:
-            self._file_figures(console, file)
+            self._file(console, file)
         ok = report.exit_code == 0
-        console.print(f"[{'green' if ok else 'bold red'}]{summary_line(report)}[/]")
+        console.print(f"[{'green' if ok else 'bold red'}]{_escape(summary_line(report))}[/]")
 
-    def _file_figures(self, console: Any, file: Any) -> None:
-        from rich.markup import escape
+    def _diagnostic(self, console: Any, d: Diagnostic) -> None:
+        style = "dim" if d.fixed else STYLE[d.severity]
+        console.print(
+            f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]: "
+            f"{_escape(d.message)} [dim]({d.name})[/]"
+        )
+        if d.excerpt:
+            console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
+        hint = fix_hint(d)
+        if hint:
+            console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
 
-        line = f"[bold]{escape(file.path)}[/]: {file.records} records"
-        if file.reader:
-            line += f" ({file.reader})"
-        if file.written is not None:
-            line += f", {file.written} written"
-        if file.dropped:
-            line += f", {len(file.dropped)} dropped"
-        console.print(line)
+    def _file(self, console: Any, file: FileReport) -> None:
+        console.print(f"[bold]{_escape(file.path)}[/]: {_escape(file_header(file))}")
         for output in file.outputs:
-            console.print(f"  wrote {escape(output)}")
-        for dropped in file.dropped[:20]:
+            console.print(f"  wrote {_escape(output)}")
+        try:
+            lines = list(figure_lines(file.summary))
+        except Exception:  # figures come from plugins: never let one break the report
+            lines = []
+        for line in lines:
+            console.print(f"  {_escape(line)}")
+        if file.dropped:
+            console.print(f"  [yellow]left out of the output ({len(file.dropped)}):[/]")
+        for dropped in file.dropped[:MAX_DROPPED]:
+            where = _dropped_where(dropped.location)
+            code = f" [{dropped.code}]" if dropped.code else ""
+            console.print(f"    [dim]{_escape(f'{where}: {dropped.reason}{code}')}[/]")
+        if len(file.dropped) > MAX_DROPPED:
             console.print(
-                f"  [dim]dropped {escape(dropped.location.describe())}: {escape(dropped.reason)}[/]"
-            )
-        if len(file.dropped) > 20:
-            console.print(
-                f"  [dim]... and {len(file.dropped) - 20} more dropped records "
+                f"    [dim]... and {len(file.dropped) - MAX_DROPPED} more "
                 "(all are listed in the JSON report)[/]"
             )
-        for key, value in file.summary.items():
-            if isinstance(value, (str, int, float)):
-                console.print(f"  {escape(str(key))}: {escape(str(value))}")
+
+
+def _dropped_where(location: Any) -> str:
+    """``line 4 (record 3)``, ``sheet QR row 7 (record 6)``: the path is in the header."""
+    parts = []
+    if location.sheet is not None:
+        parts.append(f"sheet {location.sheet}")
+    if location.line is not None:
+        parts.append(f"{'row' if location.sheet is not None else 'line'} {location.line}")
+    where = " ".join(parts)
+    if location.record is not None:
+        where += f" (record {location.record})" if where else f"record {location.record}"
+    return where or "the file"
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from ftlint import (
     Accumulator,
     DropRecord,
     Fix,
+    Location,
     Rule,
     Scope,
     SetValue,
@@ -75,8 +76,10 @@ class DropOdd(Rule):
         class Acc(Accumulator):
             def __init__(self):
                 self.odd = []
+                self.path = ""
 
             def add(self, record):
+                self.path = record.location.path
                 if record.data.get("n", 0) % 2:
                     self.odd.append(record.location)
 
@@ -89,7 +92,7 @@ class DropOdd(Rule):
                         "odd", location, fix=Fix.unsafe("drop it", DropRecord("odd n"))
                     )
                 yield rule.diagnostic(
-                    "tag all", self.odd[0] if self.odd else None,
+                    "tag all", Location(path=self.path),
                     severity=Severity.INFO,
                     fix=Fix.safe("tag", TransformRecords("tag", lambda d: {**d, "tag": 1})),
                 )  # fmt: skip
