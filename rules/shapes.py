@@ -13,10 +13,47 @@ PREFERENCE = "preference"
 ALPACA = "alpaca"
 SHAREGPT = "sharegpt"
 CHOSEN_REJECTED = "chosen-rejected"
+SELF_INSTRUCT = "self-instruct"
 UNKNOWN = "unknown"
 
 #: Shapes the provider accepts as they are; the others are community formats to convert.
 NATIVE_SHAPES = frozenset({CHAT, PROMPT_COMPLETION, PREFERENCE})
+#: Community formats ftlint recognises and ``prepare`` converts.
+COMMUNITY_SHAPES = frozenset({ALPACA, SHAREGPT, CHOSEN_REJECTED, SELF_INSTRUCT})
+#: ``Record.source_format`` of readers whose rows are mapped to fields (always converted).
+TABULAR_FORMATS = frozenset({"csv", "tsv", "xlsx"})
+
+#: Human-readable names, for messages.
+SHAPE_LABELS = {
+    CHAT: "chat",
+    PROMPT_COMPLETION: "prompt/completion",
+    PREFERENCE: "preference (DPO)",
+    ALPACA: "Alpaca",
+    SHAREGPT: "ShareGPT",
+    CHOSEN_REJECTED: "chosen/rejected",
+    SELF_INSTRUCT: "self-instruct",
+    UNKNOWN: "unknown",
+}
+
+#: Keys that hold the answer of an Alpaca-style record, best first.
+ALPACA_OUTPUT_KEYS = ("output", "response", "answer")
+
+#: ShareGPT ``from`` values and the OpenAI role each becomes. ``function_call`` turns become
+#: assistant ``tool_calls`` and ``observation`` turns ``tool`` messages.
+SHAREGPT_ROLES = {
+    "human": "user",
+    "user": "user",
+    "gpt": "assistant",
+    "assistant": "assistant",
+    "model": "assistant",
+    "chatgpt": "assistant",
+    "bard": "assistant",
+    "bing": "assistant",
+    "system": "system",
+    "function_call": "assistant",
+    "observation": "tool",
+    "tool": "tool",
+}
 
 
 def detect_shape(data: Any) -> str:
@@ -33,8 +70,11 @@ def detect_shape(data: Any) -> str:
         return SHAREGPT
     if "prompt" in data or "completion" in data:
         return PROMPT_COMPLETION
-    if "instruction" in data and ("output" in data or "response" in data or "answer" in data):
-        return ALPACA
+    if "instruction" in data:
+        if "output" in data or "response" in data or "answer" in data:
+            return ALPACA
+        if isinstance(data.get("instances"), list):
+            return SELF_INSTRUCT
     return UNKNOWN
 
 
@@ -48,22 +88,77 @@ def _content_texts(prefix: str, content: Any) -> Iterator[tuple[str, str]]:
                 yield f"{prefix}/content/{i}/text", part["text"]
 
 
+def _message_texts(message: dict, pointer: str) -> Iterator[tuple[str, str | None, str]]:
+    if "from" in message and "role" not in message:  # a ShareGPT turn
+        yield from _turn_texts(message, pointer)
+        return
+    role = message.get("role") if isinstance(message.get("role"), str) else None
+    for text_pointer, text in _content_texts(pointer, message.get("content")):
+        yield text_pointer, role, text
+
+
 def iter_message_texts(messages: Any, prefix: str) -> Iterator[tuple[str, str | None, str]]:
+    """Texts of a list of messages (OpenAI ``role``/``content`` or ShareGPT ``from``/``value``)."""
     if not isinstance(messages, list):
         return
     for i, message in enumerate(messages):
-        if not isinstance(message, dict):
-            continue
-        role = message.get("role") if isinstance(message.get("role"), str) else None
-        for pointer, text in _content_texts(f"{prefix}/{i}", message.get("content")):
-            yield pointer, role, text
+        if isinstance(message, dict):
+            yield from _message_texts(message, f"{prefix}/{i}")
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _turn_texts(turn: dict, pointer: str) -> Iterator[tuple[str, str | None, str]]:
+    """The text of one ShareGPT turn (``from``/``value``); tool-call turns hold JSON, not
+    text, and are skipped like the ``tool_calls`` of a chat message."""
+    source = turn.get("from")
+    if source == "function_call":
+        return
+    role = SHAREGPT_ROLES.get(source.lower()) if isinstance(source, str) else None
+    value = turn.get("value")
+    if isinstance(value, str):
+        yield pointer + "/value", role, value
+
+
+def _alpaca_texts(data: dict) -> Iterator[tuple[str, str | None, str]]:
+    if isinstance(data.get("system"), str):
+        yield "/system", "system", data["system"]
+    history = data.get("history")
+    if isinstance(history, list):
+        for i, pair in enumerate(history):
+            if isinstance(pair, list):
+                for j, role in ((0, "user"), (1, "assistant")):
+                    if j < len(pair) and isinstance(pair[j], str):
+                        yield f"/history/{i}/{j}", role, pair[j]
+    for key, role in (("instruction", "user"), ("input", "user")):
+        if isinstance(data.get(key), str):
+            yield "/" + key, role, data[key]
+    for key in ALPACA_OUTPUT_KEYS:
+        if isinstance(data.get(key), str):
+            yield "/" + key, "assistant", data[key]
+
+
+def _answer_texts(value: Any, key: str) -> Iterator[tuple[str, str | None, str]]:
+    """``chosen`` / ``rejected``: a string (an answer, or a whole Human/Assistant transcript),
+    one message, or a list of messages."""
+    if isinstance(value, str):
+        transcript = "\n\nHuman:" in value or value.startswith("Human:")
+        yield "/" + key, None if transcript else "assistant", value
+    elif isinstance(value, dict):
+        yield from _message_texts(value, "/" + key)
+    elif isinstance(value, list):
+        yield from iter_message_texts(value, "/" + key)
 
 
 def iter_texts(data: Any) -> Iterator[tuple[str, str | None, str]]:
     """Every human-written text of a record as ``(json_pointer, role, text)``.
 
     Roles: the message role for chat and preference records; ``prompt`` / ``completion`` for
-    prompt/completion; ``None`` where a community format has no roles.
+    prompt/completion; for community formats the role the text takes once converted
+    (``user``, ``assistant``, ``system``, ``tool``), ``None`` where a format has no roles.
+    JSON payloads (tool calls, tool lists) are not texts and are not yielded.
     """
     if not isinstance(data, dict):
         return
@@ -80,7 +175,45 @@ def iter_texts(data: Any) -> Iterator[tuple[str, str | None, str]]:
         for key in ("prompt", "completion"):
             if isinstance(data.get(key), str):
                 yield "/" + key, key, data[key]
+    elif shape == ALPACA:
+        yield from _alpaca_texts(data)
+    elif shape == SHAREGPT:
+        if isinstance(data.get("system"), str):
+            yield "/system", "system", data["system"]
+        yield from iter_message_texts(data.get("conversations"), "/conversations")
+    elif shape == CHOSEN_REJECTED:
+        for key in ("system", "prompt", "question", "instruction", "input"):
+            value = data.get(key)
+            if isinstance(value, str):
+                yield "/" + key, "system" if key == "system" else "user", value
+            elif isinstance(value, list):
+                yield from iter_message_texts(value, "/" + key)
+        for key in ("conversations", "messages"):
+            yield from iter_message_texts(data.get(key), "/" + key)
+        for key in ("chosen", "rejected"):
+            yield from _answer_texts(data.get(key), key)
+    elif shape == SELF_INSTRUCT:
+        if isinstance(data.get("instruction"), str):
+            yield "/instruction", "user", data["instruction"]
+        instances = data.get("instances")
+        for i, instance in enumerate(instances if isinstance(instances, list) else ()):
+            if isinstance(instance, dict):
+                for key, role in (("input", "user"), ("output", "assistant")):
+                    if isinstance(instance.get(key), str):
+                        yield f"/instances/{i}/{key}", role, instance[key]
     else:
         for key, value in data.items():
             if isinstance(value, str):
-                yield "/" + key.replace("~", "~0").replace("/", "~1"), None, value
+                yield "/" + _escape(key), None, value
+
+
+def model_shapes(target: Any, model: str | None) -> tuple[str, ...] | None:
+    """The shapes ``model`` trains on, best first (``chat``, ``preference``,
+    ``prompt-completion``), or ``None`` when the target does not know the model."""
+    try:
+        info = target.model(model)
+    except Exception:
+        return None
+    if info is None:
+        return None
+    return tuple(info.shapes)
