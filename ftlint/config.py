@@ -68,8 +68,14 @@ def find_config_file(start: Path) -> Path | None:
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                if "tool.ftlint" in text:  # ours, and broken: say so rather than ignore it
+                    raise ConfigError(f"{candidate} is not valid TOML: {exc}") from None
                 continue
             if "ftlint" in data.get("tool", {}):
                 return candidate

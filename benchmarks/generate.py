@@ -1,0 +1,129 @@
+"""Deterministic generator of fine-tuning JSONL for benchmarks.
+
+Two shapes:
+
+- ``chat``: ``{"messages": [system?, user, assistant, (user, assistant)?]}``, about 700 bytes
+  per example on average (100,000 examples are about 70 MB);
+- ``completion``: legacy ``{"prompt": "...\\n\\n###\\n\\n", "completion": " ... END"}``.
+
+Texts are built from a fixed vocabulary with a seeded random generator, so the same arguments
+always give the same bytes. About one example in eight carries non-ASCII text (accents,
+Chinese, an emoji), as real support data does. Every example is different from the others.
+
+Usage::
+
+    python benchmarks/generate.py chat 100000 -o benchmarks/data/chat_100000.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+VOCABULARY = (
+    "account order invoice refund delivery package address payment card subscription plan "
+    "password email login app update version support agent ticket number status shipping "
+    "return exchange warranty product size colour price discount code store online website "
+    "customer team week day hours business please thank you can could would should will "
+    "the a an to of in on for with from by at and or but not your my our their this that "
+    "it is are was were be been have has had do does did check open choose click select "
+    "settings page menu button link form field message chat phone call wait minutes today "
+    "tomorrow yesterday again still already soon later first next last new old same other "
+    "problem issue error question answer help information details receipt confirmation"
+)
+WORDS = tuple(VOCABULARY.split())
+
+UNICODE_SNIPPETS = (
+    "Merci beaucoup pour votre réponse rapide.",
+    "¿Dónde está mi pedido?",
+    "Grüße aus München, die Lieferung ist angekommen.",
+    "请问我的订单什么时候发货？",
+    "谢谢您的耐心等待，我们会尽快处理。",
+    "ご注文ありがとうございます。",
+    "Thanks! 👍",
+    "Le colis est arrivé abîmé 😕",
+    "Спасибо за помощь.",
+)
+
+SYSTEM_PROMPTS = (
+    "You are a helpful customer support assistant for an online store.",
+    "You are Shopbot, the support assistant of Northwind Outfitters. Answer briefly and "
+    "politely, and never invent order details.",
+    "You answer questions about billing, shipping and returns.",
+)
+
+
+def _sentence(rng: random.Random, low: int, high: int) -> str:
+    words = rng.choices(WORDS, k=rng.randint(low, high))
+    return words[0].capitalize() + " " + " ".join(words[1:]) + rng.choice(".?!.")
+
+
+def _text(rng: random.Random, sentences: tuple[int, int], words: tuple[int, int]) -> str:
+    parts = [_sentence(rng, *words) for _ in range(rng.randint(*sentences))]
+    if rng.random() < 0.125:
+        parts.insert(rng.randint(0, len(parts)), rng.choice(UNICODE_SNIPPETS))
+    return " ".join(parts)
+
+
+def chat_example(rng: random.Random, index: int) -> dict:
+    messages = []
+    if rng.random() < 0.7:
+        messages.append({"role": "system", "content": rng.choice(SYSTEM_PROMPTS)})
+    turns = 2 if rng.random() < 0.2 else 1
+    for turn in range(turns):
+        question = _text(rng, (1, 2), (6, 16))
+        if turn == 0:
+            question = f"Ticket {index}: {question}"
+        messages.append({"role": "user", "content": question})
+        messages.append({"role": "assistant", "content": _text(rng, (2, 6), (8, 18))})
+    return {"messages": messages}
+
+
+def completion_example(rng: random.Random, index: int) -> dict:
+    prompt = f"Ticket {index}: " + _text(rng, (1, 3), (6, 16))
+    return {
+        "prompt": prompt + "\n\n###\n\n",
+        "completion": " " + _text(rng, (2, 5), (8, 18)) + " END",
+    }
+
+
+SHAPES = {"chat": chat_example, "completion": completion_example}
+
+
+def examples(shape: str, count: int, seed: int = 0) -> Iterator[dict]:
+    make = SHAPES[shape]
+    rng = random.Random(f"{shape}:{seed}")
+    for index in range(1, count + 1):
+        yield make(rng, index)
+
+
+def generate(shape: str, count: int, out: Path, seed: int = 0) -> int:
+    """Write ``count`` examples to ``out`` (atomically); returns the file size in bytes."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        for example in examples(shape, count, seed):
+            handle.write(json.dumps(example, ensure_ascii=False) + "\n")
+    tmp.replace(out)
+    return out.stat().st_size
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("shape", choices=sorted(SHAPES))
+    parser.add_argument("count", type=int, help="number of examples")
+    parser.add_argument("-o", "--output", type=Path, help="default: benchmarks/data/SHAPE_N.jsonl")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    out = args.output or Path(__file__).parent / "data" / f"{args.shape}_{args.count}.jsonl"
+    size = generate(args.shape, args.count, out, args.seed)
+    print(f"wrote {out}: {args.count} examples, {size / 1e6:.1f} MB ({size / args.count:.0f} B/ex)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
