@@ -120,6 +120,20 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _split_value(value: str) -> str:
+    """``--split`` VALUE: checked here so that a mistake is a usage error naming the option."""
+    from ftlint.split import SplitSpec
+
+    try:
+        SplitSpec.parse(value)
+    except ConfigError:
+        raise argparse.ArgumentTypeError(
+            f"expected a fraction between 0 and 1 (0.2) or a whole number of validation "
+            f"examples, got {value!r} (put --split after the input files to use the default)"
+        ) from None
+    return value
+
+
 def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
     parser = _Parser(prog="ftlint", description="Lint, fix and prepare fine-tuning data.")
     parser.add_argument("--version", action="version", version=f"ftlint {__version__}")
@@ -158,6 +172,18 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
     )
     prepare.add_argument("--no-report", action="store_true", help="do not write a JSON report")
     prepare.add_argument("--system", help="system prompt for prompt/completion -> chat")
+    prepare.add_argument(
+        "--split",
+        nargs="?",
+        const="auto",
+        type=_split_value,
+        metavar="VALID",
+        help="write <stem>_train.jsonl and <stem>_valid.jsonl instead: VALID is a fraction "
+        "(0.2) or a number of validation examples; alone: min(1000, 20%%), the legacy rule",
+    )
+    prepare.add_argument(
+        "--seed", type=int, default=42, metavar="N", help="seed of --split (default: 42)"
+    )
     prepare.set_defaults(func=cmd_prepare)
 
     rules = sub.add_parser("rules", help="list the available rules")
@@ -277,9 +303,25 @@ def cmd_check(args: argparse.Namespace, plugins: Plugins) -> int:
     engine, config = _engine(args, plugins)
     if config.applies_fixes:
         report = engine.fix_in_place(args.paths, PrepareOptions(in_place=True))
+        for file in report.files:
+            if not file.outputs:
+                file.written = None  # left untouched: nothing was written
     else:
         report = engine.check(args.paths, validation=args.validation_file)
     render(report, config, plugins, args)
+    # A fixer says which files it changed (pre-commit shows it); on stderr, so that a
+    # json/sarif report on stdout stays valid.
+    for file in report.files:
+        if not file.outputs:
+            continue
+        fixes = [
+            d.fix.message
+            for d in report.diagnostics
+            if d.fixed and d.fix is not None and d.location.path == file.path
+        ]
+        what = "; ".join(dict.fromkeys(fixes)) or "rewritten"
+        count = f"{len(fixes)} fix{'' if len(fixes) == 1 else 'es'}: " if fixes else ""
+        print(f"ftlint: fixed {file.path} ({count}{what})", file=sys.stderr)
     code = report.exit_code
     if args.exit_non_zero_on_fix and any(f.outputs for f in report.files):
         code = EXIT_PROBLEMS
@@ -294,7 +336,15 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
         raise ConfigError(
             "-o/--output takes one input file; without it each output is written beside its input"
         )
-    options = PrepareOptions(output=args.output, force=args.force, in_place=args.in_place)
+    if args.split is not None and args.in_place:
+        raise ConfigError("--split writes two new files; it cannot be combined with --in-place")
+    options = PrepareOptions(
+        output=args.output,
+        force=args.force,
+        in_place=args.in_place,
+        split=args.split,
+        seed=args.seed,
+    )
     report = engine.prepare(args.paths, options)
     if not args.no_report:
         _write_json_report(report, args)
@@ -342,13 +392,10 @@ def cmd_rules(args: argparse.Namespace, plugins: Plugins) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table(box=None, header_style="bold")
-    for column in ("code", "name", "scope", "severity", "fix", "plugin", "what it does"):
-        table.add_column(column, overflow="fold")
-    for r in rules:
-        table.add_row(
+    header = ("code", "name", "scope", "severity", "fix", "plugin", "what it does")
+    rows = [
+        (
             r.code,
             r.name,
             str(r.scope),
@@ -357,7 +404,25 @@ def cmd_rules(args: argparse.Namespace, plugins: Plugins) -> int:
             owners.get(r, "core"),
             r.summary_line(),
         )
-    Console(soft_wrap=False).print(table)
+        for r in rules
+    ]
+    console = Console(soft_wrap=False)
+    if not console.is_terminal:
+        # Piped or redirected: one plain line per rule, columns aligned, nothing folded, so
+        # that grep, cut and a pager all see whole rows.
+        widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
+        for row in (header, *rows):
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            print("  ".join([*cells, row[-1]]).rstrip())
+        return 0
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in header:
+        table.add_column(column, overflow="fold", no_wrap=column != "what it does")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
     return 0
 
 
@@ -412,8 +477,15 @@ def cmd_plugins(args: argparse.Namespace, plugins: Plugins) -> int:
 
 
 def _early_plugins(argv: Sequence[str]) -> list[str]:
-    """``-p`` values must be known before parsing, since plugins add options and commands."""
-    values = []
+    """Plugins named in the config file and with ``-p`` must be known before parsing, since
+    plugins add options and commands; ``-p`` comes last so that it can block a config one."""
+    explicit = None
+    for i, arg in enumerate(argv):
+        if arg == "--config" and i + 1 < len(argv):
+            explicit = Path(argv[i + 1])
+        elif arg.startswith("--config="):
+            explicit = Path(arg.split("=", 1)[1])
+    values = list(load_config(explicit).plugins)
     for i, arg in enumerate(argv):
         if arg == "-p" and i + 1 < len(argv):
             values.append(argv[i + 1])
@@ -432,6 +504,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return EXIT_ERROR
+        # Call every plugin's hooks now, so that a hook that raises is warned about here
+        # rather than silently skipped later (the results are cached for the run).
+        plugins.targets(), plugins.readers(), plugins.rules(), plugins.output_formats()
         for warning in plugins.warnings:
             print(f"ftlint: warning: {warning}", file=sys.stderr)
         plugins.warnings.clear()

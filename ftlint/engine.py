@@ -163,12 +163,29 @@ def apply_record_edits(data: Any, edits: list) -> tuple[Any, DropRecord | None, 
     for code, edit in edits:
         if isinstance(edit, DropRecord):
             return data, edit, code
+    # Values are set first, in order; deletions come last, deepest and highest list index
+    # first, so that deleting list item 1 cannot shift the item another edit points at.
+    # An edit whose place no longer exists (two fixes removing the same thing) is skipped.
+    deletions: dict[str, None] = {}
     for _code, edit in edits:
         if isinstance(edit, SetValue):
-            data = pointer.set_value(data, edit.pointer, edit.value)
+            try:
+                data = pointer.set_value(data, edit.pointer, edit.value)
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
         elif isinstance(edit, DeleteValue):
-            data = pointer.delete_value(data, edit.pointer)
+            deletions[edit.pointer] = None
+    for path in sorted(deletions, key=_pointer_order, reverse=True):
+        try:
+            data = pointer.delete_value(data, path)
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
     return data, None, None
+
+
+def _pointer_order(path: str) -> tuple:
+    """Sort key of a JSON pointer: list indexes compare as numbers (``/2`` < ``/10``)."""
+    return tuple((1, int(t), "") if t.isdigit() else (0, 0, t) for t in pointer.split(path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,6 +208,10 @@ class PrepareOptions:
     force: bool = False
     in_place: bool = False
     write_report: bool = True
+    #: ``prepare --split``: ``"auto"`` (the legacy min(1000, 20%)), a fraction or a count;
+    #: ``None`` writes one ``_prepared.jsonl``. See ``ftlint.split``.
+    split: str | None = None
+    seed: int = 42
 
 
 def excerpt_of(record: Record | None, field_pointer: str | None) -> str | None:
@@ -239,7 +260,8 @@ class Engine:
         self.enabled_codes = {r.code for r in self.rule_classes}
         # Problems of the run itself are always reported unless explicitly ignored.
         self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
-        settings = {
+        #: Shared by every rule's context; the engine adds ``validation_file`` per check.
+        self.settings = settings = {
             "system": config.system,
             "column_map": dict(config.column_map),
             **config.extra,
@@ -254,6 +276,8 @@ class Engine:
             )
             try:
                 self.rules.append(rule_class(context))
+            except ConfigError:
+                raise  # a rule that cannot run as configured stops the run (exit code 2)
             except Exception as exc:
                 self.notes.append(
                     f"rule {rule_class.name} ({rule_class.code}) could not start and is "
@@ -412,6 +436,99 @@ class Engine:
         result.accumulators = {c: a for c, a in accumulators.items() if c not in failed}
         return result
 
+    # -- parallel scanning ---------------------------------------------------------------------
+    #: Files at least this large (bytes) are split across processes when the reader can split
+    #: them; ``FTLINT_PARALLEL_MIN_SIZE`` overrides it (tests force a split with a tiny value).
+    PARALLEL_MIN_SIZE = 16 * 1024 * 1024
+    #: Byte ranges per worker process (more ranges balance uneven parts of a file).
+    RANGES_PER_JOB = 2
+
+    def jobs(self) -> int:
+        return max(1, self.config.jobs or os.cpu_count() or 1)
+
+    def parallel_min_size(self) -> int:
+        value = os.environ.get("FTLINT_PARALLEL_MIN_SIZE")
+        if value:
+            from ftlint.config import parse_size
+
+            return parse_size(value)
+        return self.PARALLEL_MIN_SIZE
+
+    def scan_file(
+        self,
+        file: FileContext,
+        reader: Reader,
+        split: str = "train",
+        report: Report | None = None,
+    ) -> ScanResult:
+        """``scan`` the whole file: in this process, or for a large file that the reader can
+        cut into byte ranges, in worker processes whose results are merged in order (the
+        same diagnostics and figures as one pass)."""
+        jobs = self.jobs()
+        if jobs < 2 or not reader.splittable or file.size < self.parallel_min_size():
+            return self.scan(file, reader, split=split)
+        try:
+            ranges = reader.split(file, jobs * self.RANGES_PER_JOB)
+        except Exception:
+            ranges = None
+        if not ranges or len(ranges) < 2:
+            return self.scan(file, reader, split=split)
+        try:
+            parts = self._scan_parallel(file, ranges, split, jobs)
+        except Exception as exc:  # the machinery failed (pickling, a worker died ...)
+            if report is not None:
+                report.notes.append(
+                    f"{file.display_path}: parallel checking failed ({type(exc).__name__}: "
+                    f"{exc}); checked in one process instead"
+                )
+            return self.scan(file, reader, split=split)
+        return self._merge_parts(parts, file)
+
+    def _scan_parallel(
+        self, file: FileContext, ranges: list[ByteRange], split: str, jobs: int
+    ) -> list[ScanResult]:
+        import multiprocessing
+        import sys
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork starts a worker in milliseconds with the modules (and the tokenizer) already
+        # loaded; elsewhere (macOS, Windows) workers start fresh and rebuild everything.
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        context = multiprocessing.get_context(method)
+        codes = sorted(rule.code for rule in self.rules)
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(ranges)),
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(
+                self.config,
+                codes,
+                {"validation_file": self.settings.get("validation_file")},
+            ),
+        ) as pool:
+            futures = [pool.submit(_scan_range, file, part, split) for part in ranges]
+            return [future.result() for future in futures]
+
+    def _merge_parts(self, parts: list[ScanResult], file: FileContext) -> ScanResult:
+        """Fold the results of consecutive byte ranges into the first, in order."""
+        result = parts[0]
+        for part in parts[1:]:
+            result.diagnostics.extend(part.diagnostics)
+            result.records += part.records
+            result.dropped.extend(part.dropped)
+            for code, accumulator in list(result.accumulators.items()):
+                other = part.accumulators.get(code)
+                if other is None:  # the rule failed in that part; its diagnostic says so
+                    result.accumulators.pop(code)
+                    continue
+                try:
+                    accumulator.merge(other)
+                except Exception as exc:
+                    result.accumulators.pop(code)
+                    rule = next(r for r in self.dataset_rules if r.code == code)
+                    result.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
+        return result
+
     def finish(self, result: ScanResult, file: FileContext, report: FileReport) -> None:
         for rule in self.dataset_rules:
             accumulator = result.accumulators.get(rule.code)
@@ -493,7 +610,10 @@ class Engine:
         if file is None or reader is None:
             return None
         diagnostics = self.check_file_scope(file)
-        result = self.scan(file, reader)
+        # Dataset rules that compare training and validation keep their state only when a
+        # validation file will join (train-valid-overlap).
+        self.settings["validation_file"] = str(validation) if validation is not None else None
+        result = self.scan_file(file, reader, report=report)
         if validation is not None:
             self._scan_validation(validation, result, report)
         self.finish(result, file, file_report)
@@ -502,7 +622,10 @@ class Engine:
         if report.command == "prepare":  # in a check nothing is written, so nothing dropped
             file_report.dropped.extend(result.dropped)
         report.diagnostics.extend(diagnostics)
-        return file, reader, self.plan_fixes(diagnostics, report.command)
+        # Record edits are keyed by record number: only this file's diagnostics may plan them
+        # (a validation file's findings are reported, never applied to the training file).
+        own = [d for d in diagnostics if d.location.path == file.display_path]
+        return file, reader, self.plan_fixes(own, report.command)
 
     def _scan_validation(self, path: Path, train: ScanResult, report: Report) -> None:
         file, reader, problems = self.open_file(path)
@@ -512,7 +635,7 @@ class Engine:
         if file is None or reader is None:
             return
         report.diagnostics.extend(self.check_file_scope(file))
-        valid = self.scan(file, reader, split="valid")
+        valid = self.scan_file(file, reader, split="valid", report=report)
         report.diagnostics.extend(valid.diagnostics)
         file_report.records = valid.records
         if report.command == "prepare":
@@ -585,6 +708,8 @@ class Engine:
             out = options.output
         else:
             out = file.path.with_name(f"{file.path.stem}_prepared.jsonl")
+        if options.split is not None:
+            return out  # ftlint.split names (and checks) the _train and _valid files
         if out.exists():
             if out.resolve() == file.path.resolve():
                 raise ConfigError(f"refusing to write the output over the input {file.path}")
@@ -603,6 +728,11 @@ class Engine:
     ) -> None:
         if options.in_place:
             self._rewrite_in_place(file, reader, plan, file_report)
+            return
+        if options.split is not None:
+            from ftlint.split import write_split
+
+            write_split(self, file, reader, plan, file_report, options)
             return
         from ftlint.jsonl import dumps_line
 
@@ -664,6 +794,34 @@ class Engine:
         file_report.written = written
         if not handle.discarded:
             file_report.outputs.append(str(file.path))
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker processes of a parallel scan
+
+
+_WORKER_ENGINE: list[Engine] = []
+
+
+def _start_worker(config: Config, codes: list[str], settings: dict[str, Any]) -> None:
+    """Build this worker's engine from the run's configuration (plugins load here too)."""
+    from ftlint.pluginmanager import load_plugins
+
+    plugins = load_plugins(list(config.plugins))
+    plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
+    engine = Engine(config, plugins)
+    mine = sorted(rule.code for rule in engine.rules)
+    if mine != codes:
+        differ = ", ".join(sorted(set(mine) ^ set(codes)))
+        raise RuntimeError(f"worker rules differ from the main process ({differ})")
+    engine.settings.update(settings)
+    _WORKER_ENGINE[:] = [engine]
+
+
+def _scan_range(file: FileContext, byte_range: ByteRange, split: str) -> ScanResult:
+    engine = _WORKER_ENGINE[0]
+    reader = next(r for r in engine.plugins.readers() if r.name == file.reader_name)
+    return engine.scan(file, reader, byte_range=byte_range, split=split)
 
 
 class AtomicWriter:

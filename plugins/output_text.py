@@ -164,6 +164,50 @@ def figure_lines(summary: dict[str, Any]) -> Iterator[str]:
         yield " · ".join(others)
 
 
+# -- token statistics (the token-cost rule's distribution and histogram) ------------------------
+
+HISTOGRAM_WIDTH = 40
+
+
+def token_statistics_lines(summary: dict[str, Any]) -> list[str]:
+    """The per-example distribution of tokens and messages as a small table, and a histogram
+    of tokens per example (power-of-two buckets), from the token-cost rule's summary."""
+    tokens = summary.get("tokens")
+    if not isinstance(tokens, dict):
+        return []
+    spread = tokens.get("distribution")
+    lines: list[str] = []
+    columns = ("min", "p5", "median", "mean", "p95", "max")
+    if isinstance(spread, dict):
+        rows = [
+            (label, spread.get(key))
+            for label, key in (
+                ("total tokens", "total"),
+                ("trained tokens", "trained"),
+                ("messages", "messages"),
+            )
+            if isinstance(spread.get(key), dict) and spread.get(key)
+        ]
+        if rows:
+            lines.append(f"{'per example':<15}" + "".join(f"{c:>10}" for c in columns))
+            for label, values in rows:
+                cells = "".join(f"{_number(values.get(c, '')):>10}" for c in columns)
+                lines.append(f"{label:<15}{cells}")
+    histogram = tokens.get("histogram")
+    if isinstance(histogram, dict) and histogram.get("counts"):
+        counts, edges = histogram["counts"], histogram["edges"]
+        limit = (histogram.get("limit") or [None])[0]
+        most = max(counts) or 1
+        lines.append("tokens per example:")
+        for i, count in enumerate(counts):
+            low, high = edges[i], edges[i + 1] - 1
+            bar = "█" * max(1 if count else 0, round(count / most * HISTOGRAM_WIDTH))
+            mark = f"  ← limit {_number(limit)}" if limit and low <= limit <= high else ""
+            label = f"{_number(low)}–{_number(high)}"
+            lines.append(f"  {label:>15} {bar:<{HISTOGRAM_WIDTH}} {_number(count)}{mark}")
+    return lines
+
+
 def file_header(file: FileReport) -> str:
     parts = [file.reader or "unread", _plural(file.records, "record")]
     if file.written is not None:
@@ -209,6 +253,7 @@ class TextFormat(OutputFormat):
             console.print(f"  wrote {_escape(output)}")
         try:
             lines = list(figure_lines(file.summary))
+            lines.extend(token_statistics_lines(file.summary))
         except Exception:  # figures come from plugins: never let one break the report
             lines = []
         for line in lines:

