@@ -51,3 +51,17 @@ def codes(report: dict) -> list[str]:
 
 def names(report: dict) -> list[str]:
     return [d["name"] for d in report["diagnostics"]]
+
+
+def write_jsonl(path: Path, rows: list) -> Path:
+    """Write a JSONL test file: dicts (and other values) as JSON, strings as raw lines."""
+    text = "".join(
+        (row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n"
+        for row in rows
+    )
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def read_jsonl(path: Path) -> list:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

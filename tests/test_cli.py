@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ftlint.cli import main
-from tests.conftest import codes
+from tests.conftest import codes, write_jsonl
 
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix safety")
 
@@ -41,14 +41,6 @@ def chat(i: int) -> dict:
             },
         ]
     }
-
-
-def write_jsonl(path: Path, lines: list) -> Path:
-    """Lines are records (dicts) or raw text lines (str), written as they are."""
-    text = "".join((json.dumps(x, ensure_ascii=False) if isinstance(x, dict) else x) + "\n"
-                   for x in lines)  # fmt: skip
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return path
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import types
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +24,7 @@ from ftlint import (
 from ftlint.config import Config
 from ftlint.engine import Engine, PrepareOptions
 from ftlint.pluginmanager import load_plugins
+from tests.conftest import write_jsonl
 
 
 class Shout(Rule):
@@ -114,12 +114,6 @@ def _plugins():
 
 def engine(**config) -> Engine:
     return Engine(Config(**config), _plugins())
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    lines = [r if isinstance(r, str) else json.dumps(r) for r in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def test_a_crashing_rule_becomes_a_diagnostic_and_the_run_goes_on(tmp_path):

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from ftlint.rule import FileContext, RuleContext
 from ftlint.targets import ftlint_targets
+from tests.conftest import read_jsonl
 
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]
 TOYHOM = "Toyhom__Chinese-medical-dialogue-data/样例_内科5000-6000.csv"
@@ -65,10 +66,6 @@ def run_rule(rule_class, path: Path, is_text: bool = True, reader: str = "jsonl"
 
 def by_code(report: dict, code: str) -> list[dict]:
     return [d for d in report["diagnostics"] if d["code"] == code]
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,14 +10,11 @@ from ftlint.rules.chatcheck import analyze
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import write_jsonl
+
 SYSTEM = {"role": "system", "content": "You are terse."}
 USER = {"role": "user", "content": "Hi"}
 ASSISTANT = {"role": "assistant", "content": "Hello."}
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
 
 
 def check(run_json, path: Path, *args: str) -> tuple[int, list[dict]]:

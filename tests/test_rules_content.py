@@ -14,7 +14,7 @@ from ftlint.rules import content
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import codes
+from tests.conftest import codes, read_jsonl, write_jsonl
 
 PC = ("--model", "babbage-002")
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix safety")
@@ -23,19 +23,6 @@ SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix safe
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-
-
-def write_jsonl(path: Path, records: list) -> Path:
-    path.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-        encoding="utf-8",
-        newline="\n",
-    )
-    return path
-
-
-def read_jsonl(path: Path) -> list:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def chat(user: str, answer: str, system: str | None = None) -> dict:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ftlint.model import Location, Record
 from ftlint.rule import RuleContext
 from ftlint.targets import ftlint_targets
+from tests.conftest import write_jsonl
 
 LOREM = (
     "The quarterly report shows that revenue from the northern region grew steadily while "
@@ -46,11 +47,6 @@ def filler(count: int) -> list[dict]:
              f"Answer {i}: open settings, then {topics[(i * 3) % len(topics)]}, step {i}.")
         for i in range(count)
     ]  # fmt: skip
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
 
 
 def of(report: dict, code: str) -> list[dict]:

@@ -14,14 +14,11 @@ from ftlint.rules.shapes import iter_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import write_jsonl
+
 CHAT_ONLY = ("chat", "preference")
 PAIR = {"prompt": "2+2=", "completion": "4"}
 CHAT = {"messages": [{"role": "user", "content": "2+2="}, {"role": "assistant", "content": "4"}]}
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
 
 
 def check(run_json, path: Path, *args: str) -> tuple[int, list[dict]]:

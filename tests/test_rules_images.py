@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from ftlint.rules.chatcheck import MAX_IMAGE_BYTES, image_kind, image_url_problem
 
+from tests.conftest import write_jsonl
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 24
 WEBP = b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 16
@@ -30,11 +32,6 @@ def example(*parts, role: str = "user") -> dict:
             {"role": "assistant", "content": "A cheese."},
         ]
     }
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-    return path
 
 
 def check(run_json, path: Path) -> list[dict]:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ftlint.model import Location, Record
 from ftlint.rule import RuleContext
 from ftlint.targets import ftlint_targets
-from tests.conftest import codes
+from tests.conftest import codes, read_jsonl, write_jsonl
 
 PC = ("--model", "babbage-002")
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix safety")
@@ -28,19 +28,6 @@ SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix safe
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-
-
-def write_jsonl(path: Path, records: list) -> Path:
-    path.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-        encoding="utf-8",
-        newline="\n",
-    )
-    return path
-
-
-def read_jsonl(path: Path) -> list:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def write_csv(path: Path, rows: list[tuple[str, str]], header=("prompt", "completion")) -> Path:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from ftlint.rules.formats import ConversionError, chosen_rejected_to_preference
 
+from tests.conftest import write_jsonl
+
 USER = {"role": "user", "content": "Name a colour."}
 GOOD = {"role": "assistant", "content": "Blue."}
 BAD = {"role": "assistant", "content": "I cannot."}
@@ -21,11 +23,6 @@ def pair(**changes) -> dict:
     }
     record.update(changes)
     return record
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
 
 
 def check(run_json, path: Path, *args: str) -> list[dict]:

@@ -10,17 +10,13 @@ from ftlint.rules import tokens as token_rules
 from ftlint.rules.tokens import automatic_epochs, distribution, histogram
 
 from ftlint.tokens import TokenCounter, TokenizerUnavailable
+from tests.conftest import write_jsonl
 
 
 def chat(user: str, answer: str, system: str | None = None) -> dict:
     messages = [{"role": "system", "content": system}] if system else []
     messages += [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]
     return {"messages": messages}
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
 
 
 def of(report: dict, code: str) -> list[dict]:

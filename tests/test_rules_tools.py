@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import write_jsonl
+
 USER = {"role": "user", "content": "Weather in Paris?"}
 WEATHER = {
     "type": "function",
@@ -43,11 +45,6 @@ def example(*messages, tools=(WEATHER,), **extra) -> dict:
         record["tools"] = tools if isinstance(tools, str) else list(tools)
     record.update(extra)
     return record
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
 
 
 def check(run_json, path: Path, *args: str) -> list[dict]:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from ftlint.config import ConfigError
 from ftlint.split import SplitSpec, Splitter, stratified_quotas, thresholds
+from tests.conftest import read_jsonl, write_jsonl
 
 PC = ("--model", "babbage-002")
 
@@ -24,19 +25,6 @@ PC = ("--model", "babbage-002")
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-
-
-def write_jsonl(path: Path, records: list) -> Path:
-    path.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-        encoding="utf-8",
-        newline="\n",
-    )
-    return path
-
-
-def read_jsonl(path: Path) -> list:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def generation(n: int) -> list[dict]:
