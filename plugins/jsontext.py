@@ -68,33 +68,10 @@ def _resync(text: str, pos: int) -> int | None:
     return None if found is None else found.start() + 1
 
 
-def iter_concatenated(text: str, start: int = 0) -> Iterator[Item]:
-    """Values written one after another (``{...}{...}`` or pretty-printed objects)."""
+def _iter_values(text: str, pos: int, in_array: bool) -> Iterator[Item]:
+    """The scanning loop shared by both layouts: decode a value, then expect a separator
+    (``,`` always tolerated; ``]`` ends an array). A syntax error resyncs at the next object."""
     counter = _LineCounter(text)
-    pos = _skip(text, start)
-    while pos < len(text):
-        try:
-            value, end = _DECODER.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield _error_item(text, counter, exc)
-            resume = _resync(text, max(exc.pos, pos))
-            if resume is None:
-                return
-            pos = _skip(text, resume)
-            continue
-        line, column = counter.at(pos)
-        yield Item(value, line, column, text[pos:end])
-        pos = _skip(text, end)
-        if pos < len(text) and text[pos] == ",":  # tolerate "{...},\n{...}"
-            pos = _skip(text, pos + 1)
-
-
-def iter_array(text: str, start: int) -> Iterator[Item]:
-    """Items of the array whose ``[`` is at ``start``. Stops at the closing bracket."""
-    counter = _LineCounter(text)
-    pos = _skip(text, start + 1)
-    if pos < len(text) and text[pos] == "]":
-        return
     while pos < len(text):
         try:
             value, end = _DECODER.raw_decode(text, pos)
@@ -110,18 +87,27 @@ def iter_array(text: str, start: int) -> Iterator[Item]:
         pos = _skip(text, end)
         if pos < len(text) and text[pos] == ",":
             pos = _skip(text, pos + 1)
-        elif pos < len(text) and text[pos] == "]":
+        elif in_array and pos < len(text) and text[pos] == "]":
             return
-        elif pos < len(text):
+        elif in_array and pos < len(text):
             line, column = counter.at(pos)
-            yield Item(
-                None,
-                line,
-                column,
-                text[pos : pos + 40],
-                error="invalid JSON: expected ',' or ']' after an array item",
-            )
+            error = "invalid JSON: expected ',' or ']' after an array item"
+            yield Item(None, line, column, text[pos : pos + 40], error=error)
             resume = _resync(text, pos)
             if resume is None:
                 return
             pos = _skip(text, resume)
+
+
+def iter_concatenated(text: str, start: int = 0) -> Iterator[Item]:
+    """Values written one after another (``{...}{...}`` or pretty-printed objects); a comma
+    between them (``{...},\n{...}``) is tolerated."""
+    return _iter_values(text, _skip(text, start), in_array=False)
+
+
+def iter_array(text: str, start: int) -> Iterator[Item]:
+    """Items of the array whose ``[`` is at ``start``. Stops at the closing bracket."""
+    pos = _skip(text, start + 1)
+    if pos < len(text) and text[pos] == "]":
+        return iter(())
+    return _iter_values(text, pos, in_array=True)
