@@ -516,18 +516,30 @@ class Engine:
             result.diagnostics.extend(part.diagnostics)
             result.records += part.records
             result.dropped.extend(part.dropped)
-            for code, accumulator in list(result.accumulators.items()):
-                other = part.accumulators.get(code)
-                if other is None:  # the rule failed in that part; its diagnostic says so
-                    result.accumulators.pop(code)
-                    continue
-                try:
-                    accumulator.merge(other)
-                except Exception as exc:
-                    result.accumulators.pop(code)
-                    rule = next(r for r in self.dataset_rules if r.code == code)
-                    result.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
+            result.diagnostics.extend(
+                self._merge_accumulators(result.accumulators, part.accumulators, file)
+            )
         return result
+
+    def _merge_accumulators(
+        self, into: dict[str, Accumulator], later: dict[str, Accumulator], file: FileContext
+    ) -> list[Diagnostic]:
+        """Fold ``later`` (records after those of ``into``) into ``into``, rule by rule. A rule
+        missing from ``later`` failed there (its diagnostic says so) and is dropped here too;
+        a merge that raises becomes that rule's failure."""
+        problems: list[Diagnostic] = []
+        for code, accumulator in list(into.items()):
+            other = later.get(code)
+            if other is None:
+                into.pop(code)
+                continue
+            try:
+                accumulator.merge(other)
+            except Exception as exc:
+                into.pop(code)
+                rule = next(r for r in self.dataset_rules if r.code == code)
+                problems.extend(self._rule_failed(rule, exc, file.location()))
+        return problems
 
     def finish(self, result: ScanResult, file: FileContext, report: FileReport) -> None:
         for rule in self.dataset_rules:
@@ -640,17 +652,9 @@ class Engine:
         file_report.records = valid.records
         if report.command == "prepare":
             file_report.dropped.extend(valid.dropped)
-        for code, accumulator in list(train.accumulators.items()):
-            other = valid.accumulators.get(code)
-            if other is None:
-                train.accumulators.pop(code)
-                continue
-            try:
-                accumulator.merge(other)
-            except Exception as exc:
-                train.accumulators.pop(code)
-                rule = next(r for r in self.dataset_rules if r.code == code)
-                report.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
+        report.diagnostics.extend(
+            self._merge_accumulators(train.accumulators, valid.accumulators, file)
+        )
 
     def new_report(self, command: str) -> Report:
         return Report(
