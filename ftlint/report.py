@@ -9,6 +9,14 @@ from typing import Any
 from ftlint import __version__
 from ftlint.model import Diagnostic, DroppedRecord, Severity
 
+
+def format_usd(amount: float) -> str:
+    """Dollars with cents, or two significant digits below one cent (a tiny job is not $0.00)."""
+    if 0 < abs(amount) < 0.01:
+        return f"${amount:.2g}"
+    return f"${amount:,.2f}"
+
+
 EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1
 EXIT_ERROR = 2

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from ftlint.model import Applicability, Diagnostic, Severity
 from ftlint.output import OutputFormat
 from ftlint.pluginmanager import hookimpl
-from ftlint.report import FileReport, Report
+from ftlint.report import FileReport, Report, format_usd
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 #: Dropped records listed per file; the JSON report lists them all.
@@ -136,7 +136,7 @@ def _cost_line(summary: dict[str, Any]) -> str | None:
         text += ")"
     cost = summary.get("estimated_cost_usd")
     if isinstance(cost, (int, float)):
-        text += f" ≈ ${cost:,.2f}"
+        text += f" ≈ {format_usd(cost)}"
         if isinstance(summary.get("price_per_1m"), (int, float)):
             text += f" at ${summary['price_per_1m']:,.2f} per 1M"
     details = [str(summary[k]) for k in ("model", "price_source") if summary.get(k)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from ftlint.model import Diagnostic, DropRecord, Fix, Location, Record, Scope, Severity
 from ftlint.pluginmanager import hookimpl
+from ftlint.report import format_usd
 from ftlint.rule import Accumulator, Rule, RuleContext
 
 META_KEY = "ftlint.tokens"
@@ -306,7 +307,7 @@ class _CostAccumulator(_TokenStats):
             text += f" (examples capped at {tokens['limit']:,} tokens)"
         if f["estimated_cost_usd"] is not None:
             text += (
-                f" ≈ ${f['estimated_cost_usd']:,.2f} at ${f['price_per_1m']:,.2f} per 1M "
+                f" ≈ {format_usd(f['estimated_cost_usd'])} at ${f['price_per_1m']:,.2f} per 1M "
                 f"training tokens for {self.model} ({self.price_source})"
             )
         else:
