@@ -187,7 +187,12 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
     prepare.set_defaults(func=cmd_prepare)
 
     rules = sub.add_parser("rules", help="list the available rules")
-    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="markdown prints the table the README carries",
+    )
     rules.add_argument("-p", dest="plugins", action="append", metavar="NAME")
     rules.set_defaults(func=cmd_rules)
 
@@ -390,6 +395,16 @@ def cmd_rules(args: argparse.Namespace, plugins: Plugins) -> int:
             for r in rules
         ]
         print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    if args.format == "markdown":
+        print("| code | name | scope | severity | fix | what it does |")
+        print("|------|------|-------|----------|-----|--------------|")
+        for r in rules:
+            summary = r.summary_line().replace("|", "\\|")
+            print(
+                f"| {r.code} | `{r.name}` | {r.scope} | {r.severity} | "
+                f"{r.fix_safety() or '-'} | {summary} |"
+            )
         return 0
     from rich.console import Console
 

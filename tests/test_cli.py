@@ -735,3 +735,14 @@ def test_bundled_example_prepares_with_every_cell_intact(run_cli, tmp_path, monk
     assert any(answer in text for text in texts)
     assert any("如何重置密码" in text for text in texts)
     assert any("请在“订单 > 发票”中填写抬头和税号" in text for text in texts)
+
+
+def test_readme_rules_table_is_current(run_cli):
+    """The README's rule table is `ftlint rules --format markdown`: a rule added without
+    refreshing it fails here (run that command and paste its output between the markers)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("-->", readme.index("<!-- BEGIN RULES")) + 3
+    table = readme[start : readme.index("<!-- END RULES -->")].strip()
+    code, out, _ = run_cli("rules", "--format", "markdown", "-p", "no:example")
+    assert code == 0
+    assert table == out.strip()
