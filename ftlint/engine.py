@@ -39,6 +39,9 @@ from ftlint.rule import Accumulator, FileContext, Rule, RuleContext
 from ftlint.targets import Target
 
 EXCERPT_WIDTH = 120
+#: What a rule returns when it finds nothing (CPython has one empty tuple: comparing by
+#: identity skips making an iterator; any other empty result is simply iterated).
+_NOTHING: tuple = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,10 +379,16 @@ class Engine:
                 accumulators[rule.code] = rule.accumulator()
             except Exception as exc:
                 result.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
-        record_rules = self.record_rules
         diagnostics = result.diagnostics
+        # The hot loop: bound methods resolved once, one ``try`` around all the rules of a
+        # record (free in CPython 3.11+ until something raises). When a rule raises, the loop
+        # variable names it: it is reported, dropped for the rest of the file, and the rules
+        # after it still see the record (``_finish_record``).
+        checks = [(rule, rule.check_record) for rule in self.record_rules]
+        adds = [(code, accumulator.add) for code, accumulator in accumulators.items()]
         records = iter(reader.read(file, byte_range))
         last_location = file.location()
+        count = 0
         while True:
             try:
                 record = next(records)
@@ -407,34 +416,82 @@ class Engine:
                             diagnostic.excerpt = excerpt_of(record, None)
                         diagnostics.append(diagnostic)
                 if record.is_record:
-                    result.records += 1
+                    count += 1
                     result.dropped.append(
                         DroppedRecord(record.location, record.problem.message, code)
                     )
                 continue
-            result.records += 1
-            for rule in record_rules:
-                if rule.code in failed:
-                    continue
-                try:
-                    for diagnostic in rule.check_record(record):
-                        if diagnostic.excerpt is None:
-                            diagnostic.excerpt = excerpt_of(record, diagnostic.location.field)
-                        diagnostics.append(diagnostic)
-                except Exception as exc:
-                    failed.add(rule.code)
-                    diagnostics.extend(self._rule_failed(rule, exc, record.location))
-            for code, accumulator in accumulators.items():
-                if code in failed:
-                    continue
-                try:
-                    accumulator.add(record)
-                except Exception as exc:
-                    failed.add(code)
-                    rule = next(r for r in self.dataset_rules if r.code == code)
-                    diagnostics.extend(self._rule_failed(rule, exc, record.location))
+            count += 1
+            rule = None
+            try:
+                for rule, check in checks:  # noqa: B007 (``rule`` names the one that raised)
+                    found = check(record)
+                    if found is not _NOTHING:  # most rules return () for most records
+                        for diagnostic in found:
+                            if diagnostic.excerpt is None:
+                                diagnostic.excerpt = excerpt_of(record, diagnostic.location.field)
+                            diagnostics.append(diagnostic)
+            except Exception as exc:
+                checks = self._check_failed(record, checks, rule, exc, failed, diagnostics)
+            code = None
+            try:
+                for code, add in adds:  # noqa: B007 (``code`` names the one that raised)
+                    add(record)
+            except Exception as exc:
+                adds = self._add_failed(record, adds, code, exc, failed, diagnostics)
+        result.records = count
         result.accumulators = {c: a for c, a in accumulators.items() if c not in failed}
         return result
+
+    def _check_failed(
+        self,
+        record: Record,
+        checks: list[tuple[Rule, Any]],
+        rule: Rule | None,
+        exc: Exception,
+        failed: set[str],
+        diagnostics: list[Diagnostic],
+    ) -> list[tuple[Rule, Any]]:
+        """``rule`` raised on ``record``: report it, run the rules after it on this record one
+        by one, and return the rules that stay for the next records."""
+        assert rule is not None
+        position = next(i for i, (r, _) in enumerate(checks) if r is rule)
+        failed.add(rule.code)
+        diagnostics.extend(self._rule_failed(rule, exc, record.location))
+        for other, check in checks[position + 1 :]:
+            try:
+                for diagnostic in check(record):
+                    if diagnostic.excerpt is None:
+                        diagnostic.excerpt = excerpt_of(record, diagnostic.location.field)
+                    diagnostics.append(diagnostic)
+            except Exception as error:
+                failed.add(other.code)
+                diagnostics.extend(self._rule_failed(other, error, record.location))
+        return [(r, c) for r, c in checks if r.code not in failed]
+
+    def _add_failed(
+        self,
+        record: Record,
+        adds: list[tuple[str, Any]],
+        code: str | None,
+        exc: Exception,
+        failed: set[str],
+        diagnostics: list[Diagnostic],
+    ) -> list[tuple[str, Any]]:
+        """The accumulator of ``code`` raised on ``record``: as ``_check_failed``."""
+        assert code is not None
+        position = next(i for i, (c, _) in enumerate(adds) if c == code)
+        pending: list[tuple[str, Exception]] = [(code, exc)]
+        for other, add in adds[position + 1 :]:
+            try:
+                add(record)
+            except Exception as error:
+                pending.append((other, error))
+        for failing, error in pending:
+            failed.add(failing)
+            rule = next(r for r in self.dataset_rules if r.code == failing)
+            diagnostics.extend(self._rule_failed(rule, error, record.location))
+        return [(c, a) for c, a in adds if c not in failed]
 
     # -- parallel scanning ---------------------------------------------------------------------
     #: Files at least this large (bytes) are split across processes when the reader can split
@@ -495,19 +552,24 @@ class Engine:
         # loaded; elsewhere (macOS, Windows) workers start fresh and rebuild everything.
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         context = multiprocessing.get_context(method)
-        codes = sorted(rule.code for rule in self.rules)
-        with ProcessPoolExecutor(
-            max_workers=min(jobs, len(ranges)),
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(
-                self.config,
-                codes,
-                {"validation_file": self.settings.get("validation_file")},
-            ),
-        ) as pool:
-            futures = [pool.submit(_scan_range, file, part, split) for part in ranges]
-            return [future.result() for future in futures]
+        if method == "fork":
+            # A forked worker is a copy of this process: it uses this very engine (rules,
+            # tokenizer, imports), nothing to rebuild. The pool forks its workers at the
+            # first submit, after this is set.
+            _WORKER_ENGINE[:] = [self]
+            options: dict[str, Any] = {}
+        else:
+            codes = sorted(rule.code for rule in self.rules)
+            settings = {"validation_file": self.settings.get("validation_file")}
+            options = {"initializer": _start_worker, "initargs": (self.config, codes, settings)}
+        try:
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(ranges)), mp_context=context, **options
+            ) as pool:
+                futures = [pool.submit(_scan_range, file, part, split) for part in ranges]
+                return [future.result() for future in futures]
+        finally:
+            _WORKER_ENGINE.clear()
 
     def _merge_parts(self, parts: list[ScanResult], file: FileContext) -> ScanResult:
         """Fold the results of consecutive byte ranges into the first, in order."""

@@ -33,6 +33,7 @@ import json
 import os
 import tempfile
 import threading
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -276,6 +277,49 @@ class ExampleTokens:
     messages: int
 
 
+def _example_tokens_init(
+    self: ExampleTokens, total: int, trained: int, longest: int, messages: int
+) -> None:
+    # One per record: the slots are set through their descriptors, twice as fast as the
+    # object.__setattr__ calls of the generated __init__ of a frozen dataclass.
+    _SET_TOTAL(self, total)
+    _SET_TRAINED(self, trained)
+    _SET_LONGEST(self, longest)
+    _SET_MESSAGES(self, messages)
+
+
+_SET_TOTAL, _SET_TRAINED, _SET_LONGEST, _SET_MESSAGES = (
+    ExampleTokens.__dict__[name].__set__ for name in ("total", "trained", "longest", "messages")
+)
+ExampleTokens.__init__ = _example_tokens_init  # type: ignore[method-assign]
+
+
+#: ``allowed_special`` of tiktoken's ``encode``: none, so that special tokens written in the
+#: text are ordinary text (``encode`` then splits exactly as ``encode_ordinary`` does).
+_NO_SPECIAL_TOKENS: set[str] = set()
+#: Texts on which the buffer encoder must agree with ``encode_ordinary`` before it is used.
+_PROBES = ("Hello, world!", "<|endoftext|> and <|im_start|>user", "中文 😕 \n\n  x", "")
+
+
+def _buffer_encoder(encoding: Any) -> Any:
+    """tiktoken's ``CoreBPE.encode_to_tiktoken_buffer`` (the ids of a text as a buffer of
+    32-bit integers, without a list of Python integers), or None when this tiktoken has none
+    or it disagrees with ``encode_ordinary`` on a few probes."""
+    encode = getattr(getattr(encoding, "_core_bpe", None), "encode_to_tiktoken_buffer", None)
+    if encode is None:
+        return None
+    try:
+        for probe in _PROBES:
+            view = memoryview(encode(probe, _NO_SPECIAL_TOKENS))
+            if view.itemsize != 4 or array("I", view.tobytes()).tolist() != (
+                encoding.encode_ordinary(probe)
+            ):
+                return None
+    except Exception:
+        return None
+    return encode
+
+
 class TokenCounter:
     """Counts examples with one encoding. Short strings (roles, names) and system prompts, which
     repeat across a dataset, are counted once and remembered."""
@@ -288,8 +332,10 @@ class TokenCounter:
         self.encoding = get_encoding(encoding_name)
         self._encode = self.encoding.encode_ordinary
         self._cache: dict[str, int] = {}
-        #: While ``example_and_ids`` runs: the token ids of the example's non-system texts.
-        self._sink: list[int] | None = None
+        #: While ``example_and_tokens`` runs: the token ids of the example's non-system texts,
+        #: as buffers of native 32-bit integers (one per text).
+        self._sink: list[Any] | None = None
+        self._buffer = _buffer_encoder(self.encoding)
         self.func_init = FUNC_INIT.get(encoding_name, FUNC_INIT["o200k_base"])
 
     # -- texts --------------------------------------------------------------------------------
@@ -332,9 +378,21 @@ class TokenCounter:
     def _text(self, value: str) -> int:
         """An example's own text (not a role or a repeated system prompt): its token ids go
         to the sink when one is open."""
+        sink = self._sink
+        if sink is None:
+            return len(self._encode(value))
+        if self._buffer is not None:
+            # The ids straight from tiktoken's buffer: no list of Python integers to build
+            # and to convert back for the near-duplicate signatures.
+            try:
+                view = memoryview(self._buffer(value, _NO_SPECIAL_TOKENS))
+            except UnicodeEncodeError:  # lone surrogates: what encode_ordinary does
+                value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+                view = memoryview(self._buffer(value, _NO_SPECIAL_TOKENS))
+            sink.append(view)
+            return view.nbytes >> 2
         ids = self._encode(value)
-        if self._sink is not None:
-            self._sink.extend(ids)
+        sink.append(array("I", ids))
         return len(ids)
 
     def content(self, value: Any, remember: bool = False) -> int:
@@ -443,6 +501,18 @@ class TokenCounter:
             if not isinstance(message, dict):
                 continue
             count += 1
+            if len(message) == 2:  # the plain {"role", "content": "text"} message
+                role = message.get("role")
+                content = message.get("content")
+                if isinstance(role, str) and isinstance(content, str):
+                    if role in ("system", "developer"):
+                        n = self.remembered(content)
+                    else:
+                        n = self._text(content)
+                    total += TOKENS_PER_MESSAGE + self._string(role) + n
+                    if role in TRAINED_ROLES:
+                        trained += n
+                    continue
             role = message.get("role")
             if not isinstance(role, str):
                 role = None
@@ -475,12 +545,18 @@ class TokenCounter:
         """``example(data)`` and the token ids of the example's own texts (message contents
         other than system prompts, prompt and completion ...), in order: the near-duplicate
         rules compare examples by these, so that each text is encoded once per run."""
-        sink: list[int] = []
+        counts, tokens = self.example_and_tokens(data)
+        return counts, array("I", tokens).tolist()
+
+    def example_and_tokens(self, data: Any) -> tuple[ExampleTokens, bytes]:
+        """``example_and_ids`` with the ids as one buffer of native 32-bit integers."""
+        sink: list[Any] = []
         self._sink = sink
         try:
-            return self.example(data), sink
+            counts = self.example(data)
         finally:
             self._sink = None
+        return counts, b"".join(sink)
 
     def example(self, data: Any) -> ExampleTokens:
         """The token figures of one record, whatever its shape (see ``ExampleTokens``).

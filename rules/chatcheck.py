@@ -497,7 +497,8 @@ class _Walk:
                 role = message.get("role")
                 content = message.get("content")
                 if (
-                    role in PLAIN_ROLES
+                    isinstance(role, str)
+                    and role in PLAIN_ROLES
                     and type(content) is str
                     and content
                     and (not content[0].isspace() or content.strip())
@@ -724,7 +725,7 @@ class _Walk:
                 substance = True
                 continue
             if kind not in allowed:
-                if kind in PART_KEYS:
+                if isinstance(kind, str) and kind in PART_KEYS:
                     message = f"a {role} message cannot hold {kind!r} parts"
                 else:
                     message = (
@@ -1066,6 +1067,8 @@ def analyze(data: Any, accepted: tuple[str, ...] | None = None) -> dict[str, lis
     """
     shape = detect_shape(data)
     if shape == CHAT:
+        if _plain_chat(data):
+            return {}
         walk = _Walk(preference=False)
         _chat(walk, data, accepted is None or CHAT in accepted)
         return walk.issues
@@ -1078,6 +1081,32 @@ def analyze(data: Any, accepted: tuple[str, ...] | None = None) -> dict[str, lis
         walk.unknown_keys(data, PROMPT_COMPLETION_KEYS, "", "on a prompt/completion record")
         return walk.issues
     return {}
+
+
+def _plain_chat(data: dict) -> bool:
+    """Whether a chat record is only ``messages``, all plain ``{"role", "content": "text"}``
+    messages (the fast path of ``_Walk.messages``) ending with the assistant's answer: most
+    records of most files, in which no rule finds anything (``_chat`` would walk it to the
+    same empty result)."""
+    if len(data) != 1:
+        return False
+    messages = data.get("messages")
+    if type(messages) is not list or not messages:
+        return False
+    for message in messages:
+        if type(message) is not dict or len(message) != 2:
+            return False
+        role = message.get("role")
+        content = message.get("content")
+        if not (
+            isinstance(role, str)
+            and role in PLAIN_ROLES
+            and type(content) is str
+            and content
+            and (not content[0].isspace() or content.strip())
+        ):
+            return False
+    return messages[-1]["role"] == "assistant"
 
 
 def issues(record: Record, rule: str, accepted: tuple[str, ...] | None) -> Sequence[Issue]:

@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ftlint.rules.shapes import CHAT, PROMPT_COMPLETION, iter_texts, model_shapes
+from ftlint.rules.shapes import (
+    CHAT,
+    PROMPT_COMPLETION,
+    iter_texts,
+    json_source,
+    model_shapes,
+    texts_of,
+)
 
 from ftlint import pointer
 from ftlint.model import (
@@ -55,17 +62,27 @@ def suspects(record: Record) -> int:
 
 
 def _scan(record: Record) -> None:
-    texts = tuple(iter_texts(record.data)) if record.ok else ()
+    texts = texts_of(record.data) if record.ok else ()
     bits = 0
+    # Most records are ruled out by a few searches of their JSON source rather than of each
+    # text: JSON writes control characters but DEL as escapes, and a source without escapes
+    # has non-ASCII text only where it has non-ASCII characters, ``<`` only where it has ``<``.
+    source = json_source(record)
+    control = special = other = True
+    if source is not None:  # single characters: each search is one fast scan
+        escapes = "\\" in source
+        control = escapes or "\x7f" in source
+        special = escapes or "<" in source  # every reported marker starts with "<"
+        other = escapes or not source.isascii()
     for _field, _role, text in texts:
-        if CONTROL_RE.search(text):
+        if control and CONTROL_RE.search(text):
             bits |= CONTROL
-        if not text.isascii():
+        if other and not text.isascii():
             if "\ufffd" in text:
                 bits |= REPLACEMENT
             if MOJIBAKE_RE.search(text):
                 bits |= MOJIBAKE
-        if "<|" in text or "_of_turn>" in text:
+        if special and ("<|" in text or "_of_turn>" in text):
             bits |= SPECIAL
         if "{" in text:
             bits |= BRACE
@@ -155,8 +172,10 @@ class ControlCharacters(Rule):
     fix_applicability = "safe"
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if not suspects(record) & CONTROL:
-            return
+        # Not a generator: a clean record (nearly all) costs one bit test.
+        return self._findings(record) if suspects(record) & CONTROL else ()
+
+    def _findings(self, record: Record) -> Iterator[Diagnostic]:
         for field, _role, text in record_texts(record):
             match = CONTROL_RE.search(text)
             if match is None:
@@ -213,8 +232,10 @@ class ReplacementCharacter(Rule):
     severity = Severity.WARNING
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if not suspects(record) & REPLACEMENT:
-            return
+        # Not a generator: a clean record (nearly all) costs one bit test.
+        return self._findings(record) if suspects(record) & REPLACEMENT else ()
+
+    def _findings(self, record: Record) -> Iterator[Diagnostic]:
         for field, _role, text in record_texts(record):
             start = text.find("\ufffd")
             if start < 0:
@@ -235,10 +256,13 @@ class ReplacementCharacter(Rule):
 #: What UTF-8 decoded as Latin-1 or Windows-1252 looks like: a lead byte shown as `Ã`, `â`, `Å`
 #: ... followed by a continuation byte shown as a symbol or a Windows-1252 punctuation mark;
 #: or a C1 control character. Only texts that match are given to ftfy.
+#: Written as one character class followed by a check, ``[\x80-\x9f]|[\xc2-\xf4][...]``
+#: matches the same spans 2-3x faster: the regex engine then scans for the class directly
+#: instead of trying both alternatives at every position.
 MOJIBAKE_RE = re.compile(
-    "[\x80-\x9f]|[\xc2-\xf4][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
-    "\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030"
-    "\u2039\u203a\u20ac\u2122]"
+    "[\x80-\x9f\xc2-\xf4](?:(?<=[\x80-\x9f])|[\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d"
+    "\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021"
+    "\u2022\u2026\u2030\u2039\u203a\u20ac\u2122])"
 )
 
 
@@ -292,8 +316,10 @@ class Mojibake(Rule):
     fix_applicability = "unsafe"
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if not suspects(record) & MOJIBAKE:
-            return
+        # Not a generator: a clean record (nearly all) costs one bit test.
+        return self._findings(record) if suspects(record) & MOJIBAKE else ()
+
+    def _findings(self, record: Record) -> Iterator[Diagnostic]:
         for field, _role, text in record_texts(record):
             fixed = repair_mojibake(text)
             if fixed is None:
@@ -351,8 +377,10 @@ class SpecialToken(Rule):
     fix_applicability = "unsafe"
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if not suspects(record) & SPECIAL:
-            return
+        # Not a generator: a clean record (nearly all) costs one bit test.
+        return self._findings(record) if suspects(record) & SPECIAL else ()
+
+    def _findings(self, record: Record) -> Iterator[Diagnostic]:
         for field, _role, text in record_texts(record):
             if "<|" not in text and "_of_turn>" not in text:
                 continue
@@ -547,8 +575,10 @@ class TemplatePlaceholder(Rule):
     severity = Severity.WARNING
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if not suspects(record) & BRACE:
-            return
+        # Not a generator: a clean record (nearly all) costs one bit test.
+        return self._findings(record) if suspects(record) & BRACE else ()
+
+    def _findings(self, record: Record) -> Iterator[Diagnostic]:
         for field, _role, text in record_texts(record):
             spans = find_placeholders(text)
             if not spans:

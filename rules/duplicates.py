@@ -29,7 +29,15 @@ from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ftlint.rules.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, SHAREGPT, detect_shape
+from ftlint.rules.shapes import (
+    CHAT,
+    PREFERENCE,
+    PROMPT_COMPLETION,
+    SHAREGPT,
+    detect_shape,
+    json_source,
+)
+from ftlint.rules.tokens import token_figures
 
 from ftlint.model import Diagnostic, DropRecord, Fix, Location, Record, Scope, Severity
 from ftlint.pluginmanager import hookimpl
@@ -210,18 +218,37 @@ def _digest(text: str) -> int:
     return value or 1  # 0 means "nothing"
 
 
-def _chat_strings(messages: list) -> tuple[list[str], int, int]:
+def _norm_plain(text: str) -> str:
+    """``_norm`` of a text known to hold no line break, tab or other control character (its
+    JSON source has no escape): only spaces are left to check."""
+    if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
+def _chat_strings(messages: list, plain: bool = False) -> tuple[list[str], int, int]:
     """The canonical strings ``role<US>text`` of a chat example's messages, the index of its
-    last assistant message (-1: none) and of its first message with text (-1: none)."""
+    last assistant message (-1: none) and of its first message with text (-1: none).
+    ``plain``: no text holds a control character (see ``_norm_plain``)."""
+    norm = _norm_plain if plain else _norm
     strings: list[str] = []
     last = first_text = -1
     for message in messages:
         if not isinstance(message, dict):
             continue
         role = message.get("role")
+        content = message.get("content")
+        if len(message) == 2 and isinstance(role, str) and isinstance(content, str):
+            # The plain {"role", "content": "text"} message: no calls, no name.
+            if role == "assistant":
+                last = len(strings)
+            text = norm(content)
+            if text and first_text < 0:
+                first_text = len(strings)
+            strings.append(f"{role}{_UNIT}{text}")
+            continue
         if not isinstance(role, str):
             role = ""
-        content = message.get("content")
         text = content if isinstance(content, str) else _content_text(content)
         if "tool_calls" in message or "function_call" in message:
             calls = _calls_text(message)
@@ -254,7 +281,10 @@ def canonical_hashes(record: Record) -> tuple[int, int, int]:
     data = record.data
     messages = data.get("messages") if isinstance(data, dict) else None
     if isinstance(messages, list):  # chat, the common case: no intermediate units
-        strings, last, first_text = _chat_strings(messages)
+        source = json_source(record)
+        strings, last, first_text = _chat_strings(
+            messages, source is not None and "\\" not in source
+        )
         if first_text < 0:
             result = (0, 0, 0)
         elif 0 <= first_text < last:
@@ -263,6 +293,21 @@ def canonical_hashes(record: Record) -> tuple[int, int, int]:
             result = (_combine(context, answer), context, answer)
         else:
             result = (_digest(_RECORD.join(strings)), 0, 0)
+        record.meta[META_CANON] = result
+        return result
+    if detect_shape(data) == PROMPT_COMPLETION:  # the legacy shape: no intermediate units
+        prompt = data.get("prompt")
+        completion = data.get("completion")
+        prompt = _norm(prompt) if isinstance(prompt, str) else ""
+        completion = _norm(completion) if isinstance(completion, str) else ""
+        if not prompt:
+            result = (_digest(f"prompt{_UNIT}{_RECORD}completion{_UNIT}{completion}"), 0, 0)
+            if not completion:
+                result = (0, 0, 0)
+        else:
+            context = _digest(f"prompt{_UNIT}{prompt}")
+            answer = _digest(f"completion{_UNIT}{completion}")
+            result = (_combine(context, answer), context, answer)
         record.meta[META_CANON] = result
         return result
     context_units, answer_units = record_parts(record)
@@ -316,17 +361,21 @@ MAX_SHINGLE = len(_MIXERS)
 _NUMPY_MIXERS: list[Any] = []
 
 
-def token_shingles(ids: list[int], size: int) -> Any:
-    """64-bit values of the token ``size``-grams of ``ids`` (a numpy array), None if empty."""
+def token_shingles(ids: Any, size: int) -> Any:
+    """64-bit values of the token ``size``-grams of ``ids`` (a numpy array), None if empty.
+    ``ids``: a list of integers, or a buffer of native 32-bit integers (``token_figures``)."""
     import numpy as np
 
     if not _NUMPY_MIXERS:
         _NUMPY_MIXERS.extend(np.uint64(m) for m in _MIXERS)
     mixers = _NUMPY_MIXERS
-    count = len(ids)
+    if isinstance(ids, (bytes, bytearray, memoryview)):
+        tokens = np.frombuffer(ids, dtype=np.uint32).astype(np.uint64)
+    else:
+        tokens = np.array(ids, dtype=np.uint64)
+    count = len(tokens)
     if not count:
         return None
-    tokens = np.array(ids, dtype=np.uint64)
     if count <= size:
         mixed = tokens[:1] * mixers[0]
         for j in range(1, count):
@@ -339,17 +388,18 @@ def token_shingles(ids: list[int], size: int) -> Any:
     return mixed
 
 
-def batch_signatures(ids: array, offsets: array, size: int) -> bytes:
+def batch_signatures(ids: Any, offsets: array, size: int) -> bytes:
     """Signatures (``NUM_PERM`` bytes each) of consecutive examples whose token ids are
     ``ids[offsets[i]:offsets[i + 1]]`` (none empty): the token ``size``-grams of all of them
     in one vectorised pass (n-grams never cross from one example into the next; an example
-    shorter than ``size`` tokens is one n-gram), then one MinHash call for the batch."""
+    shorter than ``size`` tokens is one n-gram), then one MinHash call for the batch.
+    ``ids``: a numpy array of 64-bit integers, or a buffer of them (``array("Q")``)."""
     import numpy as np
     import rensa
 
     if not _NUMPY_MIXERS:
         _NUMPY_MIXERS.extend(np.uint64(m) for m in _MIXERS)
-    tokens = np.frombuffer(ids, dtype=np.uint64)
+    tokens = ids if isinstance(ids, np.ndarray) else np.frombuffer(ids, dtype=np.uint64)
     bounds = np.frombuffer(offsets, dtype=np.uint64).astype(np.int64)
     lengths = np.diff(bounds)
     total = len(tokens)
@@ -389,7 +439,6 @@ def signature(record: Record, shingle_size: int, encoding: str | None) -> bytes 
     value = None
     if encoding is not None:
         import numpy as np
-        from ftlint.rules.tokens import token_figures
 
         grams = token_shingles(token_figures(record, encoding)[1], shingle_size)
         if grams is not None:
@@ -471,7 +520,10 @@ class _Columns(Accumulator):
                 origin = self._origin_ids[key] = len(self.origins)
                 self.origins.append(key)
             remap.append(origin)
-        self.origin.extend(remap[i] for i in other.origin)
+        if remap == list(range(len(remap))):  # the usual case: same origins, same order
+            self.origin.extend(other.origin)
+        else:
+            self.origin.extend(remap[i] for i in other.origin)
         self.line.extend(other.line)
         self.record.extend(other.record)
         for name in self._state_keys():
@@ -479,6 +531,15 @@ class _Columns(Accumulator):
 
     def split_of(self, i: int) -> str:
         return self.origins[self.origin[i]][2]
+
+    def train_flags(self) -> Any:
+        """Per example, 0 for the training split and 1 for any other (``_split_key``)."""
+        import numpy as np
+
+        if not len(self.origin):
+            return np.zeros(0, dtype=np.uint8)
+        flags = np.array([0 if o[2] == "train" else 1 for o in self.origins], dtype=np.uint8)
+        return flags[np.frombuffer(self.origin, dtype=np.uint16)]
 
     def location(self, i: int) -> Location:
         path, sheet, _split = self.origins[self.origin[i]]
@@ -505,6 +566,47 @@ def _split_key(split: str, value: int) -> int:
     return value if split == "train" else -value
 
 
+#: From this many examples on, ``finish`` finds first occurrences with numpy sorts (a few
+#: bytes per example) rather than dictionaries (about 100 bytes per example at the peak, and
+#: a Python loop); both give the same pairs in the same order.
+VECTOR_MIN = 2048
+
+
+def first_indexes(columns: list[Any], pool: Any = None) -> Any:
+    """For every position, the smallest position of a ``pool`` element (all when None) with
+    the same key, or ``len`` when there is none. The key of a position is its value in every
+    column (equal-length numpy arrays, compared in order); ``pool`` is a boolean array."""
+    import numpy as np
+
+    size = len(columns[0])
+    if len(columns) == 1:
+        order = np.argsort(columns[0], kind="stable")
+    else:
+        order = np.lexsort(columns[::-1])  # stable: ties keep their positions in order
+    change = np.zeros(size, dtype=bool)
+    if size:
+        change[0] = True
+    for column in columns:
+        ordered = column[order]
+        change[1:] |= ordered[1:] != ordered[:-1]
+        del ordered
+    starts = np.flatnonzero(change)
+    positions = order if pool is None else np.where(pool[order], order, size)
+    firsts = np.minimum.reduceat(positions, starts) if size else positions
+    del positions
+    groups = np.cumsum(change) - 1
+    del change
+    result = np.empty(size, dtype=np.int64)
+    result[order] = firsts[groups]
+    return result
+
+
+def _digests(values: array) -> Any:
+    import numpy as np
+
+    return np.frombuffer(values, dtype=np.uint64) if len(values) else np.zeros(0, np.uint64)
+
+
 # ---------------------------------------------------------------------------------------------
 # duplicate-example
 
@@ -529,14 +631,24 @@ class _DuplicateAccumulator(_ExactColumns):
         super().__init__()
         self.code, self.name, self.severity = rule.code, rule.name, rule.severity
 
-    def finish(self) -> Iterable[Diagnostic]:
-        first: dict[int, int] = {}
-        copies: dict[int, int] = {}
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        """``(later, first)`` for every example that repeats an earlier one, in order."""
+        if len(self.digest) >= VECTOR_MIN:
+            import numpy as np
+
+            first = first_indexes([self.train_flags(), _digests(self.digest)])
+            later = np.flatnonzero(first != np.arange(len(first)))
+            yield from zip(later.tolist(), first[later].tolist(), strict=True)
+            return
+        seen: dict[int, int] = {}
         for i, digest in enumerate(self.digest):
-            key = _split_key(self.split_of(i), digest)
-            j = first.setdefault(key, i)
-            if j == i:
-                continue
+            j = seen.setdefault(_split_key(self.split_of(i), digest), i)
+            if j != i:
+                yield i, j
+
+    def finish(self) -> Iterable[Diagnostic]:
+        copies: dict[int, int] = {}
+        for i, j in self.pairs():
             copies[j] = copies.get(j, 1) + 1
             where = self.where(j, i)
             yield Diagnostic(
@@ -606,18 +718,30 @@ class _ConflictAccumulator(_Columns):
             self.context.append(context)
             self.answer.append(answer)
 
-    def finish(self) -> Iterable[Diagnostic]:
-        first: dict[int, int] = {}
-        answers: dict[int, set[int]] = {}
+    def candidates(self) -> Iterator[tuple[int, int]]:
+        """``(later, first)`` for every example whose context an earlier example has and
+        whose answer differs from that first example's, in order."""
+        if len(self.context) >= VECTOR_MIN:
+            import numpy as np
+
+            first = first_indexes([self.train_flags(), _digests(self.context)])
+            answers = _digests(self.answer)
+            later = np.flatnonzero((first != np.arange(len(first))) & (answers != answers[first]))
+            yield from zip(later.tolist(), first[later].tolist(), strict=True)
+            return
+        seen: dict[int, int] = {}
         for i, context in enumerate(self.context):
-            key = _split_key(self.split_of(i), context)
-            j = first.setdefault(key, i)
+            j = seen.setdefault(_split_key(self.split_of(i), context), i)
+            if j != i and self.answer[i] != self.answer[j]:
+                yield i, j
+
+    def finish(self) -> Iterable[Diagnostic]:
+        answers: dict[int, set[int]] = {}
+        for i, j in self.candidates():
             answer = self.answer[i]
-            if j == i or answer == self.answer[j]:
-                continue
-            seen = answers.get(key)
+            seen = answers.get(j)  # the first example stands for its context
             if seen is None:
-                seen = answers[key] = {self.answer[j]}
+                seen = answers[j] = {self.answer[j]}
             if answer in seen:
                 continue  # the same pair again: duplicate-example reports it
             seen.add(answer)
@@ -692,18 +816,16 @@ class _SignatureColumns(_Columns):
             self.digest.append(example)
             self.signatures += value
             return
-        from ftlint.rules.tokens import token_figures
-
-        ids = token_figures(record, self.encoding)[1]
-        if not ids:
+        tokens = token_figures(record, self.encoding)[1]
+        if not tokens:
             return
         self._place(record)
         self.digest.append(example)
         pending = self.__dict__.get("_pending")
         if pending is None:
-            pending = self._pending = (array("Q"), array("Q", [0]))
-        pending[0].extend(ids)
-        pending[1].append(len(pending[0]))
+            pending = self._pending = (bytearray(), array("Q", [0]))
+        pending[0].extend(tokens)  # native 32-bit token ids
+        pending[1].append(len(pending[0]) >> 2)
         if len(pending[1]) > self.BATCH:
             self.flush()
 
@@ -711,7 +833,10 @@ class _SignatureColumns(_Columns):
         """Compute the signatures of the examples added since the last flush."""
         pending = self.__dict__.pop("_pending", None)
         if pending is not None and len(pending[1]) > 1:
-            self.signatures += batch_signatures(pending[0], pending[1], self.shingle_size)
+            import numpy as np
+
+            ids = np.frombuffer(pending[0], dtype=np.uint32).astype(np.uint64)
+            self.signatures += batch_signatures(ids, pending[1], self.shingle_size)
 
     def __getstate__(self) -> dict[str, Any]:
         self.flush()
@@ -733,6 +858,30 @@ class _SignatureColumns(_Columns):
         start = band * rows
         return [data[o : o + rows] for o in range(start, len(data), NUM_PERM)]
 
+    def band_pairs(
+        self, band: int, rows: int, data: bytes, queries: bytes | None, pool: bytes | None
+    ) -> list[tuple[int, int]]:
+        """The candidate pairs of one LSH band, as the bucket loop of ``matches`` finds them:
+        ``(i, j)`` for each query ``i`` and the first pool example ``j < i`` whose band equals
+        its band, in order of ``i`` (numpy sorts instead of a dictionary)."""
+        import numpy as np
+
+        size = len(self.digest)
+        matrix = np.frombuffer(data, dtype=np.uint8).reshape(size, NUM_PERM)
+        width = -(-rows // 8) * 8
+        keys = np.zeros((size, width), dtype=np.uint8)
+        keys[:, :rows] = matrix[:, band * rows : (band + 1) * rows]
+        packed = keys.view(np.uint64)
+        del keys
+        columns = [np.ascontiguousarray(packed[:, k]) for k in range(width // 8)]
+        in_pool = None if pool is None else np.frombuffer(pool, dtype=np.uint8).astype(bool)
+        first = first_indexes(columns, in_pool)
+        wanted = first < np.arange(size)
+        if queries is not None:
+            wanted &= np.frombuffer(queries, dtype=np.uint8).astype(bool)
+        later = np.flatnonzero(wanted)
+        return list(zip(later.tolist(), first[later].tolist(), strict=True))
+
     def similar(self, i: int, j: int) -> float | None:
         """The estimated similarity of two examples when it reaches the threshold."""
         if self.digest[i] == self.digest[j]:
@@ -749,17 +898,21 @@ class _SignatureColumns(_Columns):
         data = bytes(self.signatures)
         found: dict[int, tuple[int, float]] = {}
         tried: dict[int, int] = {}
+        vector = len(self.digest) >= VECTOR_MIN
         for band in range(NUM_PERM // rows):
             buckets: dict[Any, int] = {}
             pending: list[tuple[int, int]] = []
-            column = self.band_column(band, rows, data)
-            if queries is None and pool is None:
+            if vector:
+                pending = self.band_pairs(band, rows, data, queries, pool)
+            elif queries is None and pool is None:
+                column = self.band_column(band, rows, data)
                 setdefault = buckets.setdefault
                 for i, key in enumerate(column):
                     j = setdefault(key, i)
                     if j != i:
                         pending.append((i, j))
             else:
+                column = self.band_column(band, rows, data)
                 for i, key in enumerate(column):
                     if pool is None or pool[i]:
                         j = buckets.setdefault(key, i)
@@ -878,6 +1031,14 @@ class NearDuplicate(Rule):
         self.threshold = _threshold(self.options)
         self.shingle_size = _shingle_size(self.options)
         self.encoding = _comparison_encoding(context)
+        # Imported now, in the main process: workers of a parallel check are forked from it
+        # and find them loaded, instead of importing them once each. (A missing package is
+        # reported where it is used.)
+        try:
+            import numpy  # noqa: F401
+            import rensa  # noqa: F401
+        except ImportError:
+            pass
 
     def accumulator(self) -> Accumulator:
         return _NearAccumulator(self)

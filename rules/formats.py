@@ -515,6 +515,19 @@ class Plan:
         return self.data is not None
 
 
+_PLAIN_PLANS: dict[tuple[str, str | None, bool, bool], Plan] = {}
+
+
+def _plain_plan(source: str, target: str | None, community: bool, mapped: bool) -> Plan:
+    """The plan of a record that stays as it is: immutable, so one object per kind serves
+    every record (building a frozen dataclass per record costs more than the check itself)."""
+    key = (source, target, community, mapped)
+    plan = _PLAIN_PLANS.get(key)
+    if plan is None:
+        plan = _PLAIN_PLANS[key] = Plan(source, target, community, mapped, False)
+    return plan
+
+
 @dataclass(frozen=True)
 class Planner:
     """Decides the plan of a record for one run (model, ``--system``, ``--map``)."""
@@ -550,7 +563,7 @@ class Planner:
         shape = detect_shape(data)
         community = mapped or shape in COMMUNITY_SHAPES
         if shape == UNKNOWN:
-            return Plan(shape, None, community, mapped, False)
+            return _plain_plan(shape, None, community, mapped)
         target, lossy = self.route(shape)
         if target is None:
             wanted = " or ".join(SHAPE_LABELS[s] for s in self.accepted or ())
@@ -559,7 +572,7 @@ class Planner:
                 error=f"{SHAPE_LABELS[shape]} data cannot become {wanted} data",
             )  # fmt: skip
         if target == shape and not mapped:
-            return Plan(shape, target, community, mapped, False)
+            return _plain_plan(shape, target, community, mapped)
         try:
             converted = self.convert(data, shape, target)
         except ConversionError as exc:

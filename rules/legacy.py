@@ -740,13 +740,15 @@ class EmptyCompletion(Rule):
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         texts = record_texts(record)
         if texts is None or texts[1].strip():
-            return
+            return ()
         what = "missing" if record.data.get("completion") is None else "empty"
-        yield self.diagnostic(
-            f"the completion is {what}: this example teaches the model nothing",
-            record.location.at(field="/completion"),
-            fix=Fix.unsafe("drop the example", DropRecord(f"{what} completion")),
-        )
+        return [
+            self.diagnostic(
+                f"the completion is {what}: this example teaches the model nothing",
+                record.location.at(field="/completion"),
+                fix=Fix.unsafe("drop the example", DropRecord(f"{what} completion")),
+            )
+        ]
 
 
 class _SeparatorStats(_Stats):

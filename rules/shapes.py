@@ -207,6 +207,47 @@ def iter_texts(data: Any) -> Iterator[tuple[str, str | None, str]]:
                 yield "/" + _escape(key), None, value
 
 
+#: ``/messages/N/content`` for the first messages, built once (the hot path of ``texts_of``).
+_CONTENT_POINTERS = tuple(f"/messages/{i}/content" for i in range(64))
+
+
+def texts_of(data: Any) -> tuple[tuple[str, str | None, str], ...]:
+    """``tuple(iter_texts(data))``, with a fast path for the chat record of plain messages
+    (string contents) that most files are made of."""
+    if isinstance(data, dict) and "messages" in data:
+        messages = data["messages"]
+        if isinstance(messages, list) and len(messages) <= len(_CONTENT_POINTERS):
+            texts = []
+            append = texts.append
+            for i, message in enumerate(messages):
+                if not isinstance(message, dict):
+                    continue
+                content = message.get("content")
+                if not isinstance(content, str) or ("from" in message and "role" not in message):
+                    texts.extend(_message_texts(message, f"/messages/{i}"))
+                    continue
+                role = message.get("role")
+                append((_CONTENT_POINTERS[i], role if isinstance(role, str) else None, content))
+            return tuple(texts)
+    return tuple(iter_texts(data))
+
+
+#: ``Record.source_format`` of the readers whose ``raw`` is the JSON text a record was parsed
+#: from (``json_source``).
+JSON_SOURCES = frozenset({"jsonl", "json"})
+
+
+def json_source(record: Any) -> str | None:
+    """The JSON text a record was parsed from, or None (tabular rows, a reader that keeps no
+    text). In JSON every control character but DEL is written as an escape, so a source
+    without a backslash holds no text with a line break, a tab or another control character:
+    rules use that to skip per-text searches on most records."""
+    raw = record.raw
+    if record.source_format in JSON_SOURCES and isinstance(raw, str) and record.data is not None:
+        return raw
+    return None
+
+
 def model_shapes(target: Any, model: str | None) -> tuple[str, ...] | None:
     """The shapes ``model`` trains on, best first (``chat``, ``preference``,
     ``prompt-completion``), or ``None`` when the target does not know the model."""
