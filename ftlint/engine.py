@@ -9,6 +9,7 @@ the canonical JSONL atomically.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -574,7 +575,8 @@ class Engine:
     def _merge_parts(self, parts: list[ScanResult], file: FileContext) -> ScanResult:
         """Fold the results of consecutive byte ranges into the first, in order."""
         result = parts[0]
-        for part in parts[1:]:
+        while len(parts) > 1:
+            part = parts.pop(1)  # freed as soon as it is folded in (peak memory)
             result.diagnostics.extend(part.diagnostics)
             result.records += part.records
             result.dropped.extend(part.dropped)
@@ -642,15 +644,17 @@ class Engine:
         plan: FixPlan,
         report: FileReport,
         keep_unreadable: bool = False,
+        byte_range: ByteRange | None = None,
     ) -> Iterator[tuple[Record, Any, bool]]:
-        """Re-read the file and yield ``(record, fixed_data, changed)`` for every record that
-        goes to the output; records a fix drops are appended to ``report.dropped``.
+        """Re-read the file (or one byte range of it) and yield ``(record, fixed_data,
+        changed)`` for every record that goes to the output; records a fix drops are appended
+        to ``report.dropped``.
 
         With ``keep_unreadable`` (in-place fixing) the lines that could not be read are
         yielded too, with ``data=None``, so that the caller writes them back untouched: a fix
         never deletes what it cannot repair.
         """
-        for record in reader.read(file, None):
+        for record in reader.read(file, byte_range):
             if record.problem is not None:
                 if keep_unreadable:
                     yield record, None, False
@@ -806,11 +810,93 @@ class Engine:
         with AtomicWriter(out) as handle:
             if self.target.bom == "required":
                 handle.write(codecs.BOM_UTF8)
-            for _record, data, _changed in self.fixed_records(file, reader, plan, file_report):
-                handle.write(dumps_line(data))
-                written += 1
+            parallel = self._write_parallel(file, reader, plan, handle, file_report)
+            if parallel is not None:
+                written = parallel
+            else:
+                for _record, data, _changed in self.fixed_records(file, reader, plan, file_report):
+                    handle.write(dumps_line(data))
+                    written += 1
         file_report.written = written
         file_report.outputs.append(str(out))
+
+    def _write_parallel(
+        self,
+        file: FileContext,
+        reader: Reader,
+        plan: FixPlan,
+        handle: AtomicWriter,
+        file_report: FileReport,
+    ) -> int | None:
+        """The second pass of ``prepare`` for a large file, split across forked workers by
+        byte ranges: each writes the fixed records of its range to a part file beside the
+        output, and the parts are appended here in order (the same bytes, and the same
+        dropped records in the same order, as one pass). Returns the number of records
+        written, or None when the file is written in one process (small file, one job, a
+        reader that cannot split, no ``fork`` on this platform, or the workers failed)."""
+        import multiprocessing
+        import sys
+
+        jobs = self.jobs()
+        if (
+            jobs < 2
+            or not reader.splittable
+            or file.size < self.parallel_min_size()
+            or not sys.platform.startswith("linux")
+        ):
+            return None
+        try:
+            ranges = reader.split(file, jobs)
+        except Exception:
+            ranges = None
+        if not ranges or len(ranges) < 2:
+            return None
+        from concurrent.futures import ProcessPoolExecutor
+
+        directory = handle.target.parent if str(handle.target.parent) else Path(".")
+        parts: list[str] = []
+        try:
+            for _ in ranges:
+                fd, part = tempfile.mkstemp(
+                    prefix=f".{handle.target.name}.", suffix=".part", dir=directory
+                )
+                os.close(fd)
+                parts.append(part)
+            # Forked workers inherit this engine and the fix plan (its transforms need not
+            # be picklable); the pool forks them at the first submit.
+            _WORKER_ENGINE[:] = [self]
+            _WORKER_PLAN[:] = [plan]
+            try:
+                with ProcessPoolExecutor(
+                    max_workers=min(jobs, len(ranges)),
+                    mp_context=multiprocessing.get_context("fork"),
+                ) as pool:
+                    futures = [
+                        pool.submit(_write_range, file, part_range, part)
+                        for part_range, part in zip(ranges, parts, strict=True)
+                    ]
+                    results = [future.result() for future in futures]
+            finally:
+                _WORKER_ENGINE.clear()
+                _WORKER_PLAN.clear()
+        except Exception:  # nothing is written yet: one process does it (and meets the
+            for part in parts:  # same error, if it was not the machinery's)
+                with contextlib.suppress(OSError):
+                    os.unlink(part)
+            return None
+        written = 0
+        try:
+            for part, (count, dropped) in zip(parts, results, strict=True):
+                with open(part, "rb") as source:
+                    while chunk := source.read(1 << 20):
+                        handle.write(chunk)
+                written += count
+                file_report.dropped.extend(dropped)
+        finally:
+            for part in parts:
+                with contextlib.suppress(OSError):
+                    os.unlink(part)
+        return written
 
     def _rewrite_in_place(
         self, file: FileContext, reader: Reader, plan: FixPlan, file_report: FileReport
@@ -888,6 +974,29 @@ def _scan_range(file: FileContext, byte_range: ByteRange, split: str) -> ScanRes
     engine = _WORKER_ENGINE[0]
     reader = next(r for r in engine.plugins.readers() if r.name == file.reader_name)
     return engine.scan(file, reader, byte_range=byte_range, split=split)
+
+
+_WORKER_PLAN: list[FixPlan] = []
+
+
+def _write_range(
+    file: FileContext, byte_range: ByteRange, part: str
+) -> tuple[int, list[DroppedRecord]]:
+    """One range of ``Engine._write_parallel`` in a forked worker: its fixed records written
+    to ``part``; returns how many, and the records its fixes dropped."""
+    from ftlint.jsonl import dumps_line
+
+    engine, plan = _WORKER_ENGINE[0], _WORKER_PLAN[0]
+    reader = next(r for r in engine.plugins.readers() if r.name == file.reader_name)
+    report = FileReport(path=file.display_path)
+    written = 0
+    with open(part, "wb", buffering=1 << 20) as handle:
+        for _record, data, _changed in engine.fixed_records(
+            file, reader, plan, report, byte_range=byte_range
+        ):
+            handle.write(dumps_line(data))
+            written += 1
+    return written, report.dropped
 
 
 class AtomicWriter:

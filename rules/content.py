@@ -64,29 +64,42 @@ def suspects(record: Record) -> int:
 def _scan(record: Record) -> None:
     texts = texts_of(record.data) if record.ok else ()
     bits = 0
-    # Most records are ruled out by a few searches of their JSON source rather than of each
+    # Many records are ruled out by two searches of their JSON source rather than of each
     # text: JSON writes control characters but DEL as escapes, and a source without escapes
-    # has non-ASCII text only where it has non-ASCII characters, ``<`` only where it has ``<``.
+    # has non-ASCII text only where it has non-ASCII characters.
     source = json_source(record)
-    control = special = other = True
+    control = other = True
     if source is not None:  # single characters: each search is one fast scan
         escapes = "\\" in source
         control = escapes or "\x7f" in source
-        special = escapes or "<" in source  # every reported marker starts with "<"
         other = escapes or not source.isascii()
     for _field, _role, text in texts:
-        if control and CONTROL_RE.search(text):
+        if control and has_control(text):
             bits |= CONTROL
         if other and not text.isascii():
             if "\ufffd" in text:
                 bits |= REPLACEMENT
             if MOJIBAKE_RE.search(text):
                 bits |= MOJIBAKE
-        if special and ("<|" in text or "_of_turn>" in text):
+        # Every marker ``special-token`` reports starts with "<" (a one-character search).
+        if "<" in text and ("<|" in text or "_of_turn>" in text):
             bits |= SPECIAL
         if "{" in text:
             bits |= BRACE
     _memo[0], _memo[1], _memo[2] = record, texts, bits
+
+
+#: Every byte but those ``CONTROL_RE`` matches: deleting them leaves the control characters.
+_NOT_CONTROL = bytes(
+    b for b in range(256) if not (b < 0x09 or b in (0x0B, 0x0C) or 0x0E <= b < 0x20 or b == 0x7F)
+)
+
+
+def has_control(text: str) -> bool:
+    """``CONTROL_RE.search(text) is not None``, twice as fast: UTF-8 writes the characters
+    ``CONTROL_RE`` matches as those very bytes and every other character with other bytes,
+    and deleting bytes is one pass in C."""
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL))
 
 
 _VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -481,35 +482,57 @@ def band_rows(threshold: float, num_perm: int = NUM_PERM) -> int:
 
 
 class _Columns(Accumulator):
-    """Where each example is (origin, line, record), 10 bytes per example."""
+    """Where each example is: its record number (4 bytes per example), and in runs (a few
+    per file: they change only at a blank line, a multi-line record or another file) its
+    origin (path, sheet, split) and the difference between its line and its record number.
+    ``origin_of``, ``line_of`` and ``record[i]`` read them back."""
 
     def __init__(self) -> None:
         self.origins: list[tuple[str, str | None, str]] = []  # (path, sheet, split)
         self._origin_ids: dict[tuple[str, str | None, str], int] = {}
-        self.origin = array("H")
-        self.line = array("I")
         self.record = array("I")
+        # Runs: the first example of each, its origin and its line minus record number.
+        self.run_start = array("I")
+        self.run_origin = array("H")
+        self.run_delta = array("q")
+        self._last: tuple[Any, ...] = ()  # (path, sheet, split, origin) of the last example
 
     def _state_keys(self) -> tuple[str, ...]:
         return ()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_origin_ids"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_origin_ids", "_last")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._origin_ids = {origin: i for i, origin in enumerate(self.origins)}
+        self._last = ()
 
     def _place(self, record: Record) -> None:
         location = record.location
-        key = (location.path, location.sheet, record.split)
-        origin = self._origin_ids.get(key)
-        if origin is None:
-            origin = self._origin_ids[key] = len(self.origins)
-            self.origins.append(key)
-        self.origin.append(origin)
-        self.line.append(location.line or 0)
-        self.record.append(location.record or 0)
+        last = self._last
+        if (
+            last
+            and location.path is last[0]
+            and location.sheet is last[1]
+            and record.split is last[2]
+        ):
+            origin = last[3]  # the same file and split as the example before (the same strings)
+        else:
+            key = (location.path, location.sheet, record.split)
+            origin = self._origin_ids.get(key)
+            if origin is None:
+                origin = self._origin_ids[key] = len(self.origins)
+                self.origins.append(key)
+            self._last = (location.path, location.sheet, record.split, origin)
+        number = location.record or 0
+        delta = (location.line or 0) - number
+        run_origin = self.run_origin
+        if not run_origin or run_origin[-1] != origin or self.run_delta[-1] != delta:
+            self.run_start.append(len(self.record))
+            run_origin.append(origin)
+            self.run_delta.append(delta)
+        self.record.append(number)
 
     def merge(self, other: Accumulator) -> None:
         assert isinstance(other, _Columns)
@@ -520,42 +543,68 @@ class _Columns(Accumulator):
                 origin = self._origin_ids[key] = len(self.origins)
                 self.origins.append(key)
             remap.append(origin)
-        if remap == list(range(len(remap))):  # the usual case: same origins, same order
-            self.origin.extend(other.origin)
-        else:
-            self.origin.extend(remap[i] for i in other.origin)
-        self.line.extend(other.line)
+        offset = len(self.record)
+        self.run_start.extend(start + offset for start in other.run_start)
+        self.run_origin.extend(remap[origin] for origin in other.run_origin)
+        self.run_delta.extend(other.run_delta)
         self.record.extend(other.record)
+        self._last = ()
         for name in self._state_keys():
             getattr(self, name).extend(getattr(other, name))
 
+    def _run(self, i: int) -> int:
+        return bisect_right(self.run_start, i) - 1
+
+    def origin_of(self, i: int) -> tuple[str, str | None, str]:
+        return self.origins[self.run_origin[self._run(i)]]
+
+    def line_of(self, i: int) -> int:
+        """The line (or row) of example ``i``; 0 when its reader gave none."""
+        return self.record[i] + self.run_delta[self._run(i)]
+
     def split_of(self, i: int) -> str:
-        return self.origins[self.origin[i]][2]
+        return self.origin_of(i)[2]
+
+    def run_lengths(self) -> list[int]:
+        ends = [*self.run_start[1:], len(self.record)]
+        return [end - start for start, end in zip(self.run_start, ends, strict=True)]
+
+    def split_flags(self, wanted: Any) -> bytes:
+        """One byte per example: 1 where ``wanted(split)`` of its origin, else 0."""
+        flags = [1 if wanted(origin[2]) else 0 for origin in self.origins]
+        return b"".join(
+            bytes([flags[origin]]) * length
+            for origin, length in zip(self.run_origin, self.run_lengths(), strict=True)
+        )
+
+    def _split_groups(self) -> Any:
+        """``train_flags()`` when examples of both kinds of split are here (``_split_key``
+        keeps them apart), else None."""
+        kinds = {origin[2] == "train" for origin in self.origins}
+        return self.train_flags() if len(kinds) > 1 else None
 
     def train_flags(self) -> Any:
         """Per example, 0 for the training split and 1 for any other (``_split_key``)."""
         import numpy as np
 
-        if not len(self.origin):
-            return np.zeros(0, dtype=np.uint8)
-        flags = np.array([0 if o[2] == "train" else 1 for o in self.origins], dtype=np.uint8)
-        return flags[np.frombuffer(self.origin, dtype=np.uint16)]
+        flags = self.split_flags(lambda split: split != "train")
+        return np.frombuffer(flags, dtype=np.uint8) if flags else np.zeros(0, dtype=np.uint8)
 
     def location(self, i: int) -> Location:
-        path, sheet, _split = self.origins[self.origin[i]]
-        return Location(path=path, line=self.line[i] or None, record=self.record[i] or None,
+        path, sheet, _split = self.origin_of(i)
+        return Location(path=path, line=self.line_of(i) or None, record=self.record[i] or None,
                         sheet=sheet)  # fmt: skip
 
     def where(self, i: int, relative_to: int | None = None) -> str:
         """How a message names example ``i`` ("line 12", "record 3 of valid.jsonl" ...)."""
-        path, sheet, _ = self.origins[self.origin[i]]
-        if self.line[i]:
-            text = f"row {self.line[i]}" if sheet else f"line {self.line[i]}"
-        else:
-            text = f"record {self.record[i]}"
+        path, sheet, _ = self.origin_of(i)
+        line = self.line_of(i)
+        text = f"record {self.record[i]}"
+        if line:
+            text = f"row {line}" if sheet else f"line {line}"
         if sheet:
             text += f" of sheet {sheet!r}"
-        if relative_to is not None and self.origins[self.origin[relative_to]][0] != path:
+        if relative_to is not None and self.origin_of(relative_to)[0] != path:
             text += f" of {path}"
         return text
 
@@ -601,6 +650,35 @@ def first_indexes(columns: list[Any], pool: Any = None) -> Any:
     return result
 
 
+def repeat_pairs(keys: Any, groups: Any = None) -> tuple[Any, Any]:
+    """``(later, first)`` numpy index arrays: every position whose key (and group, when
+    ``groups`` is given) an earlier position has, and the first such position, in order of
+    ``later``. One stable sort; about 17 bytes per key at the peak."""
+    import numpy as np
+
+    if groups is not None:
+        parts = []
+        for value in np.unique(groups).tolist():
+            where = np.flatnonzero(groups == value)
+            later, first = repeat_pairs(keys[where])
+            parts.append((where[later], where[first]))
+        later = np.concatenate([p[0] for p in parts])
+        first = np.concatenate([p[1] for p in parts])
+        sequence = np.argsort(later, kind="stable")
+        return later[sequence], first[sequence]
+    if len(keys) < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")  # equal keys keep their positions in order
+    ordered = keys[order]
+    repeats = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    owners = np.searchsorted(ordered, ordered[repeats], side="left")  # first of each run
+    del ordered
+    later, first = order[repeats], order[owners]
+    del order
+    sequence = np.argsort(later, kind="stable")
+    return later[sequence], first[sequence]
+
+
 def _digests(values: array) -> Any:
     import numpy as np
 
@@ -634,11 +712,8 @@ class _DuplicateAccumulator(_ExactColumns):
     def pairs(self) -> Iterator[tuple[int, int]]:
         """``(later, first)`` for every example that repeats an earlier one, in order."""
         if len(self.digest) >= VECTOR_MIN:
-            import numpy as np
-
-            first = first_indexes([self.train_flags(), _digests(self.digest)])
-            later = np.flatnonzero(first != np.arange(len(first)))
-            yield from zip(later.tolist(), first[later].tolist(), strict=True)
+            later, first = repeat_pairs(_digests(self.digest), self._split_groups())
+            yield from zip(later.tolist(), first.tolist(), strict=True)
             return
         seen: dict[int, int] = {}
         for i, digest in enumerate(self.digest):
@@ -722,12 +797,10 @@ class _ConflictAccumulator(_Columns):
         """``(later, first)`` for every example whose context an earlier example has and
         whose answer differs from that first example's, in order."""
         if len(self.context) >= VECTOR_MIN:
-            import numpy as np
-
-            first = first_indexes([self.train_flags(), _digests(self.context)])
+            later, first = repeat_pairs(_digests(self.context), self._split_groups())
             answers = _digests(self.answer)
-            later = np.flatnonzero((first != np.arange(len(first))) & (answers != answers[first]))
-            yield from zip(later.tolist(), first[later].tolist(), strict=True)
+            differ = answers[later] != answers[first]
+            yield from zip(later[differ].tolist(), first[differ].tolist(), strict=True)
             return
         seen: dict[int, int] = {}
         for i, context in enumerate(self.context):
@@ -859,7 +932,7 @@ class _SignatureColumns(_Columns):
         return [data[o : o + rows] for o in range(start, len(data), NUM_PERM)]
 
     def band_pairs(
-        self, band: int, rows: int, data: bytes, queries: bytes | None, pool: bytes | None
+        self, band: int, rows: int, data: Any, queries: bytes | None, pool: bytes | None
     ) -> list[tuple[int, int]]:
         """The candidate pairs of one LSH band, as the bucket loop of ``matches`` finds them:
         ``(i, j)`` for each query ``i`` and the first pool example ``j < i`` whose band equals
@@ -874,6 +947,10 @@ class _SignatureColumns(_Columns):
         packed = keys.view(np.uint64)
         del keys
         columns = [np.ascontiguousarray(packed[:, k]) for k in range(width // 8)]
+        del packed
+        if len(columns) == 1 and queries is None and pool is None:
+            later, first = repeat_pairs(columns[0])
+            return list(zip(later.tolist(), first.tolist(), strict=True))
         in_pool = None if pool is None else np.frombuffer(pool, dtype=np.uint8).astype(bool)
         first = first_indexes(columns, in_pool)
         wanted = first < np.arange(size)
@@ -895,10 +972,11 @@ class _SignatureColumns(_Columns):
         example, None for all). The earliest match found wins."""
         self.flush()
         rows = band_rows(self.threshold)
-        data = bytes(self.signatures)
+        vector = len(self.digest) >= VECTOR_MIN
+        # numpy reads the signatures where they are; the dictionaries need bytes keys.
+        data = self.signatures if vector else bytes(self.signatures)
         found: dict[int, tuple[int, float]] = {}
         tried: dict[int, int] = {}
-        vector = len(self.digest) >= VECTOR_MIN
         for band in range(NUM_PERM // rows):
             buckets: dict[Any, int] = {}
             pending: list[tuple[int, int]] = []
@@ -937,10 +1015,9 @@ class _SignatureColumns(_Columns):
 
     def split_mask(self, wanted: Any) -> bytes | None:
         """One byte per example: 1 where ``wanted(split)``; None when every example is."""
-        flags = [1 if wanted(origin[2]) else 0 for origin in self.origins]
-        if all(flags):
+        if all(wanted(origin[2]) for origin in self.origins):
             return None
-        return bytes(flags[o] for o in self.origin)
+        return self.split_flags(wanted)
 
 
 def _threshold(options: dict[str, Any]) -> float:

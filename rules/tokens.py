@@ -60,15 +60,48 @@ def quantile(ordered: list[int], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+#: From this many values on, ``distribution`` sorts with numpy (4 bytes a value) instead of
+#: a list of Python integers (about 36 bytes a value at the peak of the run).
+NUMPY_SORT_MIN = 4096
+
+
+def _sorted(values: Iterable[int]) -> Any:
+    """The values in order: a list, or for a long array a numpy array (same values)."""
+    if isinstance(values, array) and len(values) >= NUMPY_SORT_MIN:
+        try:
+            import numpy as np
+        except ImportError:  # pragma: no cover - numpy is a dependency
+            return sorted(values)
+        return np.sort(np.frombuffer(values, dtype=np.dtype(values.typecode)))
+    return sorted(values)
+
+
+class _Ints:
+    """Read access to sorted values as Python integers (numpy elements are converted)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Any) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, index: int) -> int:
+        return int(self.values[index])
+
+
 def distribution(values: Iterable[int]) -> dict[str, float]:
-    ordered = sorted(values)
-    if not ordered:
+    ordered = _sorted(values)
+    if not len(ordered):
         return {}
+    total = sum(ordered) if isinstance(ordered, list) else int(ordered.sum(dtype="uint64"))
+    ordered = ordered if isinstance(ordered, list) else _Ints(ordered)
     return {
         "min": ordered[0],
         "p5": round(quantile(ordered, 0.05), 1),
         "median": round(quantile(ordered, 0.5), 1),
-        "mean": round(sum(ordered) / len(ordered), 1),
+        "mean": round(total / len(ordered), 1),
         "p95": round(quantile(ordered, 0.95), 1),
         "max": ordered[-1],
     }
@@ -202,14 +235,47 @@ class ExampleTooLong(_TokenRule):
         ]
 
 
+#: Unsigned array typecodes, narrowest first, with the largest value each holds.
+_WIDTHS = (("B", 0xFF), ("H", 0xFFFF), ("I", 0xFFFFFFFF))
+
+
+def _widened(values: array, value: int) -> array:
+    """``values`` in the narrowest typecode that also holds ``value``."""
+    for typecode, largest in _WIDTHS:
+        if value <= largest and typecode >= values.typecode:
+            return values if typecode == values.typecode else array(typecode, values)
+    return values  # pragma: no cover - values are capped at 0xFFFFFFFF
+
+
+def _append(values: array, value: int) -> array:
+    """Append to a column that starts narrow and widens when a value needs it (the same
+    numbers in 1-2 bytes each for most datasets instead of 4)."""
+    try:
+        values.append(value)
+    except OverflowError:
+        values = _widened(values, value)
+        values.append(value)
+    return values
+
+
+def _extended(values: array, other: array) -> array:
+    if other.typecode > values.typecode:  # "B" < "H" < "I": the wider one wins
+        values = array(other.typecode, values)
+    elif other.typecode < values.typecode:
+        other = array(values.typecode, other)
+    values.extend(other)
+    return values
+
+
 class _TokenStats(Accumulator):
-    """Per example: total tokens, trained tokens, messages (4 bytes each)."""
+    """Per example: total tokens, trained tokens, messages (1-4 bytes each: each column
+    widens only when a value needs it)."""
 
     def __init__(self, encoding_name: str) -> None:
         self.encoding_name = encoding_name
-        self.total = array("I")
-        self.trained = array("I")
-        self.messages = array("I")
+        self.total = array("H")
+        self.trained = array("H")
+        self.messages = array("B")
         self.valid_examples = 0
         self.valid_tokens = 0
         self.paths: dict[str, str] = {}
@@ -220,18 +286,18 @@ class _TokenStats(Accumulator):
         counts = example_tokens(record, self.encoding_name)
         self.paths.setdefault(record.split, record.location.path)
         if record.split == "train":
-            self.total.append(min(counts.total, 0xFFFFFFFF))
-            self.trained.append(min(counts.trained, 0xFFFFFFFF))
-            self.messages.append(min(counts.messages, 0xFFFFFFFF))
+            self.total = _append(self.total, min(counts.total, 0xFFFFFFFF))
+            self.trained = _append(self.trained, min(counts.trained, 0xFFFFFFFF))
+            self.messages = _append(self.messages, min(counts.messages, 0xFFFFFFFF))
         else:
             self.valid_examples += 1
             self.valid_tokens += counts.total
 
     def merge(self, other: Accumulator) -> None:
         assert isinstance(other, _TokenStats)
-        self.total.extend(other.total)
-        self.trained.extend(other.trained)
-        self.messages.extend(other.messages)
+        self.total = _extended(self.total, other.total)
+        self.trained = _extended(self.trained, other.trained)
+        self.messages = _extended(self.messages, other.messages)
         self.valid_examples += other.valid_examples
         self.valid_tokens += other.valid_tokens
         for split, path in other.paths.items():
