@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -531,8 +532,10 @@ class Engine:
             ranges = None
         if not ranges or len(ranges) < 2:
             return self.scan(file, reader, split=split)
+        parts: list[Any] = []
         try:
             parts = self._scan_parallel(file, ranges, split, jobs)
+            return self._merge_parts(parts, file)
         except Exception as exc:  # the machinery failed (pickling, a worker died ...)
             if report is not None:
                 report.notes.append(
@@ -540,11 +543,14 @@ class Engine:
                     f"{exc}); checked in one process instead"
                 )
             return self.scan(file, reader, split=split)
-        return self._merge_parts(parts, file)
+        finally:
+            for part in parts:
+                if isinstance(part, SpilledPart):
+                    part.discard()
 
     def _scan_parallel(
         self, file: FileContext, ranges: list[ByteRange], split: str, jobs: int
-    ) -> list[ScanResult]:
+    ) -> list[SpilledPart]:
         import multiprocessing
         import sys
         from concurrent.futures import ProcessPoolExecutor
@@ -568,21 +574,31 @@ class Engine:
                 max_workers=min(jobs, len(ranges)), mp_context=context, **options
             ) as pool:
                 futures = [pool.submit(_scan_range, file, part, split) for part in ranges]
-                return [future.result() for future in futures]
+                try:
+                    return [future.result() for future in futures]
+                except BaseException:  # the parts that did come back are not needed
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    for future in futures:
+                        if not future.cancelled() and future.exception() is None:
+                            future.result().discard()
+                    raise
         finally:
             _WORKER_ENGINE.clear()
 
-    def _merge_parts(self, parts: list[ScanResult], file: FileContext) -> ScanResult:
-        """Fold the results of consecutive byte ranges into the first, in order."""
-        result = parts[0]
-        while len(parts) > 1:
-            part = parts.pop(1)  # freed as soon as it is folded in (peak memory)
+    def _merge_parts(self, parts: list[Any], file: FileContext) -> ScanResult:
+        """Fold the results of consecutive byte ranges into the first, in order. A part a
+        worker spilled to a file is loaded only when its turn comes, and each part is freed
+        as soon as it is folded in: the main process holds one part besides the result."""
+        result = parts[0].load() if isinstance(parts[0], SpilledPart) else parts[0]
+        for index in range(1, len(parts)):
+            part = parts[index].load() if isinstance(parts[index], SpilledPart) else parts[index]
             result.diagnostics.extend(part.diagnostics)
             result.records += part.records
             result.dropped.extend(part.dropped)
             result.diagnostics.extend(
                 self._merge_accumulators(result.accumulators, part.accumulators, file)
             )
+            del part
         return result
 
     def _merge_accumulators(
@@ -970,10 +986,39 @@ def _start_worker(config: Config, codes: list[str], settings: dict[str, Any]) ->
     _WORKER_ENGINE[:] = [engine]
 
 
-def _scan_range(file: FileContext, byte_range: ByteRange, split: str) -> ScanResult:
+@dataclass
+class SpilledPart:
+    """The ``ScanResult`` of one byte range, pickled to a temporary file by the worker that
+    scanned it. Results travel this way rather than through the pool's pipe, which buffers a
+    whole pickle in memory at both ends; the main process loads them one at a time."""
+
+    path: str
+
+    def load(self) -> ScanResult:
+        try:
+            with open(self.path, "rb") as handle:
+                return pickle.load(handle)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+
+def _scan_range(file: FileContext, byte_range: ByteRange, split: str) -> SpilledPart:
     engine = _WORKER_ENGINE[0]
     reader = next(r for r in engine.plugins.readers() if r.name == file.reader_name)
-    return engine.scan(file, reader, byte_range=byte_range, split=split)
+    result = engine.scan(file, reader, byte_range=byte_range, split=split)
+    fd, path = tempfile.mkstemp(prefix="ftlint-part-", suffix=".pickle")
+    part = SpilledPart(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        part.discard()
+        raise
+    return part
 
 
 _WORKER_PLAN: list[FixPlan] = []

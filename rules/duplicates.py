@@ -52,6 +52,8 @@ NUM_PERM = 64
 SEED = 0x5EED_F71
 DEFAULT_THRESHOLD = 0.9
 DEFAULT_SHINGLE = 3
+#: Examples per rensa call (below 32, the smallest batch rensa ever splits across threads).
+RENSA_ROWS = 31
 #: Candidates compared per example at most (a bucket of thousands of near-identical
 #: templated examples must not turn into millions of comparisons).
 MAX_CANDIDATES = 32
@@ -68,16 +70,14 @@ _RECORD = "\x1e"  # between messages
 def _norm(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends (``str.split`` semantics).
     Most texts need no change, and a few scans find that out faster than a split and a join:
-    an ASCII text without two spaces in a row, line breaks, tabs, other ASCII whitespace or
-    spaces at its ends is already normal."""
+    an ASCII text without two spaces in a row, line breaks, tabs or other ASCII whitespace is
+    normal once a space at either end is stripped."""
     if (
         not text.isascii()
         or "  " in text
         or "\n" in text
         or "\t" in text
         or "\r" in text
-        or text[:1] == " "
-        or text[-1:] == " "
         or "\x0b" in text
         or "\x0c" in text
         or "\x1c" in text
@@ -86,7 +86,7 @@ def _norm(text: str) -> str:
         or "\x1f" in text
     ):
         return " ".join(text.split())
-    return text
+    return text.strip(" ") if text[:1] == " " or text[-1:] == " " else text
 
 
 def _content_text(content: Any) -> str:
@@ -222,8 +222,8 @@ def _digest(text: str) -> int:
 def _norm_plain(text: str) -> str:
     """``_norm`` of a text known to hold no line break, tab or other control character (its
     JSON source has no escape): only spaces are left to check."""
-    if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
+    if text.isascii() and "  " not in text:
+        return text.strip(" ") if text[:1] == " " or text[-1:] == " " else text
     return " ".join(text.split())
 
 
@@ -404,25 +404,39 @@ def batch_signatures(ids: Any, offsets: array, size: int) -> bytes:
     bounds = np.frombuffer(offsets, dtype=np.uint64).astype(np.int64)
     lengths = np.diff(bounds)
     total = len(tokens)
-    ends = np.repeat(bounds[1:], lengths)  # where each position's example ends
-    positions = np.arange(total)
-    mixed = tokens * _NUMPY_MIXERS[0]
-    for j in range(1, size):
-        inside = positions + j < ends
-        following = np.zeros(total, dtype=np.uint64)
-        following[: total - j] = tokens[j:]
-        mixed ^= np.where(inside, following * _NUMPY_MIXERS[j], np.uint64(0))
+    mixers = _NUMPY_MIXERS
+    # The n-gram starting at every position, mixed across example boundaries: the positions
+    # kept below never reach past their example's end, except the first position of an
+    # example shorter than ``size`` (its one n-gram), recomputed after.
+    mixed = tokens * mixers[0]
+    for j in range(1, min(size, total)):
+        mixed[: total - j] ^= tokens[j:] * mixers[j]
+    short = np.flatnonzero(lengths < size)
+    if len(short):
+        first, length = bounds[short], lengths[short]
+        gram = tokens[first] * mixers[0]
+        for j in range(1, size):
+            longer = length > j
+            gram[longer] ^= tokens[first[longer] + j] * mixers[j]
+        mixed[first] = gram
     counts = np.maximum(lengths - size + 1, 1)
     starts = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=starts[1:])
     picks = np.arange(starts[-1]) - np.repeat(starts[:-1] - bounds[:-1], counts)
     grams = np.ascontiguousarray(mixed[picks])
-    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-        grams, starts.astype(np.uint64), NUM_PERM, SEED
-    )
+    offsets = starts.astype(np.uint64)
     values = array("I")
-    for row in matrix.to_rows():
-        values.extend(row)
+    # At most RENSA_ROWS examples a call: rensa then computes them in this thread. For 32
+    # or more (its smallest parallel batch) it may use its rayon thread pool, which does not
+    # survive a fork: a worker forked after the main process used it waits forever.
+    for first in range(0, len(counts), RENSA_ROWS):
+        last = min(first + RENSA_ROWS, len(counts))
+        begin, end = int(offsets[first]), int(offsets[last])
+        matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+            grams[begin:end], offsets[first : last + 1] - offsets[first], NUM_PERM, SEED
+        )
+        for row in matrix.to_rows():
+            values.extend(row)
     return values.tobytes()[_LOW_BYTE]
 
 
@@ -482,19 +496,21 @@ def band_rows(threshold: float, num_perm: int = NUM_PERM) -> int:
 
 
 class _Columns(Accumulator):
-    """Where each example is: its record number (4 bytes per example), and in runs (a few
-    per file: they change only at a blank line, a multi-line record or another file) its
-    origin (path, sheet, split) and the difference between its line and its record number.
-    ``origin_of``, ``line_of`` and ``record[i]`` read them back."""
+    """Where each example is, in runs: examples that follow each other in one file and split,
+    with consecutive record numbers and the same distance between line and record number,
+    share one run (the first example's position, origin, record number and that distance).
+    A clean file is one run, whatever its size; a blank line, an example a rule leaves out or
+    a record spanning lines starts a new one. ``origin_of``, ``record_of`` and ``line_of``
+    read them back."""
 
     def __init__(self) -> None:
         self.origins: list[tuple[str, str | None, str]] = []  # (path, sheet, split)
         self._origin_ids: dict[tuple[str, str | None, str], int] = {}
-        self.record = array("I")
-        # Runs: the first example of each, its origin and its line minus record number.
-        self.run_start = array("I")
+        self.size = 0  # examples placed
+        self.run_start = array("I")  # position of the run's first example
         self.run_origin = array("H")
-        self.run_delta = array("q")
+        self.run_record = array("I")  # record number of the run's first example
+        self.run_delta = array("q")  # line minus record number, the same in the whole run
         self._last: tuple[Any, ...] = ()  # (path, sheet, split, origin) of the last example
 
     def _state_keys(self) -> tuple[str, ...]:
@@ -528,11 +544,17 @@ class _Columns(Accumulator):
         number = location.record or 0
         delta = (location.line or 0) - number
         run_origin = self.run_origin
-        if not run_origin or run_origin[-1] != origin or self.run_delta[-1] != delta:
-            self.run_start.append(len(self.record))
+        if (
+            not run_origin
+            or run_origin[-1] != origin
+            or self.run_delta[-1] != delta
+            or self.run_record[-1] + (self.size - self.run_start[-1]) != number
+        ):
+            self.run_start.append(self.size)
             run_origin.append(origin)
+            self.run_record.append(number)
             self.run_delta.append(delta)
-        self.record.append(number)
+        self.size += 1
 
     def merge(self, other: Accumulator) -> None:
         assert isinstance(other, _Columns)
@@ -543,11 +565,12 @@ class _Columns(Accumulator):
                 origin = self._origin_ids[key] = len(self.origins)
                 self.origins.append(key)
             remap.append(origin)
-        offset = len(self.record)
+        offset = self.size
         self.run_start.extend(start + offset for start in other.run_start)
         self.run_origin.extend(remap[origin] for origin in other.run_origin)
+        self.run_record.extend(other.run_record)
         self.run_delta.extend(other.run_delta)
-        self.record.extend(other.record)
+        self.size += other.size
         self._last = ()
         for name in self._state_keys():
             getattr(self, name).extend(getattr(other, name))
@@ -555,18 +578,23 @@ class _Columns(Accumulator):
     def _run(self, i: int) -> int:
         return bisect_right(self.run_start, i) - 1
 
+    def record_of(self, i: int) -> int:
+        """The record number of example ``i``; 0 when its reader gave none."""
+        run = self._run(i)
+        return self.run_record[run] + (i - self.run_start[run])
+
     def origin_of(self, i: int) -> tuple[str, str | None, str]:
         return self.origins[self.run_origin[self._run(i)]]
 
     def line_of(self, i: int) -> int:
         """The line (or row) of example ``i``; 0 when its reader gave none."""
-        return self.record[i] + self.run_delta[self._run(i)]
+        return self.record_of(i) + self.run_delta[self._run(i)]
 
     def split_of(self, i: int) -> str:
         return self.origin_of(i)[2]
 
     def run_lengths(self) -> list[int]:
-        ends = [*self.run_start[1:], len(self.record)]
+        ends = [*self.run_start[1:], self.size]
         return [end - start for start, end in zip(self.run_start, ends, strict=True)]
 
     def split_flags(self, wanted: Any) -> bytes:
@@ -592,14 +620,14 @@ class _Columns(Accumulator):
 
     def location(self, i: int) -> Location:
         path, sheet, _split = self.origin_of(i)
-        return Location(path=path, line=self.line_of(i) or None, record=self.record[i] or None,
+        return Location(path=path, line=self.line_of(i) or None, record=self.record_of(i) or None,
                         sheet=sheet)  # fmt: skip
 
     def where(self, i: int, relative_to: int | None = None) -> str:
         """How a message names example ``i`` ("line 12", "record 3 of valid.jsonl" ...)."""
         path, sheet, _ = self.origin_of(i)
         line = self.line_of(i)
-        text = f"record {self.record[i]}"
+        text = f"record {self.record_of(i)}"
         if line:
             text = f"row {line}" if sheet else f"line {line}"
         if sheet:
@@ -940,6 +968,11 @@ class _SignatureColumns(_Columns):
         import numpy as np
 
         size = len(self.digest)
+        if rows == 8 and queries is None and pool is None:  # the default (threshold 0.9)
+            # The band's 8 bytes of every signature, read in place as one 64-bit key each.
+            keys = np.frombuffer(data, dtype=np.uint64)[band :: NUM_PERM // 8]
+            later, first = repeat_pairs(keys)
+            return list(zip(later.tolist(), first.tolist(), strict=True))
         matrix = np.frombuffer(data, dtype=np.uint8).reshape(size, NUM_PERM)
         width = -(-rows // 8) * 8
         keys = np.zeros((size, width), dtype=np.uint8)

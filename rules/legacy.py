@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -185,10 +186,12 @@ def inside_depth(text: str, suffix: str) -> int:
 
 _ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
 _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
-#: ASCII letters become ``U`` or ``l``, everything else is deleted: one C-level pass.
-_CASE_TABLE = bytes.maketrans(_ASCII_UPPER + _ASCII_LOWER, b"U" * 26 + b"l" * 26)
+#: Deleting these from ASCII text leaves its letters; deleting ``_ASCII_LOWER`` from those
+#: leaves the upper-case ones (two C-level passes, lengths instead of counts).
 _NOT_LETTERS = bytes(c for c in range(256) if c not in _ASCII_UPPER + _ASCII_LOWER)
 _UPPER_RE: list[Any] = []
+#: Runs of ASCII characters: removing them leaves a text's non-ASCII characters, in order.
+_ASCII_RUNS = re.compile("[\x00-\x7f]+")
 
 
 def case_counts(text: str) -> tuple[int, int]:
@@ -203,8 +206,8 @@ def case_counts(text: str) -> tuple[int, int]:
     """
     raw = text.encode("ascii", "ignore")
     size = len(raw)
-    letters = raw.translate(_CASE_TABLE, _NOT_LETTERS)
-    ascii_upper = letters.count(b"U")
+    letters = raw.translate(None, _NOT_LETTERS)
+    ascii_upper = len(letters.translate(None, _ASCII_LOWER))
     ascii_lower = len(letters) - ascii_upper
     if size == len(text):
         return ascii_upper, ascii_lower
@@ -215,7 +218,9 @@ def case_counts(text: str) -> tuple[int, int]:
             _UPPER_RE.append(regex.compile(r"\p{Lu}").findall)
         except ImportError:  # pragma: no cover - regex ships with tiktoken
             _UPPER_RE.append(lambda t: [c for c in t if c.isupper() and c.isalpha()])
-    upper = len(_UPPER_RE[0](text))
+    # The only ASCII upper-case letters are A-Z: searched for Lu, the non-ASCII characters
+    # alone (a few, usually) give the rest.
+    upper = ascii_upper + len(_UPPER_RE[0](_ASCII_RUNS.sub("", text)))
     other_non_ascii = len(text) - size - (upper - ascii_upper)
     return upper, ascii_lower + other_non_ascii
 
@@ -690,6 +695,14 @@ class _Stats(Accumulator):
         return ()
 
 
+class _InertStats(_Stats):
+    """The accumulator of a rule that does not apply to this run (a prompt/completion rule
+    with a chat model): it folds nothing and reports nothing, so it does not even count."""
+
+    def add(self, record: Record) -> None:
+        return
+
+
 # ---------------------------------------------------------------------------------------------
 # Rules
 
@@ -710,7 +723,7 @@ class LegacyRule(Rule):
 
     def accumulator(self) -> Accumulator:
         if self.pc_model_only and not self.pc_model:
-            return _Stats(self)  # no parts, no diagnostics
+            return _InertStats(self)  # no parts, no diagnostics
         return self.stats(self)
 
 

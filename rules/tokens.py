@@ -286,9 +286,19 @@ class _TokenStats(Accumulator):
         counts = example_tokens(record, self.encoding_name)
         self.paths.setdefault(record.split, record.location.path)
         if record.split == "train":
-            self.total = _append(self.total, min(counts.total, 0xFFFFFFFF))
-            self.trained = _append(self.trained, min(counts.trained, 0xFFFFFFFF))
-            self.messages = _append(self.messages, min(counts.messages, 0xFFFFFFFF))
+            total, trained, messages = counts.total, counts.trained, counts.messages
+            try:  # the common case: every value fits its column as it is
+                self.total.append(total)
+            except OverflowError:
+                self.total = _append(self.total, min(total, 0xFFFFFFFF))
+            try:
+                self.trained.append(trained)
+            except OverflowError:
+                self.trained = _append(self.trained, min(trained, 0xFFFFFFFF))
+            try:
+                self.messages.append(messages)
+            except OverflowError:
+                self.messages = _append(self.messages, min(messages, 0xFFFFFFFF))
         else:
             self.valid_examples += 1
             self.valid_tokens += counts.total

@@ -1,0 +1,446 @@
+"""The fast paths of the hot loop give exactly what the plain code gives.
+
+Speed work replaced a few straightforward computations with quicker ones (scans of the JSON
+source instead of each text, numpy sorts instead of dictionaries, runs instead of one number
+per example ...). Each test here compares one of them with the plain computation it stands
+for, on generated inputs, so that a later change to either side cannot drift unnoticed.
+No test here measures time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import pickle
+import random
+import re
+import subprocess
+import sys
+import tempfile
+from array import array
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ftlint.plugins.jsonl import JsonlReader, split_lines
+from ftlint.rules import content, duplicates, shapes
+from ftlint.rules.chatcheck import _chat, _plain_chat, _Walk, analyze
+from ftlint.rules.tokens import _append, _extended, distribution, histogram, quantile
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ftlint.model import Location, Record
+from ftlint.rule import FileContext
+from ftlint.tokens import TokenCounter
+from tests.conftest import write_jsonl
+
+ROLES = st.sampled_from(["system", "user", "assistant", "tool", "Assistant", "", "developer"])
+TEXT = st.text(
+    alphabet=st.sampled_from(list("ab {}<|>\t\n\r\x00\x07\x0b\x0c\x1c\x1f\x7f\x85\xa0é中😕\ufffd")),
+    max_size=12,
+)
+MESSAGE = st.one_of(
+    st.fixed_dictionaries({"role": ROLES, "content": TEXT}),
+    st.fixed_dictionaries(
+        {"role": ROLES, "content": TEXT},
+        optional={"name": TEXT, "weight": st.sampled_from([0, 1, "1"]), "from": TEXT},
+    ),
+    st.fixed_dictionaries({"from": st.sampled_from(["human", "gpt"]), "value": TEXT}),
+    st.fixed_dictionaries(
+        {
+            "role": ROLES,
+            "content": st.lists(
+                st.fixed_dictionaries({"type": st.just("text"), "text": TEXT}), max_size=2
+            ),
+        }
+    ),
+    st.just({"role": ["user"], "content": "hi"}),
+    st.none(),
+)
+CHAT = st.fixed_dictionaries(
+    {"messages": st.lists(MESSAGE, max_size=5)},
+    optional={"tools": st.just([]), "id": st.integers()},
+)
+PROMPT_COMPLETION = st.fixed_dictionaries(
+    {"prompt": st.one_of(TEXT, st.none()), "completion": st.one_of(TEXT, st.none(), st.just(3))}
+)
+RECORD = st.one_of(CHAT, PROMPT_COMPLETION, st.dictionaries(st.text(max_size=4), TEXT))
+
+
+def _record_from_line(data: object, line: str | None = None) -> Record:
+    source = json.dumps(data) if line is None else line
+    return Record(data, Location("f.jsonl", 1, None, 1), raw=source, source_format="jsonl")
+
+
+@given(RECORD)
+def test_texts_of_is_iter_texts(data):
+    assert shapes.texts_of(data) == tuple(shapes.iter_texts(data))
+
+
+@given(RECORD, st.booleans())
+def test_content_scan_bits_are_those_of_a_scan_of_every_text(data, ascii_escapes):
+    line = json.dumps(data, ensure_ascii=ascii_escapes)
+    record = _record_from_line(json.loads(line), line)
+    expected = 0
+    for _pointer, _role, text in shapes.iter_texts(record.data):
+        if content.CONTROL_RE.search(text):
+            expected |= content.CONTROL
+        if not text.isascii():
+            if "\ufffd" in text:
+                expected |= content.REPLACEMENT
+            if content.MOJIBAKE_RE.search(text):
+                expected |= content.MOJIBAKE
+        if "<|" in text or "_of_turn>" in text:
+            expected |= content.SPECIAL
+        if "{" in text:
+            expected |= content.BRACE
+    found = content.suspects(record)
+    # The scan may skip a special-token bit for a text with "_of_turn>" but no "<": no marker
+    # the rule reports can be there. Every other bit is exactly the plain scan's.
+    assert found & ~content.SPECIAL == expected & ~content.SPECIAL
+    if found & content.SPECIAL != expected & content.SPECIAL:
+        assert not any("<" in t for _p, _r, t in shapes.iter_texts(record.data))
+
+
+@given(st.text())
+def test_has_control_is_the_control_regex(text):
+    assert content.has_control(text) == (content.CONTROL_RE.search(text) is not None)
+
+
+MOJIBAKE_PLAIN = re.compile(
+    "[\x80-\x9f]|[\xc2-\xf4][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]"
+)
+
+
+@given(st.text(alphabet=st.sampled_from(list("a \x80\x9f\xbf\xc2\xc3\xe9\xf4\xf5\u2019\u20ac中"))))
+def test_mojibake_regex_matches_as_the_two_alternatives_do(text):
+    plain, fast = MOJIBAKE_PLAIN.search(text), content.MOJIBAKE_RE.search(text)
+    assert (plain is None) == (fast is None)
+    assert plain is None or plain.span() == fast.span()
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1f\xa0\u3000é"))))
+def test_normalisation_is_split_and_join(text):
+    assert duplicates._norm(text) == " ".join(text.split())
+    if not re.search(r"[\x00-\x1f]", text):
+        assert duplicates._norm_plain(text) == " ".join(text.split())
+
+
+def _plain_canonical(record: Record) -> tuple[int, int, int]:
+    """canonical_hashes from ``canonical_parts`` only, as before the fast paths."""
+    context_units, answer_units = duplicates.canonical_parts(record.data)
+    has_context = any(text for _, text in context_units)
+    if not has_context and not any(text for _, text in answer_units):
+        return 0, 0, 0
+    if answer_units and has_context:
+        context = duplicates._digest(duplicates._joined(context_units))
+        answer = duplicates._digest(duplicates._joined(answer_units))
+        return duplicates._combine(context, answer), context, answer
+    return duplicates._digest(duplicates._joined(context_units + answer_units)), 0, 0
+
+
+@given(st.one_of(CHAT, PROMPT_COMPLETION), st.booleans())
+def test_canonical_hashes_fast_paths_are_the_canonical_parts(data, ascii_escapes):
+    line = json.dumps(data, ensure_ascii=ascii_escapes)
+    record = _record_from_line(json.loads(line), line)
+    assert duplicates.canonical_hashes(record) == _plain_canonical(record)
+
+
+@given(CHAT)
+def test_a_plain_chat_record_has_no_findings(data):
+    if _plain_chat(data):
+        walk = _Walk(preference=False)
+        _chat(walk, data, True)
+        assert walk.issues == {}
+        assert analyze(data) == {}
+
+
+def test_a_role_that_is_a_list_is_a_wrong_type_not_a_crash():
+    found = analyze({"messages": [{"role": ["user"], "content": "hi"},
+                                  {"role": "assistant", "content": "yo"}]})  # fmt: skip
+    assert {rule: [(i.message, i.pointer) for i in issues] for rule, issues in found.items()} == {
+        "wrong-type": [("'role' must be a string, got array", "/messages/0/role")]
+    }
+
+
+@pytest.fixture(scope="module")
+def o200k() -> TokenCounter:
+    return TokenCounter("o200k_base")
+
+
+@settings(max_examples=60)
+@given(st.text())
+def test_buffer_token_ids_are_encode_ordinary(o200k, text):
+    if o200k._buffer is None:
+        pytest.skip("this tiktoken has no buffer encoder")
+    data = {"messages": [{"role": "user", "content": text}, {"role": "assistant", "content": "ok"}]}
+    counts, tokens = o200k.example_and_tokens(data)
+    expected = o200k.encoding.encode_ordinary(text) + o200k.encoding.encode_ordinary("ok")
+    assert array("I", tokens).tolist() == expected
+    assert counts == o200k.example(data)
+
+
+def test_special_tokens_in_text_are_ordinary_text_in_the_buffer_path(o200k):
+    text = "<|endoftext|> and <|endofprompt|><|im_start|>"
+    _counts, ids = o200k.example_and_ids({"prompt": text, "completion": "x"})
+    assert ids == o200k.encoding.encode_ordinary(text) + o200k.encoding.encode_ordinary("x")
+
+
+def _dict_pairs(keys: list[int], groups: list[int] | None) -> list[tuple[int, int]]:
+    seen: dict = {}
+    pairs = []
+    for i, key in enumerate(keys):
+        j = seen.setdefault((groups[i] if groups else 0, key), i)
+        if j != i:
+            pairs.append((i, j))
+    return pairs
+
+
+@given(st.lists(st.integers(0, 5), max_size=60), st.booleans())
+def test_repeat_pairs_and_first_indexes_are_the_dictionary_loop(keys, grouped):
+    groups = [k % 2 for k in reversed(keys)] if grouped else None
+    array_keys = np.array(keys, dtype=np.uint64)
+    array_groups = np.array(groups, dtype=np.uint8) if groups else None
+    later, first = duplicates.repeat_pairs(array_keys, array_groups)
+    expected = _dict_pairs(keys, groups)
+    assert list(zip(later.tolist(), first.tolist(), strict=True)) == expected
+    if keys:
+        columns = ([array_groups] if groups else []) + [array_keys]
+        firsts = duplicates.first_indexes(columns)
+        assert [(i, int(j)) for i, j in enumerate(firsts) if j != i] == expected
+
+
+def _bucket_pairs(columns: list[bytes], queries, pool) -> list[tuple[int, int]]:
+    """The dictionary loop of ``matches`` for one band."""
+    buckets: dict = {}
+    pending = []
+    for i, key in enumerate(columns):
+        if pool is None or pool[i]:
+            j = buckets.setdefault(key, i)
+            if j != i and (queries is None or queries[i]):
+                pending.append((i, j))
+        elif queries is None or queries[i]:
+            j = buckets.get(key, i)
+            if j != i:
+                pending.append((i, j))
+    return pending
+
+
+@pytest.mark.parametrize("rows", [8, 5, 12])
+@pytest.mark.parametrize("masked", [False, True])
+def test_band_pairs_are_the_bucket_loop(rows, masked):
+    rng = random.Random(rows * 2 + masked)
+    size = duplicates.VECTOR_MIN + 50
+    bases = [bytes(rng.randrange(3) for _ in range(64)) for _ in range(10)]
+    signatures = bytearray()
+    for _ in range(size):
+        signature = bytearray(rng.choice(bases))
+        for _ in range(rng.randrange(40)):
+            signature[rng.randrange(64)] = rng.randrange(4)
+        signatures += signature
+    columns = duplicates._SignatureColumns(0.9, 3, None)
+    columns.signatures = signatures
+    columns.digest.extend(range(1, size + 1))
+    queries = pool = None
+    if masked:
+        pool = bytes(rng.randrange(2) for _ in range(size))
+        queries = bytes(1 - b for b in pool)
+    for band in range(64 // rows):
+        keys = [bytes(signatures[o + band * rows : o + (band + 1) * rows])
+                for o in range(0, len(signatures), 64)]  # fmt: skip
+        expected = _bucket_pairs(keys, queries, pool)
+        assert columns.band_pairs(band, rows, signatures, queries, pool) == expected
+
+
+def _plain_batch_signatures(ids: list[int], offsets: list[int], size: int) -> bytes:
+    """MinHash of every example's token n-grams, one example at a time."""
+    import rensa
+
+    out = bytearray()
+    for start, end in itertools.pairwise(offsets):
+        grams = duplicates.token_shingles(ids[start:end], size)
+        matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+            grams, np.array([0, len(grams)], dtype=np.uint64), duplicates.NUM_PERM,
+            duplicates.SEED,
+        )  # fmt: skip
+        out += array("I", matrix.to_rows()[0]).tobytes()[duplicates._LOW_BYTE]
+    return bytes(out)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=70), st.integers(1, 6))
+def test_batch_signatures_are_one_example_at_a_time(lengths, size):
+    rng = random.Random(sum(lengths) * size)
+    ids = [rng.randrange(200_000) for _ in range(sum(lengths))]
+    offsets = [0]
+    for length in lengths:
+        offsets.append(offsets[-1] + length)
+    batch = duplicates.batch_signatures(np.array(ids, dtype=np.uint64), array("Q", offsets), size)
+    assert batch == _plain_batch_signatures(ids, offsets, size)
+
+
+def test_columns_give_back_every_place_after_pickling_and_merging():
+    rng = random.Random(5)
+    parts = [duplicates._Columns() for _ in range(3)]
+    expected = []
+    line = number = 0
+    for i in range(600):
+        line += rng.choice([1, 1, 1, 2, 7])
+        number += rng.choice([1, 1, 1, 4])
+        path = rng.choice(["a.jsonl", "a.jsonl", "b.csv"])
+        split = rng.choice(["train", "train", "valid"])
+        sheet = rng.choice([None, None, "S1"])
+        location = Location(path, rng.choice([line, None]), None, rng.choice([number, None]),
+                            sheet=sheet)  # fmt: skip
+        parts[min(2, i // 200)]._place(Record({}, location, split=split))
+        expected.append((path, location.line or 0, location.record or 0, sheet, split))
+    parts = [pickle.loads(pickle.dumps(p)) for p in parts]
+    parts[0].merge(parts[1])
+    parts[0].merge(parts[2])
+    merged = parts[0]
+    found = [
+        (merged.origin_of(i)[0], merged.line_of(i), merged.record_of(i), merged.origin_of(i)[1],
+         merged.split_of(i))
+        for i in range(merged.size)
+    ]  # fmt: skip
+    assert found == expected
+    flags = merged.split_flags(lambda split: split == "valid")
+    assert list(flags) == [1 if e[4] == "valid" else 0 for e in expected]
+
+
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=40), st.integers(0, 3))
+def test_token_columns_widen_and_keep_every_value(values, cut):
+    column = array("B")
+    other = array("B")
+    for value in values[:cut]:
+        column = _append(column, value)
+    for value in values[cut:]:
+        other = _append(other, value)
+    assert list(_extended(column, other)) == values
+
+
+def _plain_histogram(values: list[int]) -> dict[str, list[int]]:
+    counts: dict[int, int] = {}
+    for value in values:
+        bucket = max(0, value.bit_length() - 1)
+        counts[bucket] = counts.get(bucket, 0) + 1
+    if not counts:
+        return {"edges": [], "counts": []}
+    low, high = min(counts), max(counts)
+    return {
+        "edges": [0 if b == 0 else 1 << b for b in range(low, high + 2)],
+        "counts": [counts.get(b, 0) for b in range(low, high + 1)],
+    }
+
+
+@given(st.lists(st.integers(0, 70_000), max_size=30))
+def test_distribution_and_histogram_are_the_plain_ones(values):
+    ordered = sorted(values)
+    expected = {}
+    if ordered:
+        expected = {
+            "min": ordered[0],
+            "p5": round(quantile(ordered, 0.05), 1),
+            "median": round(quantile(ordered, 0.5), 1),
+            "mean": round(sum(ordered) / len(ordered), 1),
+            "p95": round(quantile(ordered, 0.95), 1),
+            "max": ordered[-1],
+        }
+    assert distribution(values) == expected
+    assert histogram(array("I", values)) == _plain_histogram(values)
+
+
+def test_distribution_of_a_long_array_sorts_with_numpy_and_agrees():
+    rng = random.Random(3)
+    values = [rng.randrange(5000) for _ in range(10_000)]
+    assert distribution(array("H", values)) == distribution(values)
+
+
+def _count_lines(path: Path, start: int, end: int) -> tuple[int, int]:
+    with path.open("rb") as handle:
+        handle.seek(start)
+        lines = handle.read(end - start).splitlines(keepends=True)
+    return len(lines), sum(1 for line in lines if line.strip() and line.strip() != b"\xef\xbb\xbf")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b'{"a": 1}\n',
+                b"\n",
+                b"  \n",
+                b"\r\n",
+                b"\xef\xbb\xbf\n",
+                b' {"b": 2}\n',
+                b'{"c": "' + b"x" * 500 + b'"}\n',
+            ]
+        ),
+        max_size=40,
+    ),
+    st.booleans(),
+    st.integers(2, 5),
+)
+def test_split_lines_numbers_every_range_as_a_line_by_line_count(pieces, cut, parts):
+    body = b"".join(pieces)
+    if cut and body.endswith(b"\n"):
+        body = body[:-1]
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "f.jsonl"
+        path.write_bytes(body)
+        _check_ranges(path, parts)
+
+
+def _check_ranges(path: Path, parts: int) -> None:
+    ranges = split_lines(FileContext.open(path), parts)
+    line = record = 1
+    for byte_range in ranges:
+        assert (byte_range.first_line, byte_range.first_record) == (line, record)
+        lines, records = _count_lines(path, byte_range.start, byte_range.end)
+        line += lines
+        record += records
+
+
+def test_a_worker_forked_after_a_near_duplicate_pass_in_this_process_does_not_hang(tmp_path):
+    """rensa computes a batch of 256 examples or more on its rayon thread pool, which a
+    forked process inherits without its threads: a worker that used it then waited forever.
+    A small file (checked in this process) before a large one (split across workers)."""
+    words = ["order", "refund", "parcel", "invoice", "account", "delivery", "store"]
+
+    def rows(count: int, seed: int) -> list[dict]:
+        rng = random.Random(seed)
+        return [
+            {"messages": [{"role": "user", "content": f"Ticket {seed}-{i}: " + " ".join(
+                rng.choices(words, k=12))},
+                {"role": "assistant", "content": " ".join(rng.choices(words, k=20))}]}
+            for i in range(count)
+        ]  # fmt: skip
+
+    small = write_jsonl(tmp_path / "small.jsonl", rows(300, 1))
+    large = write_jsonl(tmp_path / "large.jsonl", rows(1200, 2))
+    threshold = (small.stat().st_size + large.stat().st_size) // 2
+    env = dict(os.environ, FTLINT_PARALLEL_MIN_SIZE=str(threshold))
+    done = subprocess.run(
+        [sys.executable, "-m", "ftlint.cli", "check", str(small), str(large), "--jobs", "2",
+         "--output-format", "json"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(done.stdout)
+    assert [f["records"] for f in report["files"]] == [300, 1200]
+
+
+def test_the_jsonl_reader_counts_records_of_ranges_as_one_pass(tmp_path):
+    path = write_jsonl(tmp_path / "f.jsonl", [{"a": i} for i in range(50)] + ["", "  "] +
+                       [{"b": i} for i in range(50)])  # fmt: skip
+    file = FileContext.open(path)
+    whole = [(r.location.line, r.location.record) for r in JsonlReader().read(file)]
+    parts = []
+    for byte_range in split_lines(file, 3):
+        parts += [(r.location.line, r.location.record)
+                  for r in JsonlReader().read(file, byte_range)]  # fmt: skip
+    assert parts == whole
