@@ -30,6 +30,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ftlint.rules.formats import Planner
 from ftlint.rules.shapes import (
     CHAT,
     PREFERENCE,
@@ -440,7 +441,9 @@ def batch_signatures(ids: Any, offsets: array, size: int) -> bytes:
     return values.tobytes()[_LOW_BYTE]
 
 
-def signature(record: Record, shingle_size: int, encoding: str | None) -> bytes | None:
+def signature(
+    record: Record, shingle_size: int, encoding: str | None, planner: Planner | None = None
+) -> bytes | None:
     """The b-bit MinHash signature (``NUM_PERM`` bytes) of a record, None when it has no text
     to compare; computed once per record. Shingles are token n-grams of the example's own
     texts (the token ids the token rules count, so each text is encoded once per run, and
@@ -455,7 +458,7 @@ def signature(record: Record, shingle_size: int, encoding: str | None) -> bytes 
     if encoding is not None:
         import numpy as np
 
-        grams = token_shingles(token_figures(record, encoding)[1], shingle_size)
+        grams = token_shingles(token_figures(record, encoding, planner)[1], shingle_size)
         if grams is not None:
             offsets = np.array([0, len(grams)], dtype=np.uint64)
             matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
@@ -891,8 +894,15 @@ class ConflictingCompletions(Rule):
 class _SignatureColumns(_Columns):
     """Adds the example digest (8 bytes) and the MinHash signature (64 bytes)."""
 
-    def __init__(self, threshold: float, shingle_size: int, encoding: str | None) -> None:
+    def __init__(
+        self,
+        threshold: float,
+        shingle_size: int,
+        encoding: str | None,
+        planner: Planner | None = None,
+    ) -> None:
         super().__init__()
+        self.planner = planner  # the run's: token ids of the form prepare writes
         self.threshold = threshold
         self.shingle_size = shingle_size
         self.encoding = encoding
@@ -910,14 +920,14 @@ class _SignatureColumns(_Columns):
         if not example:
             return
         if self.encoding is None:
-            value = signature(record, self.shingle_size, None)
+            value = signature(record, self.shingle_size, None, self.planner)
             if value is None:
                 return
             self._place(record)
             self.digest.append(example)
             self.signatures += value
             return
-        tokens = token_figures(record, self.encoding)[1]
+        tokens = token_figures(record, self.encoding, self.planner)[1]
         if not tokens:
             return
         self._place(record)
@@ -1087,7 +1097,7 @@ def _comparison_encoding(context: RuleContext) -> str | None:
 
 class _NearAccumulator(_SignatureColumns):
     def __init__(self, rule: NearDuplicate) -> None:
-        super().__init__(rule.threshold, rule.shingle_size, rule.encoding)
+        super().__init__(rule.threshold, rule.shingle_size, rule.encoding, rule.planner)
         self.code, self.name, self.severity = rule.code, rule.name, rule.severity
 
     def finish(self) -> Iterable[Diagnostic]:
@@ -1141,6 +1151,7 @@ class NearDuplicate(Rule):
         self.threshold = _threshold(self.options)
         self.shingle_size = _shingle_size(self.options)
         self.encoding = _comparison_encoding(context)
+        self.planner = Planner.from_context(context)
         # Imported now, in the main process: workers of a parallel check are forked from it
         # and find them loaded, instead of importing them once each. (A missing package is
         # reported where it is used.)
@@ -1156,7 +1167,7 @@ class NearDuplicate(Rule):
 
 class _OverlapAccumulator(_SignatureColumns):
     def __init__(self, rule: TrainValidOverlap) -> None:
-        super().__init__(rule.threshold, rule.shingle_size, rule.encoding)
+        super().__init__(rule.threshold, rule.shingle_size, rule.encoding, rule.planner)
         self.code, self.name, self.severity = rule.code, rule.name, rule.severity
         self.check_near = rule.near
         # The engine says whether a validation file joins this check (None: it does not);
@@ -1244,6 +1255,7 @@ class TrainValidOverlap(Rule):
         self.threshold = _threshold(self.options)
         self.shingle_size = _shingle_size(self.options)
         self.encoding = _comparison_encoding(context)
+        self.planner = Planner.from_context(context)
         self.near = bool(self.options.get("near", True))
 
     def accumulator(self) -> Accumulator:

@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from ftlint.rules.formats import Planner, plan_of
+
 from ftlint.model import Diagnostic, DropRecord, Fix, Location, Record, Scope, Severity
 from ftlint.pluginmanager import hookimpl
 from ftlint.report import format_usd
@@ -135,6 +137,7 @@ class _TokenRule(Rule):
         self.model_name = context.model or context.target.default_model
         self.model_info = context.target.model(self.model_name)
         self.encoding_name = run_encoding(context)
+        self.planner = Planner.from_context(context)
         limit = self.options.get("max-tokens")
         if limit is None and self.model_info is not None:
             limit = self.model_info.max_tokens
@@ -156,21 +159,33 @@ def shared_counter(encoding_name: str) -> Any:
     return counter
 
 
-def token_figures(record: Record, encoding_name: str) -> tuple[Any, bytes]:
+def token_figures(
+    record: Record, encoding_name: str, planner: Planner | None = None
+) -> tuple[Any, bytes]:
     """The ``ExampleTokens`` of a record and the token ids of its own texts (one buffer of
     native 32-bit integers), computed once per record and encoding (the token rules and the
-    near-duplicate rules share them)."""
+    near-duplicate rules share them).
+
+    With the run's ``planner``, a record that ``prepare`` converts for the model (prompt and
+    completion for a chat model, a community format, a ``--map`` rename) is counted in its
+    converted form: the tokens trained and billed are those of what is written, message
+    overheads and ``--system`` included. Every rule of a run passes the same planner."""
     cached = record.meta.get(META_KEY)
     if cached is not None and cached[0] == encoding_name:
         return cached[1], cached[2]
-    counts, tokens = shared_counter(encoding_name).example_and_tokens(record.data)
+    data = record.data
+    if planner is not None and isinstance(data, dict):
+        plan = plan_of(record, planner)
+        if plan.converts:
+            data = plan.data
+    counts, tokens = shared_counter(encoding_name).example_and_tokens(data)
     record.meta[META_KEY] = (encoding_name, counts, tokens)
     return counts, tokens
 
 
-def example_tokens(record: Record, encoding_name: str) -> Any:
+def example_tokens(record: Record, encoding_name: str, planner: Planner | None = None) -> Any:
     """The ``ExampleTokens`` of a record, counted once per record and encoding."""
-    return token_figures(record, encoding_name)[0]
+    return token_figures(record, encoding_name, planner)[0]
 
 
 def run_encoding(context: RuleContext) -> str:
@@ -216,7 +231,7 @@ class ExampleTooLong(_TokenRule):
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         if self.limit is None or not isinstance(record.data, dict):
             return ()
-        counts = example_tokens(record, self.encoding_name)
+        counts = example_tokens(record, self.encoding_name, self.planner)
         if counts.longest <= self.limit:
             return ()
         what = "sequence of this preference pair" if counts.longest != counts.total else "example"
@@ -271,8 +286,9 @@ class _TokenStats(Accumulator):
     """Per example: total tokens, trained tokens, messages (1-4 bytes each: each column
     widens only when a value needs it)."""
 
-    def __init__(self, encoding_name: str) -> None:
+    def __init__(self, encoding_name: str, planner: Planner | None = None) -> None:
         self.encoding_name = encoding_name
+        self.planner = planner
         self.total = array("H")
         self.trained = array("H")
         self.messages = array("B")
@@ -283,7 +299,7 @@ class _TokenStats(Accumulator):
     def add(self, record: Record) -> None:
         if not isinstance(record.data, dict):
             return
-        counts = example_tokens(record, self.encoding_name)
+        counts = example_tokens(record, self.encoding_name, self.planner)
         self.paths.setdefault(record.split, record.location.path)
         if record.split == "train":
             total, trained, messages = counts.total, counts.trained, counts.messages
@@ -316,7 +332,7 @@ class _TokenStats(Accumulator):
 
 class _CostAccumulator(_TokenStats):
     def __init__(self, rule: TokenCost) -> None:
-        super().__init__(rule.encoding_name)
+        super().__init__(rule.encoding_name, rule.planner)
         self.model = rule.model_name
         self.limit = rule.limit
         self.epochs_setting = rule.epochs_setting

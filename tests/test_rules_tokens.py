@@ -164,6 +164,26 @@ def test_prompt_completion_files_count_both_fields(tmp_path, run_json):
     assert tokens["trained"] == 12 * counter.text(" positive")
 
 
+def test_data_converted_for_the_model_is_counted_as_prepare_writes_it(tmp_path, run_json):
+    # Prompt/completion data for a chat model trains as user/assistant messages (with their
+    # overheads and the --system prompt): check must bill what prepare writes.
+    rows = [{"prompt": f"Ticket {i}: my parcel is late", "completion": f" Sorry, ref {i}."}
+            for i in range(12)]  # fmt: skip
+    source = write_jsonl(tmp_path / "pc.jsonl", rows)
+    config = tmp_path / "ftlint.toml"
+    config.write_text('model = "gpt-4o-mini-2024-07-18"\nsystem = "You are support."\n')
+    options = ("--config", config)
+    _code, before = run_json("check", source, *options)
+    prepared = tmp_path / "out.jsonl"
+    run_json("prepare", source, "-o", prepared, "--no-report", *options)
+    _code, after = run_json("check", prepared, *options)
+    assert before["summary"]["tokens"]["total"] == after["summary"]["tokens"]["total"]
+    assert before["summary"]["tokens"]["trained"] == after["summary"]["tokens"]["trained"]
+    counter = TokenCounter("o200k_base")
+    plain = sum(counter.example(r).total for r in rows)
+    assert before["summary"]["tokens"]["total"] > plain  # message overheads and the system
+
+
 def test_a_json_array_file_is_counted_too(tmp_path, run_json, counter):
     rows = dataset(12)
     path = tmp_path / "train.json"
