@@ -25,10 +25,20 @@ hookimpl = pluggy.HookimplMarker("ftlint")
 
 @dataclass
 class PluginInfo:
+    """A loaded plugin. Its distribution's name and version are read only when asked for
+    (``ftlint plugins``): parsing package metadata costs more than loading the plugin."""
+
     name: str
     module: str
-    version: str | None
-    distribution: str | None
+    dist: importlib.metadata.Distribution | None = None
+
+    @property
+    def version(self) -> str | None:
+        return self.dist.version if self.dist is not None else None
+
+    @property
+    def distribution(self) -> str | None:
+        return self.dist.metadata["Name"] if self.dist is not None else None
 
 
 @dataclass
@@ -125,12 +135,7 @@ def load_plugins(extra: list[str] | None = None) -> Plugins:
             )
             continue
         plugins.infos.append(
-            PluginInfo(
-                name=entry_point.name,
-                module=entry_point.value,
-                version=dist.version if dist else None,
-                distribution=dist.metadata["Name"] if dist else None,
-            )
+            PluginInfo(name=entry_point.name, module=entry_point.value, dist=dist)
         )
 
     for value in extra:
@@ -145,5 +150,5 @@ def load_plugins(extra: list[str] | None = None) -> Plugins:
                 f"{type(exc).__name__}: {exc}"
             )
             continue
-        plugins.infos.append(PluginInfo(name=value, module=value, version=None, distribution=None))
+        plugins.infos.append(PluginInfo(name=value, module=value))
     return plugins

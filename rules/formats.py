@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ftlint.rules.shapes import (
     ALPACA,
@@ -110,37 +110,46 @@ def _text(value: Any, pointer: str, what: str) -> str:
 def _with_system(messages: list[dict], system: Any) -> list[dict]:
     if (
         isinstance(system, str)
-        and system.strip()
+        and not _blank(system)
         and not any(m.get("role") == "system" for m in messages)
     ):
         return [{"role": "system", "content": system}, *messages]
     return messages
 
 
+def _blank(text: str) -> bool:
+    """Empty or only whitespace (without building a stripped copy: this runs per record)."""
+    return not text or text.isspace()
+
+
 def prompt_completion_to_chat(data: dict, system: str | None) -> dict:
     """``prompt`` -> user message (left out when empty: open-ended generation), ``completion``
     -> assistant message, a ``system`` field (tabular ``--map system=...``) or ``--system`` ->
-    system message."""
-    prompt = (
-        _text(data.get("prompt", ""), "/prompt", "the prompt")
-        if data.get("prompt") is not None
-        else ""
-    )
-    if data.get("completion") is None:
-        raise ConversionError("the record has no completion to train on", "/completion")
-    completion = _text(data["completion"], "/completion", "the completion")
-    if not completion.strip():
+    system message. (Runs for every record of such a file, twice in ``prepare``: the common
+    case, two strings, takes no function call.)"""
+    prompt = data.get("prompt")
+    if type(prompt) is not str:
+        prompt = "" if prompt is None else _text(prompt, "/prompt", "the prompt")
+    completion = data.get("completion")
+    if type(completion) is not str:
+        if completion is None:
+            raise ConversionError("the record has no completion to train on", "/completion")
+        completion = _text(completion, "/completion", "the completion")
+    if not completion or completion.isspace():
         raise ConversionError(
             "the completion is empty: there is nothing to train on", "/completion"
         )
-    messages: list[dict] = []
-    if prompt.strip():
-        messages.append({"role": "user", "content": prompt})
-    messages.append({"role": "assistant", "content": completion})
+    assistant = {"role": "assistant", "content": completion}
+    if not prompt or prompt.isspace():
+        messages = [assistant]
+    else:
+        messages = [{"role": "user", "content": prompt}, assistant]
     own = data.get("system")
-    return {
-        "messages": _with_system(messages, own if isinstance(own, str) and own.strip() else system)
-    }
+    if isinstance(own, str) and not _blank(own):
+        system = own
+    if system is None:
+        return {"messages": messages}
+    return {"messages": _with_system(messages, system)}
 
 
 def chat_to_prompt_completion(data: dict) -> dict:
@@ -493,9 +502,10 @@ def apply_map(data: Any, mapping: tuple[tuple[str, str], ...]) -> tuple[Any, boo
 # Plans
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What ``prepare`` does with one record."""
+class Plan(NamedTuple):
+    """What ``prepare`` does with one record. A plan is made for every record (twice in
+    ``prepare``): a named tuple is immutable like a frozen dataclass and is built in C, at a
+    third of the cost."""
 
     source: str
     target: str | None
@@ -514,43 +524,6 @@ class Plan:
     def converts(self) -> bool:
         return self.data is not None
 
-
-def _plan_init(
-    self: Plan,
-    source: str,
-    target: str | None,
-    community: bool,
-    mapped: bool,
-    lossy: bool,
-    data: Any = None,
-    error: str | None = None,
-    pointer: str = "",
-    dropped: tuple[str, ...] = (),
-) -> None:
-    # A plan is made for every record (twice in ``prepare``): the slots are set through
-    # their descriptors, twice as fast as the generated __init__ of a frozen dataclass.
-    _SET_SOURCE(self, source)
-    _SET_TARGET(self, target)
-    _SET_COMMUNITY(self, community)
-    _SET_MAPPED(self, mapped)
-    _SET_LOSSY(self, lossy)
-    _SET_DATA(self, data)
-    _SET_ERROR(self, error)
-    _SET_POINTER(self, pointer)
-    _SET_DROPPED(self, dropped)
-
-
-(
-    _SET_SOURCE, _SET_TARGET, _SET_COMMUNITY, _SET_MAPPED, _SET_LOSSY, _SET_DATA, _SET_ERROR,
-    _SET_POINTER, _SET_DROPPED,
-) = (
-    Plan.__dict__[name].__set__
-    for name in (
-        "source", "target", "community", "mapped", "lossy", "data", "error", "pointer",
-        "dropped",
-    )
-)  # fmt: skip
-Plan.__init__ = _plan_init  # type: ignore[method-assign]
 
 _PLAIN_PLANS: dict[tuple[str, str | None, bool, bool], Plan] = {}
 
@@ -663,7 +636,9 @@ _KEPT = {
 
 
 def _dropped_keys(data: dict, shape: str) -> tuple[str, ...]:
-    kept = _KEPT.get(shape, set())
+    kept = _KEPT.get(shape, frozenset())
+    if data.keys() <= kept:  # nearly every record: one set operation in C
+        return ()
     return tuple(k for k in data if k not in kept)
 
 
