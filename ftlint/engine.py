@@ -386,8 +386,8 @@ class Engine:
         # record (free in CPython 3.11+ until something raises). When a rule raises, the loop
         # variable names it: it is reported, dropped for the rest of the file, and the rules
         # after it still see the record (``_finish_record``).
-        checks = [(rule, rule.check_record) for rule in self.record_rules]
-        adds = [(code, accumulator.add) for code, accumulator in accumulators.items()]
+        checks = self._record_checks(diagnostics, failed)
+        adds = [(code, acc.add) for code, acc in accumulators.items() if acc.takes_records]
         records = iter(reader.read(file, byte_range))
         last_location = file.location()
         count = 0
@@ -444,6 +444,27 @@ class Engine:
         result.records = count
         result.accumulators = {c: a for c, a in accumulators.items() if c not in failed}
         return result
+
+    def _record_checks(
+        self, diagnostics: list[Diagnostic], failed: set[str]
+    ) -> list[tuple[Rule, Any]]:
+        """``(rule, check)`` for the hot loop: a rule's own ``check_record``, or one
+        ``_RuleGroup`` step for consecutive rules of the same ``group``."""
+        checks: list[tuple[Rule, Any]] = []
+        rules = self.record_rules
+        start = 0
+        while start < len(rules):
+            rule = rules[start]
+            end = start + 1
+            if rule.group is not None:
+                while end < len(rules) and rules[end].group == rule.group:
+                    end += 1
+            if end - start > 1:
+                checks.append((rule, _RuleGroup(self, rules[start:end], diagnostics, failed)))
+            else:
+                checks.append((rule, rule.check_record))
+            start = end
+        return checks
 
     def _check_failed(
         self,
@@ -984,6 +1005,42 @@ def _start_worker(config: Config, codes: list[str], settings: dict[str, Any]) ->
         raise RuntimeError(f"worker rules differ from the main process ({differ})")
     engine.settings.update(settings)
     _WORKER_ENGINE[:] = [engine]
+
+
+class _RuleGroup:
+    """The rules of one ``Rule.group`` as one step of the record loop: nothing to do for a
+    record the group's first rule finds ``quiet``; otherwise each rule in turn. A rule that
+    raises is reported (FT001) and left out for the rest of the file, as the loop does for a
+    rule of its own; the others go on."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        rules: list[Rule],
+        diagnostics: list[Diagnostic],
+        failed: set[str],
+    ) -> None:
+        self.engine = engine
+        self.quiet = rules[0].quiet
+        self.members = [(rule, rule.check_record) for rule in rules]
+        self.diagnostics = diagnostics
+        self.failed = failed
+
+    def __call__(self, record: Record) -> Iterable[Diagnostic]:
+        try:
+            if self.quiet(record):
+                return _NOTHING
+        except Exception:  # let the rules themselves run (and fail, each on its own)
+            pass
+        found: list[Diagnostic] = []
+        for rule, check in self.members:
+            try:
+                found.extend(check(record))
+            except Exception as exc:
+                self.members = [m for m in self.members if m[0] is not rule]
+                self.failed.add(rule.code)
+                self.diagnostics.extend(self.engine._rule_failed(rule, exc, record.location))
+        return found
 
 
 @dataclass

@@ -82,6 +82,10 @@ class FileContext:
 class Accumulator:
     """State of a dataset rule over the records it has seen. Keep it small per record."""
 
+    #: False when there is nothing to gather in this run (say, a rule for another kind of
+    #: model): the engine then never calls ``add``, which saves a call per record.
+    takes_records: bool = True
+
     def add(self, record: Record) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -112,6 +116,10 @@ class Rule:
     default_options: ClassVar[dict[str, Any]] = {}
     #: Names of ``ReadProblem.kind`` values this rule reports (reader-detected problems).
     problem_kinds: ClassVar[frozenset[str]] = frozenset()
+    #: Record rules that report the findings of one shared per-record analysis share a group
+    #: name. The engine runs the enabled rules of a group as one step, and skips the step for
+    #: a record when ``quiet(record)`` of the group's first rule is true (most records).
+    group: ClassVar[str | None] = None
 
     def __init__(self, context: RuleContext) -> None:
         self.context = context
@@ -146,6 +154,12 @@ class Rule:
 
     def accumulator(self) -> Accumulator:
         raise TypeError(f"{type(self).__name__} is not a dataset rule")
+
+    def quiet(self, record: Record) -> bool:
+        """For a rule of a ``group``: true when no rule of the group reports anything on
+        ``record``. A cheap test (the shared analysis, computed once per record); false
+        whenever in doubt."""
+        return False
 
     # -- documentation ---------------------------------------------------------------------
     @classmethod

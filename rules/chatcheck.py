@@ -1318,10 +1318,18 @@ class AnalysisRule(Rule):
     name. Not a rule itself (no code, not registered)."""
 
     scope: ClassVar[Scope] = Scope.RECORD
+    group: ClassVar[str | None] = "chat-analysis"
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self.accepted = model_shapes(context.target, context.model)
+
+    def quiet(self, record: Record) -> bool:
+        """The analysis found nothing for any of these rules (most records)."""
+        cached = record.meta.get(CACHE_KEY)
+        if cached is None:
+            cached = record.meta[CACHE_KEY] = analyze(record.data, self.accepted)
+        return not cached
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         # Hot path (15 rules x every record): inline ``issues`` and allocate nothing when the

@@ -13,7 +13,7 @@ import copy
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ftlint.rules.shapes import (
     CHAT,
@@ -114,6 +114,17 @@ def _snippet(text: str, start: int, end: int, width: int = 20) -> str:
     return ("…" if left else "") + shown + ("…" if right < len(text) else "")
 
 
+class _TextRule(Rule):
+    """A record rule that looks into texts only when ``suspects`` sets its bit: the engine
+    skips all of them at once for a record with no bit set."""
+
+    scope = Scope.RECORD
+    group: ClassVar[str | None] = "content-texts"
+
+    def quiet(self, record: Record) -> bool:
+        return not suspects(record)
+
+
 # ---------------------------------------------------------------------------------------------
 # Control characters
 
@@ -156,7 +167,7 @@ _CONTROL_NAMES = {
 }  # fmt: skip
 
 
-class ControlCharacters(Rule):
+class ControlCharacters(_TextRule):
     """## What it does
     Reports control characters in a text: NUL, BEL, backspace, escape, form feed and the rest of
     U+0000-U+001F and U+007F, except tab, line feed and carriage return (ordinary whitespace).
@@ -222,7 +233,7 @@ class ControlCharacters(Rule):
 # Replacement character
 
 
-class ReplacementCharacter(Rule):
+class ReplacementCharacter(_TextRule):
     """## What it does
     Reports texts that contain U+FFFD, the replacement character `�`.
 
@@ -305,7 +316,7 @@ def _first_difference(a: str, b: str) -> int:
     return min(len(a), len(b))
 
 
-class Mojibake(Rule):
+class Mojibake(_TextRule):
     """## What it does
     Finds mojibake: UTF-8 text that was decoded as Latin-1 or Windows-1252 somewhere, so that
     `Café` reads `CafÃ©` and `don't` reads `donâ€™t`. Suspicious texts are confirmed with
@@ -362,7 +373,7 @@ OPENAI_SPECIAL = frozenset(
 SPECIAL_RE = re.compile(r"<\|([A-Za-z_][A-Za-z0-9_]{1,40})\|>|<(?:start|end)_of_turn>")
 
 
-class SpecialToken(Rule):
+class SpecialToken(_TextRule):
     """## What it does
     Finds special tokens written as text: `<|endoftext|>`, `<|im_start|>`, `<|im_end|>`,
     `<|fim_prefix|>` and the other `<|name|>` markers, and Gemma's `<start_of_turn>`.
@@ -561,7 +572,7 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-class TemplatePlaceholder(Rule):
+class TemplatePlaceholder(_TextRule):
     """## What it does
     Finds template placeholders that were never filled in: `{{name}}` and `{name}` left in a
     text by the script that generated the examples.

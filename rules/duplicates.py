@@ -1174,6 +1174,7 @@ class _OverlapAccumulator(_SignatureColumns):
         # without one there is nothing to compare, so nothing is kept.
         settings = rule.context.settings
         self.active = "validation_file" not in settings or bool(settings["validation_file"])
+        self.takes_records = self.active
 
     def add(self, record: Record) -> None:
         if not self.active:

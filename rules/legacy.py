@@ -699,6 +699,8 @@ class _InertStats(_Stats):
     """The accumulator of a rule that does not apply to this run (a prompt/completion rule
     with a chat model): it folds nothing and reports nothing, so it does not even count."""
 
+    takes_records = False
+
     def add(self, record: Record) -> None:
         return
 

@@ -100,12 +100,50 @@ class DropOdd(Rule):
         return Acc()
 
 
+class _Grouped(Rule):
+    """## What it does
+    Test rules sharing a group: they look only at records with a `g` key."""
+
+    scope = Scope.RECORD
+    default_enabled = False
+    group = "test-group"
+    calls: list[tuple[str, int]] = []
+
+    def quiet(self, record):
+        return "g" not in record.data
+
+    def check_record(self, record):
+        _Grouped.calls.append((self.code, record.location.line))
+        return [self.diagnostic("seen", record.location)]
+
+
+class GroupFirst(_Grouped):
+    code = "TT103"
+    name = "group-first"
+
+
+class GroupCrash(_Grouped):
+    code = "TT104"
+    name = "group-crash"
+
+    def check_record(self, record):
+        _Grouped.calls.append((self.code, record.location.line))
+        if "boom" in record.data:
+            raise KeyError("boom")
+        return ()
+
+
+class GroupLast(_Grouped):
+    code = "TT105"
+    name = "group-last"
+
+
 def _plugins():
     module = types.ModuleType("ftlint_test_rules")
 
     @hookimpl
     def ftlint_rules():
-        return [Shout, Crash, DropOdd]
+        return [Shout, Crash, DropOdd, GroupFirst, GroupCrash, GroupLast]
 
     module.ftlint_rules = ftlint_rules
     sys.modules["ftlint_test_rules"] = module
@@ -124,6 +162,22 @@ def test_a_crashing_rule_becomes_a_diagnostic_and_the_run_goes_on(tmp_path):
     assert ("TT100", 1) in found and ("TT100", 3) in found  # other rules went on
     crash = next(d for d in report.diagnostics if d.code == "FT001")
     assert "crash" in crash.message and "TT101" in crash.message and "KeyError" in crash.message
+
+
+def test_a_rule_group_is_skipped_on_quiet_records_and_survives_a_crashing_member(tmp_path):
+    rows = [{"x": 1}, {"g": 1}, {"g": 1, "boom": 1}, {"x": 2}, {"g": 2}]
+    path = write_jsonl(tmp_path / "a.jsonl", rows)
+    _Grouped.calls.clear()
+    report = engine(select=["TT103", "TT104", "TT105"], jobs=1).check([path])
+    # Records without "g" (lines 1 and 4) are quiet: no rule of the group even ran on them.
+    assert {line for _code, line in _Grouped.calls} == {2, 3, 5}
+    # TT104 raised on line 3: reported there, never called again; the rules around it went on.
+    assert ("TT104", 5) not in _Grouped.calls
+    found = sorted((d.code, d.location.line) for d in report.diagnostics)
+    assert found == [("FT001", 3), ("TT103", 2), ("TT103", 3), ("TT103", 5),
+                     ("TT105", 2), ("TT105", 3), ("TT105", 5)]  # fmt: skip
+    crash = next(d for d in report.diagnostics if d.code == "FT001")
+    assert "group-crash" in crash.message and "TT104" in crash.message
 
 
 def test_prepare_applies_safe_fixes_only_with_fix(tmp_path):
