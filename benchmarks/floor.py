@@ -191,6 +191,14 @@ def median_run(runs: list[Run]) -> Run:
     )
 
 
+def best_of(name_a: str, runs_a: list[Run], name_b: str, runs_b: list[Run]) -> str:
+    """The fastest run of each side and their ratio: on a shared machine other load only
+    ever slows a run down, so the minimum is the steadiest figure of a fixed workload."""
+    a = min(r.seconds for r in runs_a)
+    b = min(r.seconds for r in runs_b)
+    return f"  fastest runs: {name_a} {a:.2f} s, {name_b} {b:.2f} s; ratio {b / a:.2f}"
+
+
 def data_file(shape: str, count: int, data_dir: Path) -> Path:
     path = data_dir / f"{shape}_{count}.jsonl"
     if not path.exists():
@@ -287,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{r.seconds:.2f}" for r in check_runs)
             + " s"
         )
+        print(best_of("floor", floor_runs, "check", check_runs))
         if args.legacy_python:
             compare_prepare(args, ftlint, work)
     return 0
@@ -345,6 +354,7 @@ def compare_prepare(args: argparse.Namespace, ftlint: list[str], work: Path) -> 
         f"  ftlint prepare is {old.seconds / new.seconds:.2f}x faster and uses "
         f"{new.tree_rss / max(old.tree_rss, 1):.2f} of the legacy tool's memory (tree PSS)"
     )
+    print(best_of("legacy", theirs, "prepare", ours))
 
 
 if __name__ == "__main__":
