@@ -134,9 +134,7 @@ def load_plugins(extra: list[str] | None = None) -> Plugins:
                 f"skipped: {type(exc).__name__}: {exc}"
             )
             continue
-        plugins.infos.append(
-            PluginInfo(name=entry_point.name, module=entry_point.value, dist=dist)
-        )
+        plugins.infos.append(PluginInfo(name=entry_point.name, module=entry_point.value, dist=dist))
 
     for value in extra:
         if value.startswith("no:") or manager.is_blocked(value) or manager.has_plugin(value):

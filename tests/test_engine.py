@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import types
+from typing import ClassVar
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -107,7 +108,7 @@ class _Grouped(Rule):
     scope = Scope.RECORD
     default_enabled = False
     group = "test-group"
-    calls: list[tuple[str, int]] = []
+    calls: ClassVar[list[tuple[str, int]]] = []
 
     def quiet(self, record):
         return "g" not in record.data
