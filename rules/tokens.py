@@ -430,7 +430,9 @@ class TokenCost(_TokenRule):
     stays between 100 and 25,000, within 1-25). The report's summary carries the figures and
     the distribution (min, p5, median, p95, max) of total tokens, trained tokens (assistant
     messages whose `weight` is not 0) and messages per example; the text report draws a
-    histogram.
+    histogram. Data that `prepare` converts for the model (prompt/completion or a community
+    format for a chat model, `--map` renames, the `system` setting) is counted as converted,
+    so the figures are those of the file `prepare` writes.
 
     ## Why is this bad?
     It is not a problem: it is the figure to know before paying. A surprising total usually
