@@ -211,6 +211,15 @@ def case_counts(text: str) -> tuple[int, int]:
     ascii_lower = len(letters) - ascii_upper
     if size == len(text):
         return ascii_upper, ascii_lower
+    # The only ASCII upper-case letters are A-Z: searched for Lu, the non-ASCII characters
+    # alone (a few, usually) give the rest.
+    upper = ascii_upper + _non_ascii_upper(text)
+    other_non_ascii = len(text) - size - (upper - ascii_upper)
+    return upper, ascii_lower + other_non_ascii
+
+
+def _non_ascii_upper(text: str) -> int:
+    """Upper-case letters (Unicode category Lu) among the non-ASCII characters of ``text``."""
     if not _UPPER_RE:
         try:
             import regex  # tiktoken's dependency: Unicode categories, in C
@@ -218,11 +227,39 @@ def case_counts(text: str) -> tuple[int, int]:
             _UPPER_RE.append(regex.compile(r"\p{Lu}").findall)
         except ImportError:  # pragma: no cover - regex ships with tiktoken
             _UPPER_RE.append(lambda t: [c for c in t if c.isupper() and c.isalpha()])
-    # The only ASCII upper-case letters are A-Z: searched for Lu, the non-ASCII characters
-    # alone (a few, usually) give the rest.
-    upper = ascii_upper + len(_UPPER_RE[0](_ASCII_RUNS.sub("", text)))
-    other_non_ascii = len(text) - size - (upper - ascii_upper)
-    return upper, ascii_lower + other_non_ascii
+    return len(_UPPER_RE[0](_ASCII_RUNS.sub("", text)))
+
+
+def case_counts_many(texts: list[str]) -> list[tuple[int, int]]:
+    """``case_counts`` of each text, for many texts at once: their UTF-8 bytes are counted
+    with a few numpy passes instead of two ``bytes.translate`` calls per text. In UTF-8 the
+    ASCII letters are those very bytes and every non-ASCII character has exactly one lead
+    byte (0xC0 or above), so the counts are the same; only texts with non-ASCII characters
+    are searched for non-ASCII upper-case letters, one by one."""
+    import numpy as np
+
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    ends = np.cumsum([len(piece) for piece in encoded], dtype=np.int64)
+    bounds = np.concatenate(([0], ends))
+
+    def per_text(mask: Any) -> Any:
+        running = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+        return running[bounds[1:]] - running[bounds[:-1]]
+
+    upper = per_text((data - 65).astype(np.uint8) < 26)  # A-Z
+    lower = per_text((data - 97).astype(np.uint8) < 26)  # a-z
+    non_ascii = per_text(data >= 0xC0)  # one lead byte per non-ASCII character
+    counts = []
+    for index, (up, low, wide) in enumerate(
+        zip(upper.tolist(), lower.tolist(), non_ascii.tolist(), strict=True)
+    ):
+        if wide:
+            extra = _non_ascii_upper(texts[index])
+            counts.append((up + extra, low + wide - extra))
+        else:
+            counts.append((up, low))
+    return counts
 
 
 _PROMPT_ALL = (1 << len(PROMPT_SEPARATORS)) - 1 | _NEWLINE_BIT
@@ -1085,8 +1122,45 @@ class CommonCompletionPrefix(LegacyRule):
 
 class _CaseStats(_Stats):
     needs = frozenset({CASE, CLASSES})
+    #: Records whose letters are counted together (``case_counts_many``).
+    BATCH = 512
+
+    def _fold_case(self, found: Features) -> None:
+        pending = self.__dict__.get("_pending")
+        if pending is None:
+            pending = self._pending = []
+        pending.append(found)
+        if len(pending) >= self.BATCH:
+            self._flush_case()
+
+    def _flush_case(self) -> None:
+        """Fold the letter counts of the records added since the last flush, in order."""
+        pending = self.__dict__.pop("_pending", None)
+        if not pending:
+            return
+        texts = [text for found in pending for text in (found.prompt, found.completion)]
+        counts = case_counts_many(texts)
+        case, first = self.case, self.case_first
+        for index, found in enumerate(pending):
+            for column in (0, 1):
+                upper, other = counts[2 * index + column]
+                case[2 * column] += upper
+                case[2 * column + 1] += other
+                if first[column] is None and upper and upper * 2 > other:
+                    first[column] = found.location
+
+    def merge(self, other: Accumulator) -> None:
+        assert isinstance(other, _CaseStats)
+        self._flush_case()
+        other._flush_case()
+        super().merge(other)
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._flush_case()
+        return self.__dict__
 
     def finish(self) -> Iterable[Diagnostic]:
+        self._flush_case()
         columns = [("prompt", 0)]
         if not self.is_classification:
             columns.append(("completion", 1))  # class labels are names, not prose

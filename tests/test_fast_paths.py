@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ftlint.plugins.jsonl import JsonlReader, split_lines
-from ftlint.rules import content, duplicates, shapes
+from ftlint.rules import content, duplicates, legacy, shapes
 from ftlint.rules.chatcheck import _chat, _plain_chat, _Walk, analyze
 from ftlint.rules.tokens import _append, _extended, distribution, histogram, quantile
 from hypothesis import given, settings
@@ -106,6 +106,11 @@ def test_content_scan_bits_are_those_of_a_scan_of_every_text(data, ascii_escapes
 @given(st.text())
 def test_has_control_is_the_control_regex(text):
     assert content.has_control(text) == (content.CONTROL_RE.search(text) is not None)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aZ \n@[`{\x7f\x80éÉßǅΣσДд中ᾼ😕\ud800"))), max_size=8))
+def test_case_counts_of_many_texts_are_those_of_each_text(texts):
+    assert legacy.case_counts_many(texts) == [legacy.case_counts(t) for t in texts]
 
 
 MOJIBAKE_PLAIN = re.compile(
