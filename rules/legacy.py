@@ -230,36 +230,36 @@ def _non_ascii_upper(text: str) -> int:
     return len(_UPPER_RE[0](_ASCII_RUNS.sub("", text)))
 
 
-def case_counts_many(texts: list[str]) -> list[tuple[int, int]]:
-    """``case_counts`` of each text, for many texts at once: their UTF-8 bytes are counted
-    with a few numpy passes instead of two ``bytes.translate`` calls per text. In UTF-8 the
-    ASCII letters are those very bytes and every non-ASCII character has exactly one lead
-    byte (0xC0 or above), so the counts are the same; only texts with non-ASCII characters
-    are searched for non-ASCII upper-case letters, one by one."""
+def case_counts_many(texts: list[str]) -> tuple[Any, Any]:
+    """``case_counts`` of many texts at once, as two numpy arrays (upper-case letters, other
+    letters). Their UTF-8 bytes are counted with a few vectorised passes instead of two
+    ``bytes.translate`` calls per text: in UTF-8 the ASCII letters are those very bytes and
+    every non-ASCII character has exactly one lead byte (0xC0 or above), so the counts are the
+    same. Only texts with non-ASCII characters are searched for non-ASCII upper-case letters,
+    one by one."""
     import numpy as np
 
+    if not texts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    ends = np.cumsum([len(piece) for piece in encoded], dtype=np.int64)
-    bounds = np.concatenate(([0], ends))
+    data = np.frombuffer(b"".join(encoded) + b"\0", dtype=np.uint8)  # never empty
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    starts = np.zeros(len(encoded), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    nonempty = lengths > 0  # reduceat gives an empty segment the byte at its start
 
     def per_text(mask: Any) -> Any:
-        running = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
-        return running[bounds[1:]] - running[bounds[:-1]]
+        return np.add.reduceat(mask, starts, dtype=np.int64) * nonempty
 
-    upper = per_text((data - 65).astype(np.uint8) < 26)  # A-Z
-    lower = per_text((data - 97).astype(np.uint8) < 26)  # a-z
-    non_ascii = per_text(data >= 0xC0)  # one lead byte per non-ASCII character
-    counts = []
-    for index, (up, low, wide) in enumerate(
-        zip(upper.tolist(), lower.tolist(), non_ascii.tolist(), strict=True)
-    ):
-        if wide:
-            extra = _non_ascii_upper(texts[index])
-            counts.append((up + extra, low + wide - extra))
-        else:
-            counts.append((up, low))
-    return counts
+    upper = per_text(np.less(data - np.uint8(65), 26))  # A-Z (below "A" wraps around)
+    other = per_text(np.less(data - np.uint8(97), 26))  # a-z
+    wide = per_text(data >= 0xC0)  # one lead byte per non-ASCII character
+    other += wide
+    for index in np.flatnonzero(wide).tolist():
+        extra = _non_ascii_upper(texts[index])
+        upper[index] += extra
+        other[index] -= extra
+    return upper, other
 
 
 _PROMPT_ALL = (1 << len(PROMPT_SEPARATORS)) - 1 | _NEWLINE_BIT
@@ -1138,16 +1138,18 @@ class _CaseStats(_Stats):
         pending = self.__dict__.pop("_pending", None)
         if not pending:
             return
+        import numpy as np
+
         texts = [text for found in pending for text in (found.prompt, found.completion)]
-        counts = case_counts_many(texts)
-        case, first = self.case, self.case_first
-        for index, found in enumerate(pending):
-            for column in (0, 1):
-                upper, other = counts[2 * index + column]
-                case[2 * column] += upper
-                case[2 * column + 1] += other
-                if first[column] is None and upper and upper * 2 > other:
-                    first[column] = found.location
+        upper, other = case_counts_many(texts)
+        mostly = (upper > 0) & (upper * 2 > other)
+        for column in (0, 1):  # prompts at even positions, completions at odd ones
+            self.case[2 * column] += int(upper[column::2].sum())
+            self.case[2 * column + 1] += int(other[column::2].sum())
+            if self.case_first[column] is None:
+                found = np.flatnonzero(mostly[column::2])
+                if len(found):
+                    self.case_first[column] = pending[int(found[0])].location
 
     def merge(self, other: Accumulator) -> None:
         assert isinstance(other, _CaseStats)
