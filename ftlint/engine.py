@@ -553,7 +553,7 @@ class Engine:
             ranges = None
         if not ranges or len(ranges) < 2:
             return self.scan(file, reader, split=split)
-        parts: list[Any] = []
+        parts: list[SpilledPart] = []
         try:
             parts = self._scan_parallel(file, ranges, split, jobs)
             return self._merge_parts(parts, file)
@@ -565,9 +565,8 @@ class Engine:
                 )
             return self.scan(file, reader, split=split)
         finally:
-            for part in parts:
-                if isinstance(part, SpilledPart):
-                    part.discard()
+            for part in parts:  # those already loaded are gone: discarding them is a no-op
+                part.discard()
 
     def _scan_parallel(
         self, file: FileContext, ranges: list[ByteRange], split: str, jobs: int
@@ -606,13 +605,13 @@ class Engine:
         finally:
             _WORKER_ENGINE.clear()
 
-    def _merge_parts(self, parts: list[Any], file: FileContext) -> ScanResult:
-        """Fold the results of consecutive byte ranges into the first, in order. A part a
-        worker spilled to a file is loaded only when its turn comes, and each part is freed
-        as soon as it is folded in: the main process holds one part besides the result."""
-        result = parts[0].load() if isinstance(parts[0], SpilledPart) else parts[0]
-        for index in range(1, len(parts)):
-            part = parts[index].load() if isinstance(parts[index], SpilledPart) else parts[index]
+    def _merge_parts(self, parts: list[SpilledPart], file: FileContext) -> ScanResult:
+        """Fold the results of consecutive byte ranges into the first, in order. Each part is
+        loaded from its file only when its turn comes and freed as soon as it is folded in:
+        the main process holds one part besides the result."""
+        result = parts[0].load()
+        for spilled in parts[1:]:
+            part = spilled.load()
             result.diagnostics.extend(part.diagnostics)
             result.records += part.records
             result.dropped.extend(part.dropped)

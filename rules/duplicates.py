@@ -891,6 +891,33 @@ class ConflictingCompletions(Rule):
 # near-duplicate and train-valid-overlap
 
 
+def bucket_pairs(
+    column: Iterable[Any], queries: bytes | None, pool: bytes | None
+) -> list[tuple[int, int]]:
+    """``(query, earlier pool example)`` for every query example whose key in ``column`` (one
+    LSH band key per example) an earlier pool example has: the dictionary loop of
+    ``matches`` for small files, and the plain form ``band_pairs`` must agree with."""
+    buckets: dict[Any, int] = {}
+    pending: list[tuple[int, int]] = []
+    if queries is None and pool is None:
+        setdefault = buckets.setdefault
+        for i, key in enumerate(column):
+            j = setdefault(key, i)
+            if j != i:
+                pending.append((i, j))
+        return pending
+    for i, key in enumerate(column):
+        if pool is None or pool[i]:
+            j = buckets.setdefault(key, i)
+            if j != i and (queries is None or queries[i]):
+                pending.append((i, j))
+        elif queries is None or queries[i]:
+            j = buckets.get(key, i)
+            if j != i:
+                pending.append((i, j))
+    return pending
+
+
 class _SignatureColumns(_Columns):
     """Adds the example digest (8 bytes) and the MinHash signature (64 bytes)."""
 
@@ -1021,28 +1048,10 @@ class _SignatureColumns(_Columns):
         found: dict[int, tuple[int, float]] = {}
         tried: dict[int, int] = {}
         for band in range(NUM_PERM // rows):
-            buckets: dict[Any, int] = {}
-            pending: list[tuple[int, int]] = []
             if vector:
                 pending = self.band_pairs(band, rows, data, queries, pool)
-            elif queries is None and pool is None:
-                column = self.band_column(band, rows, data)
-                setdefault = buckets.setdefault
-                for i, key in enumerate(column):
-                    j = setdefault(key, i)
-                    if j != i:
-                        pending.append((i, j))
             else:
-                column = self.band_column(band, rows, data)
-                for i, key in enumerate(column):
-                    if pool is None or pool[i]:
-                        j = buckets.setdefault(key, i)
-                        if j != i and (queries is None or queries[i]):
-                            pending.append((i, j))
-                    elif queries is None or queries[i]:
-                        j = buckets.get(key, i)
-                        if j != i:
-                            pending.append((i, j))
+                pending = bucket_pairs(self.band_column(band, rows, data), queries, pool)
             for i, j in pending:
                 previous = found.get(i)
                 if previous is not None and previous[0] <= j:
@@ -1171,13 +1180,13 @@ class _OverlapAccumulator(_SignatureColumns):
         self.code, self.name, self.severity = rule.code, rule.name, rule.severity
         self.check_near = rule.near
         # The engine says whether a validation file joins this check (None: it does not);
-        # without one there is nothing to compare, so nothing is kept.
+        # without one there is nothing to compare, so nothing is kept (and ``add`` is not
+        # even called).
         settings = rule.context.settings
-        self.active = "validation_file" not in settings or bool(settings["validation_file"])
-        self.takes_records = self.active
+        self.takes_records = "validation_file" not in settings or bool(settings["validation_file"])
 
     def add(self, record: Record) -> None:
-        if not self.active:
+        if not self.takes_records:
             return
         if self.check_near:
             super().add(record)

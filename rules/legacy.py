@@ -327,20 +327,13 @@ def label_key(completion: str) -> str | bytes:
 class Features:
     """What the legacy rules read from one prompt/completion record."""
 
-    __slots__ = ("_case", "_label", "completion", "location", "prompt")
+    __slots__ = ("_label", "completion", "location", "prompt")
 
     def __init__(self, prompt: str, completion: str, location: Location) -> None:
         self.prompt = prompt
         self.completion = completion
         self.location = location
-        self._case: tuple[int, int, int, int] | None = None
         self._label: str | bytes | None = None
-
-    @property
-    def case(self) -> tuple[int, int, int, int]:
-        if self._case is None:
-            self._case = (*case_counts(self.prompt), *case_counts(self.completion))
-        return self._case
 
     @property
     def label(self) -> str | bytes:
@@ -521,7 +514,7 @@ class _Stats(Accumulator):
             (PROMPT_MASK, "_fold_prompt_mask"),
             (COMPLETION_MASK, "_fold_completion_mask"),
             (CLASSES, "_fold_classes"),
-            (CASE, "_fold_case"),
+            (CASE, "_fold_case"),  # defined by _CaseStats, which counts in batches
             (LEADING, "_fold_leading"),
         )
         cls.steps = tuple(getattr(cls, name) for part, name in order if part in cls.needs)
@@ -607,16 +600,6 @@ class _Stats(Accumulator):
             self.class_names[key] = found.completion[:80]
         if len(classes) > MAX_CLASSES:
             self.classes, self.class_names = None, {}
-
-    def _fold_case(self, found: Features) -> None:
-        counts = found.case
-        case = self.case
-        for i in range(4):
-            case[i] += counts[i]
-        for column in (0, 1):
-            upper, other = counts[2 * column], counts[2 * column + 1]
-            if self.case_first[column] is None and upper and upper * 2 > other:
-                self.case_first[column] = found.location
 
     def _fold_leading(self, found: Features) -> None:
         if not found.completion[:1].isspace():

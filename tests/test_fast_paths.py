@@ -224,22 +224,6 @@ def test_repeat_pairs_and_first_indexes_are_the_dictionary_loop(keys, grouped):
         assert [(i, int(j)) for i, j in enumerate(firsts) if j != i] == expected
 
 
-def _bucket_pairs(columns: list[bytes], queries, pool) -> list[tuple[int, int]]:
-    """The dictionary loop of ``matches`` for one band."""
-    buckets: dict = {}
-    pending = []
-    for i, key in enumerate(columns):
-        if pool is None or pool[i]:
-            j = buckets.setdefault(key, i)
-            if j != i and (queries is None or queries[i]):
-                pending.append((i, j))
-        elif queries is None or queries[i]:
-            j = buckets.get(key, i)
-            if j != i:
-                pending.append((i, j))
-    return pending
-
-
 @pytest.mark.parametrize("rows", [8, 5, 12])
 @pytest.mark.parametrize("masked", [False, True])
 def test_band_pairs_are_the_bucket_loop(rows, masked):
@@ -262,7 +246,7 @@ def test_band_pairs_are_the_bucket_loop(rows, masked):
     for band in range(64 // rows):
         keys = [bytes(signatures[o + band * rows : o + (band + 1) * rows])
                 for o in range(0, len(signatures), 64)]  # fmt: skip
-        expected = _bucket_pairs(keys, queries, pool)
+        expected = duplicates.bucket_pairs(keys, queries, pool)
         assert columns.band_pairs(band, rows, signatures, queries, pool) == expected
 
 
