@@ -277,18 +277,26 @@ def test_batch_signatures_are_one_example_at_a_time(lengths, size):
     assert batch == _plain_batch_signatures(ids, offsets, size)
 
 
-def test_columns_give_back_every_place_after_pickling_and_merging():
+@pytest.mark.parametrize("run_length", [1, 40])
+def test_columns_give_back_every_place_after_pickling_and_merging(run_length):
+    """Places in random order, and in runs of consecutive examples (``_place``'s fast path
+    continues the last run: it must agree with the full comparison)."""
     rng = random.Random(5)
     parts = [duplicates._Columns() for _ in range(3)]
     expected = []
     line = number = 0
+    path, split, sheet, numbered, lined = "a.jsonl", "train", None, True, True
     for i in range(600):
-        line += rng.choice([1, 1, 1, 2, 7])
-        number += rng.choice([1, 1, 1, 4])
-        path = rng.choice(["a.jsonl", "a.jsonl", "b.csv"])
-        split = rng.choice(["train", "train", "valid"])
-        sheet = rng.choice([None, None, "S1"])
-        location = Location(path, rng.choice([line, None]), None, rng.choice([number, None]),
+        if rng.random() < (run_length - 1) / run_length:  # the next example of a run
+            line, number = line + 1, number + 1
+        else:
+            line += rng.choice([1, 1, 1, 2, 7])
+            number += rng.choice([1, 1, 1, 4])
+            path = rng.choice(["a.jsonl", "a.jsonl", "b.csv"])
+            split = rng.choice(["train", "train", "valid"])
+            sheet = rng.choice([None, None, "S1"])
+            numbered, lined = rng.random() > 0.2, rng.random() > 0.2
+        location = Location(path, line if lined else None, None, number if numbered else None,
                             sheet=sheet)  # fmt: skip
         parts[min(2, i // 200)]._place(Record({}, location, split=split))
         expected.append((path, location.line or 0, location.record or 0, sheet, split))
