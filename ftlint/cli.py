@@ -79,6 +79,11 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
         help="map a spreadsheet column to an output field (prompt=Question)",
     )
     inp.add_argument("--sheet", help="read only this XLSX sheet (default: every sheet)")
+    inp.add_argument(
+        "--system",
+        help="system prompt added when prompt/completion (or community-format) data is "
+        "converted to chat: prepare writes it, check counts its tokens",
+    )
     out = parser.add_argument_group("output")
     out.add_argument(
         "--output-format",
@@ -171,7 +176,6 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
         "--report", type=Path, metavar="FILE", help="JSON report path (default: beside the output)"
     )
     prepare.add_argument("--no-report", action="store_true", help="do not write a JSON report")
-    prepare.add_argument("--system", help="system prompt for prompt/completion -> chat")
     prepare.add_argument(
         "--split",
         nargs="?",

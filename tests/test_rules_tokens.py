@@ -184,6 +184,24 @@ def test_data_converted_for_the_model_is_counted_as_prepare_writes_it(tmp_path, 
     assert before["summary"]["tokens"]["total"] > plain  # message overheads and the system
 
 
+def test_check_takes_the_system_prompt_on_the_command_line_as_prepare_does(tmp_path, run_json):
+    rows = [{"prompt": f"Order {i}: where is it?", "completion": f" On its way, ref {i}."}
+            for i in range(12)]  # fmt: skip
+    source = write_jsonl(tmp_path / "pc.jsonl", rows)
+    system = ("--system", "You are the support desk of a parcel service.")
+    _code, without = run_json("check", source)
+    _code, before = run_json("check", source, *system)
+    prepared = tmp_path / "out.jsonl"
+    run_json("prepare", source, "-o", prepared, "--no-report", *system)
+    _code, after = run_json("check", prepared)
+    assert before["summary"]["tokens"] == after["summary"]["tokens"]
+    counter = TokenCounter("o200k_base")
+    per_example = counter.text(system[1]) + 3 + 1  # its text, the overhead, its role
+    assert before["summary"]["tokens"]["total"] == (
+        without["summary"]["tokens"]["total"] + 12 * per_example
+    )
+
+
 def test_a_json_array_file_is_counted_too(tmp_path, run_json, counter):
     rows = dataset(12)
     path = tmp_path / "train.json"
