@@ -376,33 +376,6 @@ MAX_SHINGLE = len(_MIXERS)
 _NUMPY_MIXERS: list[Any] = []
 
 
-def token_shingles(ids: Any, size: int) -> Any:
-    """64-bit values of the token ``size``-grams of ``ids`` (a numpy array), None if empty.
-    ``ids``: a list of integers, or a buffer of native 32-bit integers (``token_figures``)."""
-    import numpy as np
-
-    if not _NUMPY_MIXERS:
-        _NUMPY_MIXERS.extend(np.uint64(m) for m in _MIXERS)
-    mixers = _NUMPY_MIXERS
-    if isinstance(ids, (bytes, bytearray, memoryview)):
-        tokens = np.frombuffer(ids, dtype=np.uint32).astype(np.uint64)
-    else:
-        tokens = np.array(ids, dtype=np.uint64)
-    count = len(tokens)
-    if not count:
-        return None
-    if count <= size:
-        mixed = tokens[:1] * mixers[0]
-        for j in range(1, count):
-            mixed ^= tokens[j : j + 1] * mixers[j]
-        return mixed
-    width = count - size + 1
-    mixed = tokens[:width] * mixers[0]
-    for j in range(1, size):
-        mixed ^= tokens[j : j + width] * mixers[j]
-    return mixed
-
-
 def batch_signatures(ids: Any, offsets: array, size: int) -> bytes:
     """Signatures (``NUM_PERM`` bytes each) of consecutive examples whose token ids are
     ``ids[offsets[i]:offsets[i + 1]]`` (none empty): the token ``size``-grams of all of them
@@ -454,37 +427,23 @@ def batch_signatures(ids: Any, offsets: array, size: int) -> bytes:
     return values.tobytes()[_LOW_BYTE]
 
 
-def signature(
-    record: Record, shingle_size: int, encoding: str | None, planner: Planner | None = None
-) -> bytes | None:
-    """The b-bit MinHash signature (``NUM_PERM`` bytes) of a record, None when it has no text
-    to compare; computed once per record. Shingles are token n-grams of the example's own
-    texts (the token ids the token rules count, so each text is encoded once per run, and
-    languages written without spaces work too); without an ``encoding``, word n-grams."""
-    key = (shingle_size, encoding)
+def word_signature(record: Record, shingle_size: int) -> bytes | None:
+    """The b-bit MinHash signature (``NUM_PERM`` bytes) of a record's word n-grams, None when
+    it has no text to compare: the fallback when no tokenizer loads (with one, signatures come
+    from token n-grams, ``batch_signatures``). Computed once per record: ``near-duplicate``
+    and ``train-valid-overlap`` share it."""
     cached = record.meta.get(META_SIGNATURE)
-    if cached is not None and cached[0] == key:
+    if cached is not None and cached[0] == shingle_size:
         return cached[1]
     import rensa
 
     value = None
-    if encoding is not None:
-        import numpy as np
-
-        grams = token_shingles(token_figures(record, encoding, planner)[1], shingle_size)
-        if grams is not None:
-            offsets = np.array([0, len(grams)], dtype=np.uint64)
-            matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-                grams, offsets, NUM_PERM, SEED
-            )
-            value = array("I", matrix.to_rows()[0]).tobytes()[_LOW_BYTE]
-    else:
-        words = shingles(comparison_words(record), shingle_size)
-        if words:
-            minhash = rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
-            minhash.update(words)
-            value = array("I", minhash.digest()).tobytes()[_LOW_BYTE]
-    record.meta[META_SIGNATURE] = (key, value)
+    words = shingles(comparison_words(record), shingle_size)
+    if words:
+        minhash = rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
+        minhash.update(words)
+        value = array("I", minhash.digest()).tobytes()[_LOW_BYTE]
+    record.meta[META_SIGNATURE] = (shingle_size, value)
     return value
 
 
@@ -981,7 +940,7 @@ class _SignatureColumns(_Columns):
         if not example:
             return
         if self.encoding is None:
-            value = signature(record, self.shingle_size, None, self.planner)
+            value = word_signature(record, self.shingle_size)
             if value is None:
                 return
             self._place(record)
@@ -1138,6 +1097,18 @@ def _comparison_encoding(context: RuleContext) -> str | None:
     return name
 
 
+class _SimilarityRule(Rule):
+    """The options both rules that compare signatures take, and what they compare with: the
+    run's encoding (None: word shingles) and planner (token ids of the form prepare writes)."""
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self.threshold = _threshold(self.options)
+        self.shingle_size = _shingle_size(self.options)
+        self.encoding = _comparison_encoding(context)
+        self.planner = Planner.from_context(context)
+
+
 class _NearAccumulator(_SignatureColumns):
     def __init__(self, rule: NearDuplicate) -> None:
         super().__init__(rule.threshold, rule.shingle_size, rule.encoding, rule.planner)
@@ -1159,7 +1130,7 @@ class _NearAccumulator(_SignatureColumns):
                 )  # fmt: skip
 
 
-class NearDuplicate(Rule):
+class NearDuplicate(_SimilarityRule):
     """## What it does
     Finds examples that are almost the same as an earlier one: the Jaccard similarity of
     their shingles (3-grams of the tokens of their texts, system prompts left out) is 0.9 or
@@ -1191,10 +1162,6 @@ class NearDuplicate(Rule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self.threshold = _threshold(self.options)
-        self.shingle_size = _shingle_size(self.options)
-        self.encoding = _comparison_encoding(context)
-        self.planner = Planner.from_context(context)
         # Imported now, in the main process: workers of a parallel check are forked from it
         # and find them loaded, instead of importing them once each. (A missing package is
         # reported where it is used.)
@@ -1266,7 +1233,7 @@ class _OverlapAccumulator(_SignatureColumns):
             )  # fmt: skip
 
 
-class TrainValidOverlap(Rule):
+class TrainValidOverlap(_SimilarityRule):
     """## What it does
     With a validation file (`ftlint check TRAIN --validation-file VALID`), reports validation
     examples that also appear in the training file: exact copies (same canonical form as for
@@ -1296,10 +1263,6 @@ class TrainValidOverlap(Rule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self.threshold = _threshold(self.options)
-        self.shingle_size = _shingle_size(self.options)
-        self.encoding = _comparison_encoding(context)
-        self.planner = Planner.from_context(context)
         self.near = bool(self.options.get("near", True))
 
     def accumulator(self) -> Accumulator:

@@ -250,13 +250,26 @@ def test_band_pairs_are_the_bucket_loop(rows, masked):
         assert columns.band_pairs(band, rows, signatures, queries, pool) == expected
 
 
+def _plain_token_shingles(ids: list[int], size: int) -> np.ndarray:
+    """The 64-bit value of every token ``size``-gram of one example (one n-gram of all its
+    tokens when it is shorter), mixed one token at a time."""
+    count = max(len(ids) - size + 1, 1)
+    values = []
+    for start in range(count):
+        value = 0
+        for mixer, token in zip(duplicates._MIXERS, ids[start : start + size], strict=False):
+            value ^= (token * mixer) & 0xFFFFFFFFFFFFFFFF
+        values.append(value)
+    return np.array(values, dtype=np.uint64)
+
+
 def _plain_batch_signatures(ids: list[int], offsets: list[int], size: int) -> bytes:
     """MinHash of every example's token n-grams, one example at a time."""
     import rensa
 
     out = bytearray()
     for start, end in itertools.pairwise(offsets):
-        grams = duplicates.token_shingles(ids[start:end], size)
+        grams = _plain_token_shingles(ids[start:end], size)
         matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
             grams, np.array([0, len(grams)], dtype=np.uint64), duplicates.NUM_PERM,
             duplicates.SEED,
