@@ -10,7 +10,8 @@ one pass over both parts.
 Which records: prompt/completion records (JSONL with that shape, and rows of CSV/TSV/XLSX files,
 which readers map to ``prompt``/``completion``). The separator, stop-sequence and leading-space
 rules only matter when the model trains on prompt/completion (babbage-002, davinci-002); with a
-chat model the rows become user/assistant messages and those rules stay silent. Records whose
+chat model the rows become user/assistant messages, those rules stay silent, and
+``legacy-separators`` reports the separator and stop sequence the data still carries. Records whose
 completion is empty are reported by ``empty-completion`` and left out of every dataset figure,
 as the legacy tool removed them before its other checks.
 """
@@ -53,6 +54,25 @@ FALLBACK_SEPARATOR = "\n\n### =>\n\n"
 #: Stop sequences the legacy tool proposed, in its order; the first no completion contains wins.
 STOP_SEQUENCES = ("\n", ".", " END", "***", "+++", "&&&", "$$$", "@@@", "%%%")
 FALLBACK_STOP = " [END]"
+#: Endings ``legacy-separators`` removes for a chat model, longest first (``\n\n###\n\n``
+#: before ``###``): the separators and stop sequences above and their bare forms. Not ``.``
+#: or whitespace, which end ordinary sentences too.
+CHAT_LEFTOVER_SEPARATORS = tuple(
+    sorted(
+        {*PROMPT_SEPARATORS, FALLBACK_SEPARATOR, "###", "->", "=>"},
+        key=lambda marker: (-len(marker), marker),
+    )
+)
+CHAT_LEFTOVER_STOPS = tuple(
+    sorted(
+        {
+            stop
+            for stop in (*STOP_SEQUENCES, FALLBACK_STOP, "END", "[END]", "###")
+            if stop.strip(".").strip()
+        },
+        key=lambda marker: (-len(marker), marker),
+    )
+)
 #: A common prompt prefix longer than this is an instruction repeated in every example.
 MAX_PROMPT_PREFIX = 12
 #: A common completion prefix of this many characters or more is reported.
@@ -312,6 +332,21 @@ def choose_stop(mask: int) -> str:
     return FALLBACK_STOP
 
 
+def leftover_ending(suffix: str, markers: tuple[str, ...]) -> str:
+    """The part of a common ending ``suffix`` that is a legacy marker: the longest of
+    ``markers`` it ends with (trailing whitespace ignored), with the whitespace around it that
+    is also part of ``suffix``; "" when it ends with none."""
+    core = suffix.rstrip()
+    for marker in markers:
+        bare = marker.rstrip()
+        if bare and core.endswith(bare):
+            start = len(core) - len(bare)
+            while start > 0 and suffix[start - 1].isspace():
+                start -= 1
+            return suffix[start:]
+    return ""
+
+
 def label_key(completion: str) -> str | bytes:
     """What identifies a class: the completion, or a digest of a long one."""
     if len(completion) <= LABEL_TEXT_LIMIT:
@@ -378,8 +413,9 @@ class EditTexts:
     """Edit the prompt or the completion of every prompt/completion record.
 
     ``action``: ``append`` (``value``), ``prepend-space``, ``strip-prefix`` (``value``; keeps a
-    leading space with ``keep_space``), ``lower``. The last two also reach records that
-    ``prepare`` already converted to chat (the prompt is the user message, the completion the
+    leading space with ``keep_space``), ``strip-suffix`` (``value``; never down to a blank
+    text), ``lower``. The last three also reach records that ``prepare`` already converted to
+    chat (the prompt is the user message, the completion the
     assistant message), so the result does not depend on the order in which fixes apply.
     Records with an empty completion are left alone: ``empty-completion`` decides about them.
     """
@@ -400,6 +436,15 @@ class EditTexts:
                 return text
             rest = text[len(self.value) :]
             return " " + rest if self.keep_space and not rest.startswith(" ") else rest
+        if self.action == "strip-suffix":
+            # Also the ending without its trailing whitespace (whitespace-padding may have
+            # stripped it first) and in lower case (as for strip-prefix).
+            bare = self.value.rstrip()
+            for ending in dict.fromkeys((self.value, bare, self.value.lower(), bare.lower())):
+                if ending and text.endswith(ending):
+                    rest = text[: len(text) - len(ending)]
+                    return rest if rest.strip() else text
+            return text
         if self.action == "lower":
             return text.lower()
         return text
@@ -414,7 +459,7 @@ class EditTexts:
             if new == old:
                 return data
             return {**data, self.field: new}
-        if self.action in ("strip-prefix", "lower") and detect_shape(data) == CHAT:
+        if self.action in ("strip-prefix", "strip-suffix", "lower") and detect_shape(data) == CHAT:
             return self._edit_chat(data)
         return data
 
@@ -1374,6 +1419,83 @@ class ClassImbalance(LegacyRule):
     stats = _ImbalanceStats
 
 
+class _LeftoverStats(_Stats):
+    needs = frozenset({PROMPT_SUFFIX, COMPLETION_SUFFIX, PROMPT_PREFIX, COMPLETION_PREFIX})
+
+    def finish(self) -> Iterable[Diagnostic]:
+        if self.count < 2:  # one record's whole text is its "common ending"
+            return
+        if not self.open_ended and not self.prompts_identical:
+            ending = leftover_ending(self.prompt_end.suffix, CHAT_LEFTOVER_SEPARATORS)
+            if ending:
+                yield self._finding(
+                    "prompt",
+                    ending,
+                    f"every prompt ends with the legacy separator {show(ending)}: a chat model "
+                    "needs none (the user message ends where the answer starts), and it would "
+                    "learn to expect it at the end of every request",
+                )
+        if not self.completions_identical:
+            ending = leftover_ending(self.completion_end.suffix, CHAT_LEFTOVER_STOPS)
+            if ending:
+                yield self._finding(
+                    "completion",
+                    ending,
+                    f"every completion ends with the legacy stop sequence {show(ending)}: a "
+                    "chat model ends its answer by itself, and it would learn to write "
+                    f"{show(ending.strip())} at the end of every answer",
+                )
+
+    def _finding(self, field: str, ending: str, message: str) -> Diagnostic:
+        message_role = "user" if field == "prompt" else "assistant"
+        return self.rule.diagnostic(
+            message,
+            self.whole_file(f"/{field}"),
+            fix=Fix.safe(
+                f"remove {show(ending)} from the end of every {field} (the {message_role} message)",
+                TransformRecords(
+                    f"remove {show(ending)} from the end of every {field}",
+                    EditTexts("strip-suffix", field, ending),
+                ),
+            ),
+        )
+
+
+class LegacySeparators(LegacyRule):
+    """## What it does
+    With a chat model, finds the markers of the legacy prompt/completion format in data that
+    `prepare` converts to chat messages: a separator every prompt ends with (`\\n\\n###\\n\\n`,
+    ` ->` ...) and a stop sequence every completion ends with (` END`, `***` ...), as the
+    legacy `prepare_data` tool added them. Not `.` or a line break, which end ordinary text
+    too.
+
+    ## Why is this bad?
+    A chat model knows where a prompt ends and an answer stops from the message roles. Trained
+    on the markers, it learns to expect the separator at the end of every user message (every
+    request then needs it, or the model sees something new) and to write the stop sequence at
+    the end of every answer, which your application would show.
+
+    ## Example
+    `{"prompt": "Where is my order?\\n\\n###\\n\\n", "completion": " It ships today. END"}`
+    in every record, with `--model gpt-4o-mini`.
+
+    ## Fix safety
+    Safe: removes the marker (and the whitespace around it that every record shares) from the
+    end of every prompt or completion, that is of the user and assistant messages; a text that
+    would be left blank is kept as it is.
+    """
+
+    code = "FT413"
+    name = "legacy-separators"
+    fix_applicability = "safe"
+    stats = _LeftoverStats
+
+    def accumulator(self) -> Accumulator:
+        if self.pc_model:  # the markers are how a prompt/completion model works
+            return _InertStats(self)
+        return self.stats(self)
+
+
 RULES: tuple[type[Rule], ...] = (
     EmptyCompletion,
     MissingPromptSeparator,
@@ -1387,6 +1509,7 @@ RULES: tuple[type[Rule], ...] = (
     IdenticalCompletions,
     ClassificationDetected,
     ClassImbalance,
+    LegacySeparators,
 )
 
 

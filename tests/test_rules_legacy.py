@@ -181,6 +181,69 @@ def test_separator_rules_are_silent_with_a_chat_model(run_json, tmp_path):
     assert {"FT402", "FT404", "FT405"} <= set(pc)
 
 
+@pytest.mark.parametrize(
+    ("prompt_end", "completion_end", "separator", "stop"),
+    [
+        ("\n\n###\n\n", " END", "`\\n\\n###\\n\\n`", "` END`"),
+        (" ->", "\n***", "` ->`", "`\\n***`"),
+        ("? ->", " [END]\n", "` ->`", "` [END]\\n`"),
+        ("\n\n###\n\n", "\n", "`\\n\\n###\\n\\n`", None),  # a line break is no marker
+    ],
+)
+def test_legacy_separators_with_a_chat_model_reported_and_removed(
+    run_json, run_cli, tmp_path, prompt_end, completion_end, separator, stop
+):
+    path = write_jsonl(tmp_path / "legacy.jsonl", capitals(prompt_end, completion_end))
+    found = only(check(run_json, path), "FT413")
+    assert [d["location"]["field"] for d in found] == ["/prompt"] + (
+        ["/completion"] if stop else []
+    )
+    assert separator in found[0]["message"] and "every prompt" in found[0]["message"]
+    assert all(d["location"].get("line") is None for d in found)  # the whole file
+    if stop:
+        assert stop in found[1]["message"] and found[1]["fix"]["applicability"] == "safe"
+    assert "FT413" not in codes(check(run_json, path, *PC))  # markers are how those models work
+
+    out = tmp_path / "out.jsonl"
+    prepare(run_cli, path, "--select", "FT303", "--fix", "-o", out)  # FT303: converts to chat
+    for record, (country, city) in zip(read_jsonl(out), CAPITALS, strict=True):
+        user, assistant = record["messages"]
+        assert user["content"] == f"Capital of {country}" + ("?" if "?" in prompt_end else "")
+        assert assistant["content"] == f" {city}" + ("" if stop else completion_end)
+    assert read_jsonl(path) == capitals(prompt_end, completion_end)  # the input is untouched
+
+
+def test_natural_endings_are_not_legacy_separators(run_json, tmp_path):
+    records = [
+        {"prompt": f"What is the capital of {country}?", "completion": f" It is {city}."}
+        for country, city in CAPITALS
+    ]
+    path = write_jsonl(tmp_path / "natural.jsonl", records)
+    assert "FT413" not in codes(check(run_json, path))
+    # One record: its whole text is the "common" ending, which says nothing.
+    one = write_jsonl(tmp_path / "one.jsonl", capitals("\n\n###\n\n", " END")[:1])
+    assert "FT413" not in codes(check(run_json, one))
+
+
+def test_legacy_separators_on_csv_rows(run_json, tmp_path):
+    rows = [(f"Capital of {country} ->", f" {city} END") for country, city in CAPITALS]
+    found = only(check(run_json, write_csv(tmp_path / "capitals.csv", rows)), "FT413")
+    assert len(found) == 2
+
+
+def test_leftover_ending_is_the_marker_with_its_whitespace():
+    separators, stops = legacy.CHAT_LEFTOVER_SEPARATORS, legacy.CHAT_LEFTOVER_STOPS
+    assert legacy.leftover_ending("?\n\n###\n\n", separators) == "\n\n###\n\n"
+    assert legacy.leftover_ending("e ->", separators) == " ->"
+    assert legacy.leftover_ending("s END\n", stops) == " END\n"
+    assert legacy.leftover_ending(" END", stops) == " END"
+    assert legacy.leftover_ending("x.", stops) == ""
+    assert legacy.leftover_ending("\n", stops) == ""
+    assert legacy.leftover_ending("", separators) == ""
+    assert "." not in stops and "\n" not in stops
+    assert list(separators) == sorted(separators, key=lambda m: (-len(m), m))
+
+
 def test_open_ended_generation_skips_prompt_and_stop_rules(run_json, tmp_path):
     records = [{"prompt": "", "completion": f" A story about {c}."} for c, _ in CAPITALS]
     records[3]["completion"] = " A story without a full stop"
@@ -579,6 +642,19 @@ def test_edit_texts_reaches_converted_chat_records():
     assert strip({"prompt": "q", "completion": " Answer: Lima"})["completion"] == " Lima"
     unchanged = {"prompt": "q", "completion": ""}
     assert legacy.EditTexts("append", "completion", "\n")(unchanged) is unchanged
+    strip_end = legacy.EditTexts("strip-suffix", "completion", " END\n")
+    chat["messages"][1]["content"] = "Paris END\n"
+    assert strip_end(chat)["messages"][1]["content"] == "Paris"
+    chat["messages"][1]["content"] = "Paris END"  # whitespace-padding stripped it first
+    assert strip_end(chat)["messages"][1]["content"] == "Paris"
+    chat["messages"][1]["content"] = "paris end"  # mostly-uppercase lower-cased it first
+    assert strip_end(chat)["messages"][1]["content"] == "paris"
+    assert strip_end({"prompt": "q", "completion": " Lima END\n"})["completion"] == " Lima"
+    blank = {"prompt": "q", "completion": " END\n"}  # never down to a blank text
+    assert strip_end(blank) is blank
+    strip_separator = legacy.EditTexts("strip-suffix", "prompt", "\n\n###\n\n")
+    chat["messages"][0]["content"] = "Hello\n\n###\n\n"
+    assert strip_separator(chat)["messages"][0]["content"] == "Hello"
 
 
 def test_rule_documentation(run_cli):
@@ -599,6 +675,19 @@ def test_real_legacy_file_is_clean(run_json, shared_data):
     assert codes(report) == []
     assert report["summary"]["prompt_separator"].startswith("`\\n\\n###\\n\\n`")
     assert report["summary"]["stop_sequence"].startswith("` END`")
+
+
+def test_real_legacy_file_for_a_chat_model_loses_its_markers(run_json, run_cli, shared_data):
+    path = shared_data / "revenger101__BH-Assurance" / "qa_dataset_ft.jsonl"
+    found = only(check(run_json, path), "FT413")
+    assert [d["location"]["field"] for d in found] == ["/prompt", "/completion"]
+    out = Path("bh.jsonl")
+    prepare(run_cli, path, "--select", "FT303", "--fix", "-o", out)
+    records = read_jsonl(out)
+    assert len(records) == sum(1 for line in path.open(encoding="utf-8") if line.strip())
+    for record in records:
+        user, assistant = (m["content"] for m in record["messages"])
+        assert not user.endswith("###") and not assistant.rstrip().endswith("END")
 
 
 def test_real_ag_news_is_balanced_classification(run_json, shared_data):
@@ -643,4 +732,5 @@ def test_rules_listing_severity_and_fix_safety(run_cli):
         "FT410": ("identical-completions", "dataset", "error", None),
         "FT411": ("classification-detected", "dataset", "info", None),
         "FT412": ("class-imbalance", "dataset", "warning", None),
+        "FT413": ("legacy-separators", "dataset", "warning", "safe"),
     }
