@@ -19,7 +19,8 @@ tiktoken's own cache (``TIKTOKEN_CACHE_DIR``, ``DATA_GYM_CACHE_DIR`` or its defa
 cache (``$FTLINT_CACHE_DIR``, else ``~/.cache/ftlint``), the copy shipped by the ``bpe-openai``
 package (``pip install 'ftlint[offline]'``), and last tiktoken's download, bounded by
 ``FTLINT_TIKTOKEN_TIMEOUT`` seconds (default 20). Every file goes through tiktoken's own loader
-and its SHA-256 check. When a local source exists the network is not tried at all: its bytes
+and its SHA-256 check; a compact copy of the verified table then makes later starts faster
+(``encoding_cache``). When a local source exists the network is not tried at all: its bytes
 are the very file tiktoken would download (same hash), so a download would only add a wait,
 or a hang on a network that drops packets (tiktoken's download has no timeout of its own).
 """
@@ -242,10 +243,20 @@ def get_encoding(name: str) -> Any:
             return encoding
         import tiktoken
 
-        directory = _local_directory(name) if name in KNOWN_ENCODINGS else None
+        from ftlint import encoding_cache
+
+        known = KNOWN_ENCODINGS.get(name)
+        ours = cache_dir() / "tiktoken"
+        if known is not None:
+            encoding = encoding_cache.load(ours, name, known[1])
+            if encoding is not None:
+                _ENCODINGS[name] = encoding
+                return encoding
+        directory = _local_directory(name) if known is not None else None
         if directory is not None:
             with _tiktoken_cache(directory):
                 encoding = tiktoken.get_encoding(name)
+            encoding_cache.store(ours, name, known[1], encoding)  # verified: faster next time
         else:
             try:
                 timeout = float(os.environ.get("FTLINT_TIKTOKEN_TIMEOUT", DEFAULT_DOWNLOAD_TIMEOUT))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import tiktoken.registry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ftlint import tokens
+from ftlint import encoding_cache, tokens
 from ftlint.tokens import (
     KNOWN_ENCODINGS,
     TokenCounter,
@@ -178,6 +179,67 @@ def test_a_download_that_hangs_is_abandoned(fresh_loader, monkeypatch):
             get_encoding("cl100k_base")
     finally:
         release.set()
+
+
+def _forget_loaded_encodings(monkeypatch):
+    monkeypatch.setattr(tokens, "_ENCODINGS", {})
+    monkeypatch.setattr(tiktoken.registry, "ENCODINGS", {})
+
+
+def _no_tiktoken_file(monkeypatch):
+    """Make every way to tiktoken's file fail: only the compact copy can load the encoding."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tiktoken's file was read")
+
+    monkeypatch.setattr(tokens, "_local_directory", refuse)
+    monkeypatch.setattr(tokens, "_download", refuse)
+
+
+@pytest.mark.parametrize("name", ["o200k_base", "cl100k_base"])
+def test_the_compact_copy_loads_the_same_encoding(fresh_loader, monkeypatch, name):
+    _no_network(monkeypatch)
+    original = get_encoding(name)  # tiktoken's loader, SHA-256 checked; writes the copy
+    _url, sha256 = KNOWN_ENCODINGS[name]
+    copy = encoding_cache.copy_path(fresh_loader / "ftlint-cache" / "tiktoken", name, sha256)
+    assert copy.stat().st_mode & 0o077 == 0  # private to the user
+    _forget_loaded_encodings(monkeypatch)
+    _no_tiktoken_file(monkeypatch)
+    rebuilt = get_encoding(name)
+    assert rebuilt is not original
+    assert rebuilt._mergeable_ranks == original._mergeable_ranks
+    assert rebuilt._special_tokens == original._special_tokens
+    assert rebuilt._pat_str == original._pat_str
+    text = "Où est ma commande ? 请问我的订单 👍 <|endoftext|>  x\n\n###\n\n"
+    assert rebuilt.encode_ordinary(text) == original.encode_ordinary(text)
+
+
+def _copy_of(fresh_loader, monkeypatch, name="cl100k_base"):
+    _no_network(monkeypatch)
+    get_encoding(name)
+    _forget_loaded_encodings(monkeypatch)
+    directory = fresh_loader / "ftlint-cache" / "tiktoken"
+    return encoding_cache.copy_path(directory, name, KNOWN_ENCODINGS[name][1])
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "not ours", "writable by all"])
+def test_a_copy_not_to_trust_is_ignored(fresh_loader, monkeypatch, damage):
+    copy = _copy_of(fresh_loader, monkeypatch)
+    data = bytearray(copy.read_bytes())
+    if damage == "flip a byte":
+        data[-1000] ^= 0x01
+        copy.write_bytes(bytes(data))
+    elif damage == "truncate":
+        copy.write_bytes(bytes(data[: len(data) // 2]))
+    elif damage == "not ours":
+        someone_else = os.getuid() + 1
+        monkeypatch.setattr(encoding_cache.os, "getuid", lambda: someone_else)
+    else:
+        copy.chmod(0o666)
+    directory = copy.parent
+    assert encoding_cache.load(directory, "cl100k_base", KNOWN_ENCODINGS["cl100k_base"][1]) is None
+    encoding = get_encoding("cl100k_base")  # the normal way, which writes a good copy again
+    assert encoding.encode_ordinary("hello world") == [15339, 1917]
 
 
 def test_nothing_is_downloaded_or_loaded_at_import_time():
