@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -1426,33 +1426,34 @@ class _LeftoverStats(_Stats):
         if self.count < 2:  # one record's whole text is its "common ending"
             return
         if not self.open_ended and not self.prompts_identical:
-            ending = leftover_ending(self.prompt_end.suffix, CHAT_LEFTOVER_SEPARATORS)
-            if ending:
-                yield self._finding(
-                    "prompt",
-                    ending,
-                    f"every prompt ends with the legacy separator {show(ending)}: a chat model "
-                    "needs none (the user message ends where the answer starts), and it would "
-                    "learn to expect it at the end of every request",
-                )
+            separator = leftover_ending(self.prompt_end.suffix, CHAT_LEFTOVER_SEPARATORS)
+            yield from self._finding("prompt", separator)
         if not self.completions_identical:
-            ending = leftover_ending(self.completion_end.suffix, CHAT_LEFTOVER_STOPS)
-            if ending:
-                yield self._finding(
-                    "completion",
-                    ending,
-                    f"every completion ends with the legacy stop sequence {show(ending)}: a "
-                    "chat model ends its answer by itself, and it would learn to write "
-                    f"{show(ending.strip())} at the end of every answer",
-                )
+            stop = leftover_ending(self.completion_end.suffix, CHAT_LEFTOVER_STOPS)
+            yield from self._finding("completion", stop)
 
-    def _finding(self, field: str, ending: str, message: str) -> Diagnostic:
-        message_role = "user" if field == "prompt" else "assistant"
-        return self.rule.diagnostic(
+    def _finding(self, field: str, ending: str) -> Iterator[Diagnostic]:
+        if not ending:
+            return
+        if field == "prompt":
+            role = "user"
+            message = (
+                f"every prompt ends with the legacy separator {show(ending)}: a chat model "
+                "needs none (the user message ends where the answer starts), and it would "
+                "learn to expect it at the end of every request"
+            )
+        else:
+            role = "assistant"
+            message = (
+                f"every completion ends with the legacy stop sequence {show(ending)}: a chat "
+                "model ends its answer by itself, and it would learn to write "
+                f"{show(ending.strip())} at the end of every answer"
+            )
+        yield self.rule.diagnostic(
             message,
             self.whole_file(f"/{field}"),
             fix=Fix.safe(
-                f"remove {show(ending)} from the end of every {field} (the {message_role} message)",
+                f"remove {show(ending)} from the end of every {field} (the {role} message)",
                 TransformRecords(
                     f"remove {show(ending)} from the end of every {field}",
                     EditTexts("strip-suffix", field, ending),
