@@ -534,6 +534,19 @@ class Engine:
             return parse_size(value)
         return self.PARALLEL_MIN_SIZE
 
+    def _parallel_ranges(
+        self, file: FileContext, reader: Reader, jobs: int, count: int
+    ) -> list[ByteRange] | None:
+        """``count`` byte ranges of ``file`` for a pass across ``jobs`` processes, or None
+        when one process does it: one job, a small file, a reader that cannot split it."""
+        if jobs < 2 or not reader.splittable or file.size < self.parallel_min_size():
+            return None
+        try:
+            ranges = reader.split(file, count)
+        except Exception:
+            return None
+        return ranges if ranges and len(ranges) >= 2 else None
+
     def scan_file(
         self,
         file: FileContext,
@@ -545,13 +558,8 @@ class Engine:
         cut into byte ranges, in worker processes whose results are merged in order (the
         same diagnostics and figures as one pass)."""
         jobs = self.jobs()
-        if jobs < 2 or not reader.splittable or file.size < self.parallel_min_size():
-            return self.scan(file, reader, split=split)
-        try:
-            ranges = reader.split(file, jobs * self.RANGES_PER_JOB)
-        except Exception:
-            ranges = None
-        if not ranges or len(ranges) < 2:
+        ranges = self._parallel_ranges(file, reader, jobs, jobs * self.RANGES_PER_JOB)
+        if ranges is None:
             return self.scan(file, reader, split=split)
         parts: list[SpilledPart] = []
         try:
@@ -874,18 +882,10 @@ class Engine:
         import sys
 
         jobs = self.jobs()
-        if (
-            jobs < 2
-            or not reader.splittable
-            or file.size < self.parallel_min_size()
-            or not sys.platform.startswith("linux")
-        ):
+        if not sys.platform.startswith("linux"):
             return None
-        try:
-            ranges = reader.split(file, jobs)
-        except Exception:
-            ranges = None
-        if not ranges or len(ranges) < 2:
+        ranges = self._parallel_ranges(file, reader, jobs, jobs)
+        if ranges is None:
             return None
         from concurrent.futures import ProcessPoolExecutor
 

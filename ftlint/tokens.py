@@ -113,6 +113,11 @@ def cache_dir() -> Path:
     return Path(base) / "ftlint"
 
 
+def _our_tiktoken_dir() -> Path:
+    """Where ftlint keeps encoding files for tiktoken, and their compact copies."""
+    return cache_dir() / "tiktoken"
+
+
 def _tiktoken_cache_dirs() -> list[Path]:
     """The directory tiktoken itself reads (empty when the user switched its cache off)."""
     for variable in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
@@ -188,7 +193,7 @@ def _local_directory(name: str) -> Path | None:
     for directory in _tiktoken_cache_dirs():
         if _valid_file(directory / key, sha256):
             return directory
-    ours = cache_dir() / "tiktoken"
+    ours = _our_tiktoken_dir()
     if _valid_file(ours / key, sha256):
         return ours
     blob = _offline_blob(name)
@@ -231,6 +236,13 @@ def _download(name: str, timeout: float) -> Any:
     )
 
 
+def _download_timeout() -> float:
+    try:
+        return float(os.environ.get("FTLINT_TIKTOKEN_TIMEOUT", DEFAULT_DOWNLOAD_TIMEOUT))
+    except ValueError:
+        return DEFAULT_DOWNLOAD_TIMEOUT
+
+
 def get_encoding(name: str) -> Any:
     """The tiktoken ``Encoding`` called ``name``, found locally when possible (see module
     docstring); raises ``TokenizerUnavailable`` with how to fix it when nothing works."""
@@ -246,23 +258,18 @@ def get_encoding(name: str) -> Any:
         from ftlint import encoding_cache
 
         known = KNOWN_ENCODINGS.get(name)
-        ours = cache_dir() / "tiktoken"
-        if known is not None:
-            encoding = encoding_cache.load(ours, name, known[1])
-            if encoding is not None:
-                _ENCODINGS[name] = encoding
-                return encoding
-        directory = _local_directory(name) if known is not None else None
-        if directory is not None:
-            with _tiktoken_cache(directory):
-                encoding = tiktoken.get_encoding(name)
-            encoding_cache.store(ours, name, known[1], encoding)  # verified: faster next time
-        else:
-            try:
-                timeout = float(os.environ.get("FTLINT_TIKTOKEN_TIMEOUT", DEFAULT_DOWNLOAD_TIMEOUT))
-            except ValueError:
-                timeout = DEFAULT_DOWNLOAD_TIMEOUT
-            encoding = _download(name, timeout)
+        ours = _our_tiktoken_dir()
+        # The compact copy of an earlier verified load, else tiktoken's file (local or
+        # downloaded) through tiktoken's loader and its SHA-256 check.
+        encoding = encoding_cache.load(ours, name, known[1]) if known is not None else None
+        if encoding is None:
+            directory = _local_directory(name) if known is not None else None
+            if directory is not None:
+                with _tiktoken_cache(directory):
+                    encoding = tiktoken.get_encoding(name)
+                encoding_cache.store(ours, name, known[1], encoding)  # faster next time
+            else:
+                encoding = _download(name, _download_timeout())
         _ENCODINGS[name] = encoding
         return encoding
 

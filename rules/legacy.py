@@ -783,13 +783,16 @@ class LegacyRule(Rule):
     stats: ClassVar[type[_Stats]]
     #: Only with a model that trains on prompt/completion records.
     pc_model_only: ClassVar[bool] = False
+    #: Only with a model that trains on chat records.
+    chat_model_only: ClassVar[bool] = False
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self.pc_model = trains_on_prompt_completion(context)
 
     def accumulator(self) -> Accumulator:
-        if self.pc_model_only and not self.pc_model:
+        other_model = self.chat_model_only if self.pc_model else self.pc_model_only
+        if other_model:
             return _InertStats(self)  # no parts, no diagnostics
         return self.stats(self)
 
@@ -1490,11 +1493,7 @@ class LegacySeparators(LegacyRule):
     name = "legacy-separators"
     fix_applicability = "safe"
     stats = _LeftoverStats
-
-    def accumulator(self) -> Accumulator:
-        if self.pc_model:  # the markers are how a prompt/completion model works
-            return _InertStats(self)
-        return self.stats(self)
+    chat_model_only = True  # the markers are how a prompt/completion model works
 
 
 RULES: tuple[type[Rule], ...] = (
