@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
+
+from ftlint.analysis import Analysis
 
 
 class Severity(enum.IntEnum):
@@ -265,6 +267,9 @@ class ReadProblem:
     kind: str
     message: str
     column: int | None = None
+    #: Facts of this kind of problem that its rule reads (documented by that rule), for
+    #: instance ``{"ignored_lists": ("meta",)}`` for ``records-under-key``.
+    detail: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -286,7 +291,15 @@ class Record:
     #: False for things a reader reports that are not examples (a blank line, a header
     #: problem): they are neither written nor listed as dropped.
     is_record: bool = True
-    meta: dict[str, Any] = field(default_factory=dict)
+    _analysis: Analysis | None = None
+
+    @property
+    def analysis(self) -> Analysis:
+        """The analyses rules share for this record (``ftlint.analysis``), made on first use."""
+        analysis = self._analysis
+        if analysis is None:
+            analysis = self._analysis = Analysis(self)
+        return analysis
 
     @property
     def index(self) -> int:

@@ -37,10 +37,15 @@ import threading
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ftlint.config import ConfigError
-from ftlint.rules.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
+from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
+
+if TYPE_CHECKING:
+    from ftlint.conversion import Planner
+    from ftlint.model import Record
+    from ftlint.rule import RuleContext
 
 #: Where tiktoken downloads each encoding, and the SHA-256 it checks (tiktoken_ext/openai_public).
 KNOWN_ENCODINGS: dict[str, tuple[str, str]] = {
@@ -642,3 +647,55 @@ class TokenCounter:
                 if key in ALPACA_OUTPUT_KEYS or key == "chosen":
                     trained += n
         return ExampleTokens(total, trained, total, count)
+
+
+# ---------------------------------------------------------------------------------------------
+# The token counts of one record, shared by every rule that needs them
+
+
+_COUNTERS: dict[str, Any] = {}
+
+
+def shared_counter(encoding_name: str) -> Any:
+    """One ``TokenCounter`` per encoding and process (its small-string cache is shared)."""
+    counter = _COUNTERS.get(encoding_name)
+    if counter is None:
+        counter = _COUNTERS[encoding_name] = TokenCounter(encoding_name)
+    return counter
+
+
+def token_figures(
+    record: Record, encoding_name: str, planner: Planner | None = None
+) -> tuple[Any, bytes]:
+    """The ``ExampleTokens`` of a record and the token ids of its own texts (one buffer of
+    native 32-bit integers), computed once per record and encoding (the token rules and the
+    near-duplicate rules share them).
+
+    With the run's ``planner``, a record that ``prepare`` converts for the model (prompt and
+    completion for a chat model, a community format, a ``--map`` rename) is counted in its
+    converted form: the tokens trained and billed are those of what is written, message
+    overheads and ``--system`` included. Every rule of a run passes the same planner."""
+    return record.analysis.get(_count_record, encoding_name, planner)
+
+
+def _count_record(record: Record, encoding_name: str, planner: Planner | None) -> tuple[Any, bytes]:
+    data = record.data
+    if planner is not None and isinstance(data, dict):
+        from ftlint.conversion import plan_of
+
+        plan = plan_of(record, planner)
+        if plan.converts:
+            data = plan.data
+    return shared_counter(encoding_name).example_and_tokens(data)
+
+
+def example_tokens(record: Record, encoding_name: str, planner: Planner | None = None) -> Any:
+    """The ``ExampleTokens`` of a record, counted once per record and encoding."""
+    return token_figures(record, encoding_name, planner)[0]
+
+
+def run_encoding(context: RuleContext) -> str:
+    """The encoding of the run's model (``--model``, else the target's default model)."""
+    name = context.model or context.target.default_model
+    info = context.target.model(name)
+    return encoding_for_model(name, info.encoding if info else None)

@@ -135,16 +135,15 @@ class JsonReader(Reader):
         return 60 if file.path.suffix.lower() in self.extensions else 0
 
     def _notice(
-        self, file: FileContext, kind: str, message: str, line: int = 1, **meta: Any
+        self, file: FileContext, kind: str, message: str, line: int = 1, **detail: Any
     ) -> Record:
         return Record(
             data=None,
             location=Location(path=file.display_path, line=line),
             raw="",
-            problem=ReadProblem(kind, message),
+            problem=ReadProblem(kind, message, detail=detail or None),
             source_format=self.name,
             is_record=False,
-            meta=dict(meta),
         )
 
     def read(self, file: FileContext, byte_range: ByteRange | None = None) -> Iterator[Record]:
@@ -209,7 +208,7 @@ class JsonReader(Reader):
     def _read_object(
         self, file: FileContext, text: str, start: int, data: dict
     ) -> Iterator[Record]:
-        from ftlint.rules.shapes import UNKNOWN, detect_shape
+        from ftlint.shapes import UNKNOWN, detect_shape
 
         lists = _record_lists(data, text, start) if detect_shape(data) == UNKNOWN else []
         if not lists:

@@ -27,7 +27,6 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import orjson
-from ftlint.rules.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape, model_shapes
 
 from ftlint.model import (
     Applicability,
@@ -42,6 +41,7 @@ from ftlint.model import (
 )
 from ftlint.pointer import escape
 from ftlint.rule import Rule, RuleContext
+from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape, model_shapes
 
 # Rule names (the rules live in chat.py, tools.py, images.py, preference.py).
 INVALID_ROLE = "invalid-role"
@@ -131,7 +131,6 @@ MAX_IMAGES = 10
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_MIME = {"image/jpeg": "JPEG", "image/jpg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 
-CACHE_KEY = "ftlint.chatcheck"
 
 
 @dataclass(slots=True)
@@ -1111,11 +1110,12 @@ def _plain_chat(data: dict) -> bool:
 
 def issues(record: Record, rule: str, accepted: tuple[str, ...] | None) -> Sequence[Issue]:
     """The findings of ``rule`` on ``record``, from the cached single pass."""
-    cached = record.meta.get(CACHE_KEY)
-    if cached is None:
-        cached = analyze(record.data, accepted)
-        record.meta[CACHE_KEY] = cached
-    return cached.get(rule, ())
+    return record.analysis.get(walk, accepted).get(rule, ())
+
+
+def walk(record: Record, accepted: tuple[str, ...] | None) -> dict[str, list[Issue]]:
+    """The shared record analysis of the chat rules: ``analyze`` of the record's data."""
+    return analyze(record.data, accepted)
 
 
 def _chat(walk: _Walk, data: dict, keys_matter: bool) -> None:
@@ -1326,18 +1326,12 @@ class AnalysisRule(Rule):
 
     def quiet(self, record: Record) -> bool:
         """The analysis found nothing for any of these rules (most records)."""
-        cached = record.meta.get(CACHE_KEY)
-        if cached is None:
-            cached = record.meta[CACHE_KEY] = analyze(record.data, self.accepted)
-        return not cached
+        return not record.analysis.get(walk, self.accepted)
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         # Hot path (15 rules x every record): inline ``issues`` and allocate nothing when the
         # record is clean, the common case.
-        cached = record.meta.get(CACHE_KEY)
-        if cached is None:
-            cached = record.meta[CACHE_KEY] = analyze(record.data, self.accepted)
-        found = cached.get(self.name)
+        found = record.analysis.get(walk, self.accepted).get(self.name)
         if not found:
             return ()
         location = record.location

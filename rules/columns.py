@@ -134,7 +134,8 @@ class RecordsUnderKey(ReaderProblemRule):
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         for diagnostic in super().check_record(record):
-            if record.meta.get("ignored_lists"):
+            detail = record.problem.detail if record.problem is not None else None
+            if detail and detail.get("ignored_lists"):
                 diagnostic.severity = Severity.WARNING
             yield diagnostic
 

@@ -15,15 +15,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ftlint.rules.shapes import (
-    CHAT,
-    PROMPT_COMPLETION,
-    iter_texts,
-    json_source,
-    model_shapes,
-    texts_of,
-)
-
 from ftlint import pointer
 from ftlint.model import (
     Diagnostic,
@@ -37,6 +28,14 @@ from ftlint.model import (
 )
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import Accumulator, Rule, RuleContext
+from ftlint.shapes import (
+    CHAT,
+    PROMPT_COMPLETION,
+    iter_texts,
+    json_source,
+    model_shapes,
+    texts_of,
+)
 
 # ---------------------------------------------------------------------------------------------
 # The texts of a record are read once for all content rules (the engine hands the same record

@@ -30,8 +30,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import xxhash
-from ftlint.rules.formats import Planner
-from ftlint.rules.shapes import (
+
+from ftlint.conversion import Planner
+from ftlint.model import Diagnostic, DropRecord, Fix, Location, Record, Scope, Severity
+from ftlint.pluginmanager import hookimpl
+from ftlint.rule import Accumulator, Rule, RuleContext
+from ftlint.shapes import (
     CHAT,
     PREFERENCE,
     PROMPT_COMPLETION,
@@ -39,15 +43,7 @@ from ftlint.rules.shapes import (
     detect_shape,
     json_source,
 )
-from ftlint.rules.tokens import token_figures
-
-from ftlint.model import Diagnostic, DropRecord, Fix, Location, Record, Scope, Severity
-from ftlint.pluginmanager import hookimpl
-from ftlint.rule import Accumulator, Rule, RuleContext
-
-META_PARTS = "ftlint.dup.parts"
-META_CANON = "ftlint.dup.canonical"
-META_SIGNATURE = "ftlint.dup.signature"
+from ftlint.tokens import token_figures
 
 NUM_PERM = 64
 SEED = 0x5EED_F71
@@ -288,11 +284,12 @@ def _combine(context: int, answer: int) -> int:
 
 def canonical_hashes(record: Record) -> tuple[int, int, int]:
     """``(example, context, answer)`` digests of a record (0: not available), computed once
-    per record and shared by the duplicate rules. The example digest combines the other two
-    when the example has an answer."""
-    cached = record.meta.get(META_CANON)
-    if cached is not None:
-        return cached
+    per record (a shared record analysis) for the duplicate rules. The example digest
+    combines the other two when the example has an answer."""
+    return record.analysis.get(_canonical_hashes)
+
+
+def _canonical_hashes(record: Record) -> tuple[int, int, int]:
     data = record.data
     messages = data.get("messages") if isinstance(data, dict) else None
     if isinstance(messages, list):  # chat, the common case: no intermediate units
@@ -308,7 +305,6 @@ def canonical_hashes(record: Record) -> tuple[int, int, int]:
             result = (_combine(context, answer), context, answer)
         else:
             result = (_digest(_RECORD.join(strings)), 0, 0)
-        record.meta[META_CANON] = result
         return result
     if detect_shape(data) == PROMPT_COMPLETION:  # the legacy shape: no intermediate units
         prompt = data.get("prompt")
@@ -323,7 +319,6 @@ def canonical_hashes(record: Record) -> tuple[int, int, int]:
             context = _digest(f"prompt{_UNIT}{prompt}")
             answer = _digest(f"completion{_UNIT}{completion}")
             result = (_combine(context, answer), context, answer)
-        record.meta[META_CANON] = result
         return result
     context_units, answer_units = record_parts(record)
     has_context = any(text for _, text in context_units)
@@ -335,16 +330,16 @@ def canonical_hashes(record: Record) -> tuple[int, int, int]:
         result = (_combine(context, answer), context, answer)
     else:
         result = (_digest(_joined(context_units + answer_units)), 0, 0)
-    record.meta[META_CANON] = result
     return result
 
 
 def record_parts(record: Record) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """``canonical_parts`` of a record, computed once per record."""
-    parts = record.meta.get(META_PARTS)
-    if parts is None:
-        parts = record.meta[META_PARTS] = canonical_parts(record.data)
-    return parts
+    return record.analysis.get(_record_parts)
+
+
+def _record_parts(record: Record) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    return canonical_parts(record.data)
 
 
 _SYSTEM_ROLES = ("system", "developer")
@@ -432,9 +427,10 @@ def word_signature(record: Record, shingle_size: int) -> bytes | None:
     it has no text to compare: the fallback when no tokenizer loads (with one, signatures come
     from token n-grams, ``batch_signatures``). Computed once per record: ``near-duplicate``
     and ``train-valid-overlap`` share it."""
-    cached = record.meta.get(META_SIGNATURE)
-    if cached is not None and cached[0] == shingle_size:
-        return cached[1]
+    return record.analysis.get(_word_signature, shingle_size)
+
+
+def _word_signature(record: Record, shingle_size: int) -> bytes | None:
     import rensa
 
     value = None
@@ -443,7 +439,6 @@ def word_signature(record: Record, shingle_size: int) -> bytes | None:
         minhash = rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
         minhash.update(words)
         value = array("I", minhash.digest()).tobytes()[_LOW_BYTE]
-    record.meta[META_SIGNATURE] = (shingle_size, value)
     return value
 
 
@@ -1085,9 +1080,8 @@ def _shingle_size(options: dict[str, Any]) -> int:
 
 def _comparison_encoding(context: RuleContext) -> str | None:
     """The run's encoding for token shingles; None (word shingles) when it cannot load."""
-    from ftlint.rules.tokens import run_encoding, shared_counter
 
-    from ftlint.tokens import TokenizerUnavailable
+    from ftlint.tokens import TokenizerUnavailable, run_encoding, shared_counter
 
     name = run_encoding(context)
     try:

@@ -25,8 +25,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ftlint.rules.shapes import CHAT, PROMPT_COMPLETION, detect_shape, model_shapes
-
 from ftlint.model import (
     Diagnostic,
     DropRecord,
@@ -39,6 +37,7 @@ from ftlint.model import (
 )
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import Accumulator, Rule, RuleContext
+from ftlint.shapes import CHAT, PROMPT_COMPLETION, detect_shape, model_shapes
 
 #: Separators the legacy tool proposed, in its order; the first that no prompt contains wins.
 #: ``" ->"`` only when no prompt spans several lines.

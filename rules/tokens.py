@@ -1,8 +1,9 @@
 """Token counts, the training context limit and the cost of a fine-tuning job (FT7xx).
 
 Counts come from ``ftlint.tokens`` (tiktoken, the cookbook's chat formula). Each example is
-counted once per run: the figures are kept in ``record.meta`` so that ``example-too-long`` and
-``token-cost`` share them. ``token-cost`` keeps 12 bytes per example (three ``array('I')``
+counted once per run: ``ftlint.tokens.token_figures`` is a shared record analysis, so that
+``example-too-long``, ``token-cost`` and the near-duplicate rules share one count.
+``token-cost`` keeps 12 bytes per example (three ``array('I')``
 columns: total tokens, trained tokens, messages) so that its statistics are exact.
 """
 
@@ -15,14 +16,12 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from ftlint.rules.formats import Planner, plan_of
-
+from ftlint.conversion import Planner
 from ftlint.model import Diagnostic, DropRecord, Fix, Location, Record, Scope, Severity
 from ftlint.pluginmanager import hookimpl
 from ftlint.report import format_usd
 from ftlint.rule import Accumulator, Rule, RuleContext
-
-META_KEY = "ftlint.tokens"
+from ftlint.tokens import example_tokens, run_encoding, shared_counter
 
 # The provider's automatic epochs (cookbook notebook "Data preparation and analysis for chat
 # model fine-tuning"): 3 epochs, moved so that 100 <= examples x epochs <= 25,000, within 1-25.
@@ -144,57 +143,6 @@ class _TokenRule(Rule):
         self.limit: int | None = int(limit) if limit else None
         # Loading the encoding here makes a missing tokenizer stop the run with its message.
         shared_counter(self.encoding_name)
-
-
-_COUNTERS: dict[str, Any] = {}
-
-
-def shared_counter(encoding_name: str) -> Any:
-    """One ``TokenCounter`` per encoding and process (its small-string cache is shared)."""
-    counter = _COUNTERS.get(encoding_name)
-    if counter is None:
-        from ftlint.tokens import TokenCounter
-
-        counter = _COUNTERS[encoding_name] = TokenCounter(encoding_name)
-    return counter
-
-
-def token_figures(
-    record: Record, encoding_name: str, planner: Planner | None = None
-) -> tuple[Any, bytes]:
-    """The ``ExampleTokens`` of a record and the token ids of its own texts (one buffer of
-    native 32-bit integers), computed once per record and encoding (the token rules and the
-    near-duplicate rules share them).
-
-    With the run's ``planner``, a record that ``prepare`` converts for the model (prompt and
-    completion for a chat model, a community format, a ``--map`` rename) is counted in its
-    converted form: the tokens trained and billed are those of what is written, message
-    overheads and ``--system`` included. Every rule of a run passes the same planner."""
-    cached = record.meta.get(META_KEY)
-    if cached is not None and cached[0] == encoding_name:
-        return cached[1], cached[2]
-    data = record.data
-    if planner is not None and isinstance(data, dict):
-        plan = plan_of(record, planner)
-        if plan.converts:
-            data = plan.data
-    counts, tokens = shared_counter(encoding_name).example_and_tokens(data)
-    record.meta[META_KEY] = (encoding_name, counts, tokens)
-    return counts, tokens
-
-
-def example_tokens(record: Record, encoding_name: str, planner: Planner | None = None) -> Any:
-    """The ``ExampleTokens`` of a record, counted once per record and encoding."""
-    return token_figures(record, encoding_name, planner)[0]
-
-
-def run_encoding(context: RuleContext) -> str:
-    """The encoding of the run's model (``--model``, else the target's default model)."""
-    from ftlint.tokens import encoding_for_model
-
-    name = context.model or context.target.default_model
-    info = context.target.model(name)
-    return encoding_for_model(name, info.encoding if info else None)
 
 
 class ExampleTooLong(_TokenRule):

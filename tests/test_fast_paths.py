@@ -24,12 +24,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ftlint.plugins.jsonl import JsonlReader, split_lines
-from ftlint.rules import content, duplicates, legacy, shapes
+from ftlint.rules import content, duplicates, legacy
 from ftlint.rules.chatcheck import _chat, _plain_chat, _Walk, analyze
 from ftlint.rules.tokens import _append, _extended, distribution, histogram, quantile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ftlint import shapes
 from ftlint.model import Location, Record
 from ftlint.rule import FileContext
 from ftlint.tokens import TokenCounter

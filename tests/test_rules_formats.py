@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
-from ftlint.rules.formats import Planner, alpaca_to_chat, sharegpt_to_chat
-from ftlint.rules.shapes import iter_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ftlint.conversion import Planner, alpaca_to_chat, sharegpt_to_chat
+from ftlint.shapes import iter_texts
 from tests.conftest import write_jsonl
 
 CHAT_ONLY = ("chat", "preference")

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from ftlint.rules.formats import ConversionError, chosen_rejected_to_preference
 
+from ftlint.conversion import ConversionError, chosen_rejected_to_preference
 from tests.conftest import write_jsonl
 
 USER = {"role": "user", "content": "Name a colour."}

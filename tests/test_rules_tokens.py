@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from ftlint.rules import tokens as token_rules
 from ftlint.rules.tokens import automatic_epochs, distribution, histogram
 
 from ftlint.tokens import TokenCounter, TokenizerUnavailable
@@ -226,7 +225,7 @@ def test_a_missing_tokenizer_stops_the_run_with_the_fix(tmp_path, run_cli, monke
             "`pip install 'ftlint[offline]'`"
         )
 
-    monkeypatch.setattr(token_rules, "_COUNTERS", {})
+    monkeypatch.setattr("ftlint.tokens._COUNTERS", {})
     monkeypatch.setattr("ftlint.tokens.get_encoding", unavailable)
     path = write_jsonl(tmp_path / "train.jsonl", dataset(12))
     code, out, err = run_cli("check", path)

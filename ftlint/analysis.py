@@ -1,0 +1,48 @@
+"""The per-record analysis: results that several rules read from one record, computed once.
+
+A shared analysis is a plain function ``compute(record, *args) -> T`` (the chat walk, the
+conversion plan, the token counts). Rules ask ``record.analysis.get(compute, *args)``: the
+first rule to ask pays for it, every later rule of the same record gets the same object, and
+the cache goes away with the record. The key is the function itself (plus its arguments),
+so two families never collide and a type checker knows what each call returns.
+
+This replaces free-form ``record.meta`` keys and module-level memos: the state of one record
+is on that record, nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from ftlint.model import Record
+
+T = TypeVar("T")
+
+
+class Analysis:
+    """The cached analyses of one record (made on first use by ``Record.analysis``)."""
+
+    __slots__ = ("_record", "_values")
+
+    def __init__(self, record: Record) -> None:
+        self._record = record
+        self._values: dict[Any, Any] = {}
+
+    def get(self, compute: Callable[..., T], *args: Hashable) -> T:
+        """``compute(record, *args)``, computed at most once for this record."""
+        key = (compute, *args) if args else compute
+        values = self._values
+        try:
+            return values[key]
+        except KeyError:
+            value = values[key] = compute(self._record, *args)
+            return value
+
+    def peek(self, compute: Callable[..., T], *args: Hashable) -> T | None:
+        """The value if some rule already computed it, else ``None`` (never computes)."""
+        return self._values.get((compute, *args) if args else compute)
+
+    def __contains__(self, compute: Callable[..., Any]) -> bool:
+        return compute in self._values
