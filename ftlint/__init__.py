@@ -9,6 +9,8 @@ Everything else is internal and may change.
 
 __version__ = "0.1.0"
 
+from ftlint.api import PrepareResult, check, prepare
+from ftlint.config import ConfigError
 from ftlint.model import (
     Applicability,
     DeleteValue,
@@ -33,6 +35,10 @@ from ftlint.rule import Accumulator, FileContext, ReaderProblemRule, Rule, RuleC
 
 __all__ = [
     "Accumulator",
+    "ConfigError",
+    "PrepareResult",
+    "check",
+    "prepare",
     "Applicability",
     "ByteRange",
     "DeleteValue",

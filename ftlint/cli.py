@@ -220,8 +220,10 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
 # Configuration from arguments
 
 
-def config_from_args(args: argparse.Namespace) -> Config:
-    config = load_config(getattr(args, "config", None))
+def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Config:
+    """The run's configuration: ``base`` (default: the configuration file) with the
+    command-line values of ``args`` over it."""
+    config = base if base is not None else load_config(getattr(args, "config", None))
     for name in ("select", "extend_select", "ignore"):
         values = _split_list(getattr(args, name, None))
         if values:
@@ -362,7 +364,7 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
 
 
 def _write_json_report(report: Report, args: argparse.Namespace) -> None:
-    from ftlint.engine import AtomicWriter
+    from ftlint.atomic import write_json_report
 
     outputs = [Path(o) for f in report.files for o in f.outputs]
     if args.report is not None:
@@ -372,9 +374,7 @@ def _write_json_report(report: Report, args: argparse.Namespace) -> None:
         target = first.with_name(first.stem + ".report.json")
     else:
         return
-    with AtomicWriter(target) as handle:
-        handle.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode() + b"\n")
-    report.notes.append(f"report written to {target}")
+    write_json_report(report, target)
 
 
 def cmd_rules(args: argparse.Namespace, plugins: Plugins) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ftlint import pointer
+from ftlint.atomic import AtomicWriter
 from ftlint.config import Config, ConfigError
 from ftlint.model import (
     Applicability,
@@ -244,9 +245,13 @@ def excerpt_of(record: Record | None, field_pointer: str | None) -> str | None:
 class Engine:
     """Runs the enabled rules over files. One engine per run (configuration + plugins)."""
 
-    def __init__(self, config: Config, plugins: Plugins) -> None:
+    def __init__(
+        self, config: Config, plugins: Plugins, display_names: dict[Path, str] | None = None
+    ) -> None:
         self.config = config
         self.plugins = plugins
+        #: How to name a path in locations (examples passed in memory read ``<records>``).
+        self.display_names = display_names or {}
         targets = plugins.targets()
         if config.target not in targets:
             known = ", ".join(sorted(targets)) or "none"
@@ -331,7 +336,7 @@ class Engine:
         return best
 
     def open_file(self, path: Path) -> tuple[FileContext | None, Reader | None, list[Diagnostic]]:
-        display = str(path)
+        display = self.display_names.get(path, str(path))
         location = Location(path=display)
         try:
             file = FileContext.open(path, display)
@@ -727,7 +732,9 @@ class Engine:
         ``split="valid"`` so that dataset rules can compare the two)."""
         file, reader, problems = self.open_file(path)
         report.diagnostics.extend(problems)
-        file_report = FileReport(path=str(path), reader=reader.name if reader else None)
+        file_report = FileReport(
+            path=self.display_names.get(path, str(path)), reader=reader.name if reader else None
+        )
         report.files.append(file_report)
         if file is None or reader is None:
             return None
@@ -1098,39 +1105,3 @@ def _write_range(
             handle.write(dumps_line(data))
             written += 1
     return written, report.dropped
-
-
-class AtomicWriter:
-    """Write to a temporary file beside the target and rename it into place on success."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-        self.discarded = False
-        self._handle: Any = None
-        self._tmp: str | None = None
-
-    def __enter__(self) -> AtomicWriter:
-        directory = self.target.parent if str(self.target.parent) else Path(".")
-        fd, self._tmp = tempfile.mkstemp(
-            prefix=f".{self.target.name}.", suffix=".tmp", dir=directory
-        )
-        self._handle = os.fdopen(fd, "wb", buffering=1 << 20)
-        return self
-
-    def write(self, data: bytes) -> None:
-        self._handle.write(data)
-
-    def discard(self) -> None:
-        self.discarded = True
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        self._handle.close()
-        assert self._tmp is not None
-        if exc_type is not None or self.discarded:
-            os.unlink(self._tmp)
-            return
-        if self.target.exists():
-            os.chmod(self._tmp, self.target.stat().st_mode & 0o777)
-        else:
-            os.chmod(self._tmp, 0o644)
-        os.replace(self._tmp, self.target)

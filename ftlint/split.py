@@ -303,7 +303,7 @@ def write_split(
     options: PrepareOptions,
 ) -> None:
     """Write the fixed records of ``file`` to its ``_train`` and ``_valid`` files."""
-    from ftlint.engine import AtomicWriter
+    from ftlint.atomic import AtomicWriter
     from ftlint.jsonl import dumps_line
     from ftlint.report import FileReport
 

@@ -122,7 +122,7 @@ def save_results(
     result file the metrics seen in the events are plotted instead."""
     import openai
 
-    from ftlint.engine import AtomicWriter
+    from ftlint.atomic import AtomicWriter
 
     results = Results()
     job_id = str(getattr(job, "id", "job"))
@@ -179,7 +179,7 @@ def draw_plot(
     svg = render_svg(points, title)
     if svg is None:
         return None
-    from ftlint.engine import AtomicWriter
+    from ftlint.atomic import AtomicWriter
 
     try:
         with AtomicWriter(target) as handle:
