@@ -35,12 +35,9 @@ from ftlint.rule import Accumulator, FileContext, ReaderProblemRule, Rule, RuleC
 
 __all__ = [
     "Accumulator",
-    "ConfigError",
-    "PrepareResult",
-    "check",
-    "prepare",
     "Applicability",
     "ByteRange",
+    "ConfigError",
     "DeleteValue",
     "Diagnostic",
     "DropRecord",
@@ -51,6 +48,7 @@ __all__ = [
     "Fix",
     "Location",
     "OutputFormat",
+    "PrepareResult",
     "ReadProblem",
     "Reader",
     "ReaderProblemRule",
@@ -63,5 +61,7 @@ __all__ = [
     "Severity",
     "TransformRecords",
     "__version__",
+    "check",
     "hookimpl",
+    "prepare",
 ]

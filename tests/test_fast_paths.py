@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ftlint.plugins.jsonl import JsonlReader, split_lines
-from ftlint.rules import content, duplicates, legacy
-from ftlint.rules.chatcheck import _chat, _plain_chat, _Walk, analyze
+from ftlint.rules import content, legacy
+from ftlint.rules.chat.chatcheck import _chat, _plain_chat, _Walk, analyze
+from ftlint.rules.dataset import duplicates
 from ftlint.rules.tokens import _append, _extended, distribution, histogram, quantile
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-from ftlint.rules import encoding as enc
-from ftlint.rules.encoding import NotUtf8
-from ftlint.rules.size import EmptyFile, human_size
+from ftlint.rules.file import encoding as enc
+from ftlint.rules.file.encoding import NotUtf8
+from ftlint.rules.file.size import EmptyFile, human_size
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -378,7 +378,7 @@ def test_rules_plain_table_when_piped(run_cli):
     # One line per rule, nothing folded onto continuation lines.
     assert all(re.match(r"[A-Z]+\d+\s", line) for line in lines[1:])
     row = next(line for line in lines if line.startswith("FT101 "))
-    assert row.split()[:6] == ["FT101", "not-utf8", "file", "error", "safe", "encoding"]
+    assert row.split()[:6] == ["FT101", "not-utf8", "file", "error", "safe", "file"]
     assert row.endswith("Checks that a text file (JSONL, JSON, CSV, TSV) is valid UTF-8.")
     # Columns are aligned: every row's name starts where the header's does.
     column = lines[0].index("name")

@@ -7,7 +7,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from ftlint.rules import duplicates as dup
+from ftlint.rules.dataset import duplicates as dup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

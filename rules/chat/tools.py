@@ -4,8 +4,8 @@ answer them. Findings come from the shared single pass (``chatcheck.analyze``)."
 
 from __future__ import annotations
 
-from ftlint.rules import chatcheck
-from ftlint.rules.chatcheck import AnalysisRule
+from ftlint.rules.chat import chatcheck
+from ftlint.rules.chat.chatcheck import AnalysisRule
 
 from ftlint.model import Severity
 from ftlint.pluginmanager import hookimpl

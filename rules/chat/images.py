@@ -3,8 +3,8 @@ how many. Findings come from the shared single pass (``chatcheck.analyze``)."""
 
 from __future__ import annotations
 
-from ftlint.rules import chatcheck
-from ftlint.rules.chatcheck import AnalysisRule
+from ftlint.rules.chat import chatcheck
+from ftlint.rules.chat.chatcheck import AnalysisRule
 
 from ftlint.model import Severity
 from ftlint.pluginmanager import hookimpl

@@ -132,7 +132,6 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_MIME = {"image/jpeg": "JPEG", "image/jpg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 
 
-
 @dataclass(slots=True)
 class Issue:
     """One finding, filed under the rule that reports it."""

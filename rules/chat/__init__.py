@@ -8,8 +8,8 @@ image and preference rules.
 
 from __future__ import annotations
 
-from ftlint.rules import chatcheck
-from ftlint.rules.chatcheck import AnalysisRule
+from ftlint.rules.chat import chatcheck
+from ftlint.rules.chat.chatcheck import AnalysisRule
 
 from ftlint.model import Severity
 from ftlint.pluginmanager import hookimpl
@@ -236,6 +236,8 @@ class TrailingMessages(AnalysisRule):
 
 @hookimpl
 def ftlint_rules() -> list[type[Rule]]:
+    from ftlint.rules.chat import images, preference, tools
+
     return [
         InvalidRole,
         MissingKey,
@@ -246,4 +248,7 @@ def ftlint_rules() -> list[type[Rule]]:
         NoTrainableTokens,
         InvalidWeight,
         TrailingMessages,
+        *tools.ftlint_rules(),
+        *images.ftlint_rules(),
+        *preference.ftlint_rules(),
     ]

@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from ftlint.rules import chatcheck
-from ftlint.rules.chatcheck import AnalysisRule
+from ftlint.rules.chat import chatcheck
+from ftlint.rules.chat.chatcheck import AnalysisRule
 
 from ftlint.model import Severity
 from ftlint.pluginmanager import hookimpl

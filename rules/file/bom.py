@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from ftlint.rules.size import is_blank
+from ftlint.rules.file.size import is_blank
 
 from ftlint.model import Diagnostic, FileEdit, Fix, Scope, Severity
 from ftlint.pluginmanager import hookimpl

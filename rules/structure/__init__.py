@@ -123,4 +123,9 @@ class JsonIsJsonl(ReaderProblemRule):
 
 @hookimpl
 def ftlint_rules() -> list[type[Rule]]:
-    return [InvalidJson, NotAnObject, BlankLine, NotLineDelimited, JsonIsJsonl]
+    from ftlint.rules.structure import columns
+
+    return [
+        InvalidJson, NotAnObject, BlankLine, NotLineDelimited, JsonIsJsonl,
+        *columns.ftlint_rules(),
+    ]  # fmt: skip
