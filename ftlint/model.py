@@ -176,17 +176,34 @@ class TransformRecords(Edit):
     transform: Callable[[Any], Any]
 
 
+class FileAction(enum.Enum):
+    """What a ``FileEdit`` does to a file's bytes. Writing a file anew does every one of these
+    by construction (UTF-8, the target's BOM policy, one object per line, no blank lines);
+    the edit tells the writer that the file must be rewritten, and which of the source's
+    bytes it may not keep when it rewrites a file in place."""
+
+    STRIP_BOM = "strip-bom"
+    ADD_BOM = "add-bom"
+    #: From ``FileEdit.encoding`` to UTF-8.
+    TRANSCODE = "transcode"
+    REMOVE_BLANK_LINES = "remove-blank-lines"
+    #: One object per line (a pretty-printed or concatenated source).
+    REWRITE_LINES = "rewrite-lines"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True, slots=True)
 class FileEdit(Edit):
-    """A change to the bytes of the file rather than to a record.
+    """A change to the bytes of the file rather than to a record (see ``FileAction``)."""
 
-    action: ``strip-bom`` | ``add-bom`` | ``transcode`` (from ``encoding`` to UTF-8) |
-    ``remove-blank-lines`` | ``rewrite-lines`` (one object per line). The writer does all of
-    these by construction; the edit tells it that the file must be rewritten.
-    """
-
-    action: str
+    action: FileAction
     encoding: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.action, FileAction):
+            raise TypeError(f"FileEdit.action must be a FileAction, not {self.action!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,10 @@ class Reader:
     is_text: ClassVar[bool] = True
     #: Whether ``read`` accepts a ``ByteRange`` (line-oriented formats can be split).
     splittable: ClassVar[bool] = False
+    #: Whether ``check --fix`` may rewrite this reader's files in place: one record per line
+    #: with ``Record.raw`` the exact line, so that unchanged lines keep their bytes. Other
+    #: formats are fixed by writing a new file with ``prepare``.
+    rewrites_in_place: ClassVar[bool] = False
 
     def claims(self, file: FileContext) -> int:
         """How sure this reader is that it can read ``file``: 0 (no) to 100 (certain).

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ftlint.model import Diagnostic, Fix, Location, Record, Scope, Severity
+from ftlint.model import Applicability, Diagnostic, Fix, Location, Record, Scope, Severity
 
 if TYPE_CHECKING:
     from ftlint.targets import Target
@@ -120,6 +120,9 @@ class Rule:
     #: name. The engine runs the enabled rules of a group as one step, and skips the step for
     #: a record when ``quiet(record)`` of the group's first rule is true (most records).
     group: ClassVar[str | None] = None
+    #: How safe this rule's fix is (``None``: the rule offers no fix). Documentation and
+    #: ``ftlint rules`` read it; each ``Fix`` still carries its own applicability.
+    fix_applicability: ClassVar[Applicability | None] = None
 
     def __init__(self, context: RuleContext) -> None:
         self.context = context
@@ -188,7 +191,7 @@ class Rule:
     @classmethod
     def fix_safety(cls) -> str | None:
         """The applicability of this rule's fix, declared as ``fix_applicability``."""
-        value = getattr(cls, "fix_applicability", None)
+        value = cls.fix_applicability
         return None if value is None else str(value)
 
 

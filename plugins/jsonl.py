@@ -89,6 +89,7 @@ class JsonlReader(Reader):
     name = "jsonl"
     extensions = (".jsonl", ".jsonlines", ".ndjson")
     splittable = True
+    rewrites_in_place = True
 
     def claims(self, file: FileContext) -> int:
         return 60 if file.path.suffix.lower() in self.extensions else 0

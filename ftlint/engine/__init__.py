@@ -27,6 +27,7 @@ from ftlint.model import (
     Diagnostic,
     DroppedRecord,
     DropRecord,
+    FileAction,
     FileEdit,
     Location,
     Record,
@@ -800,7 +801,7 @@ class Engine:
         report = self.new_report("check")
         for path in paths:
             _file, reader, _ = self.open_file(path)
-            if reader is not None and reader.name != "jsonl":
+            if reader is not None and not reader.rewrites_in_place:
                 report.notes.append(
                     f"{path}: --fix rewrites JSONL files only; run 'ftlint prepare {path}' "
                     "to write a fixed JSONL"
@@ -952,23 +953,21 @@ class Engine:
         from ftlint.jsonl import dumps_line
 
         actions = {edit.action for edit in plan.file_edits}
-        changed_any = bool(
-            actions & {"strip-bom", "add-bom", "transcode", "remove-blank-lines", "rewrite-lines"}
-        )
+        changed_any = bool(actions)  # every file action changes bytes that are kept otherwise
         multi_line_source = False
         written = 0
         dropped_before = len(file_report.dropped)
         with AtomicWriter(file.path) as handle:
-            keep_bom = file.has_bom and "strip-bom" not in actions
-            if keep_bom or "add-bom" in actions:
+            keep_bom = file.has_bom and FileAction.STRIP_BOM not in actions
+            if keep_bom or FileAction.ADD_BOM in actions:
                 handle.write(codecs.BOM_UTF8)
             for record, data, changed in self.fixed_records(
                 file, reader, plan, file_report, keep_unreadable=True
             ):
                 problem = record.problem
                 if problem is not None:
-                    if problem.kind == "blank-line":
-                        if "remove-blank-lines" not in actions:
+                    if not record.is_record and not (record.raw or "").strip():
+                        if FileAction.REMOVE_BLANK_LINES not in actions:  # a blank line
                             handle.write(b"\n")
                     elif record.is_record and record.raw is not None:
                         handle.write(record.raw.encode("utf-8") + b"\n")
@@ -982,7 +981,7 @@ class Engine:
                     handle.write(dumps_line(data))
                     changed_any = changed_any or changed
                 written += 1
-            if multi_line_source and "rewrite-lines" not in actions:
+            if multi_line_source and FileAction.REWRITE_LINES not in actions:
                 handle.discard()  # a pretty-printed file is only rewritten by its own fix
             elif not changed_any and len(file_report.dropped) == dropped_before:
                 handle.discard()  # nothing to change: leave the file and its mtime alone

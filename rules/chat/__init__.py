@@ -11,7 +11,7 @@ from __future__ import annotations
 from ftlint.rules.chat import chatcheck
 from ftlint.rules.chat.chatcheck import AnalysisRule
 
-from ftlint.model import Severity
+from ftlint.model import Applicability, Severity
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import Rule
 
@@ -40,7 +40,7 @@ class InvalidRole(AnalysisRule):
     code = "FT310"
     name = chatcheck.INVALID_ROLE
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
 
 class MissingKey(AnalysisRule):
@@ -91,7 +91,7 @@ class UnknownKey(AnalysisRule):
     code = "FT312"
     name = chatcheck.UNKNOWN_KEY
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
 
 class WrongType(AnalysisRule):
@@ -116,7 +116,7 @@ class WrongType(AnalysisRule):
     code = "FT313"
     name = chatcheck.WRONG_TYPE
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
 
 class EmptyContent(AnalysisRule):
@@ -140,7 +140,7 @@ class EmptyContent(AnalysisRule):
     code = "FT314"
     name = chatcheck.EMPTY_CONTENT
     severity = Severity.ERROR
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
 
 
 class NoAssistantMessage(AnalysisRule):
@@ -162,7 +162,7 @@ class NoAssistantMessage(AnalysisRule):
     code = "FT315"
     name = chatcheck.NO_ASSISTANT
     severity = Severity.ERROR
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
 
 
 class NoTrainableTokens(AnalysisRule):
@@ -185,7 +185,7 @@ class NoTrainableTokens(AnalysisRule):
     code = "FT316"
     name = chatcheck.NO_TRAINABLE
     severity = Severity.ERROR
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
 
 
 class InvalidWeight(AnalysisRule):
@@ -209,7 +209,7 @@ class InvalidWeight(AnalysisRule):
     code = "FT317"
     name = chatcheck.INVALID_WEIGHT
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
 
 class TrailingMessages(AnalysisRule):
@@ -231,7 +231,7 @@ class TrailingMessages(AnalysisRule):
     code = "FT318"
     name = chatcheck.TRAILING
     severity = Severity.WARNING
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
 
 @hookimpl

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ftlint.rules.chat import chatcheck
 from ftlint.rules.chat.chatcheck import AnalysisRule
 
-from ftlint.model import Severity
+from ftlint.model import Applicability, Severity
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import Rule
 
@@ -37,7 +37,7 @@ class InvalidImage(AnalysisRule):
     code = "FT330"
     name = chatcheck.INVALID_IMAGE
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
 
 @hookimpl

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ftlint.rules.chat import chatcheck
 from ftlint.rules.chat.chatcheck import AnalysisRule
 
-from ftlint.model import Severity
+from ftlint.model import Applicability, Severity
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import Rule
 
@@ -40,7 +40,7 @@ class InvalidPreference(AnalysisRule):
     code = "FT340"
     name = chatcheck.INVALID_PREFERENCE
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
 
 @hookimpl

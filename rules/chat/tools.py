@@ -7,7 +7,7 @@ from __future__ import annotations
 from ftlint.rules.chat import chatcheck
 from ftlint.rules.chat.chatcheck import AnalysisRule
 
-from ftlint.model import Severity
+from ftlint.model import Applicability, Severity
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import Rule
 
@@ -40,7 +40,7 @@ class InvalidToolCall(AnalysisRule):
     code = "FT320"
     name = chatcheck.INVALID_TOOL_CALL
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
 
 class UndefinedTool(AnalysisRule):
@@ -111,7 +111,7 @@ class InvalidToolDefinition(AnalysisRule):
     code = "FT323"
     name = chatcheck.INVALID_TOOL_DEF
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
 
 @hookimpl

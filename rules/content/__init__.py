@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from ftlint import pointer
 from ftlint.model import (
+    Applicability,
     Diagnostic,
     Fix,
     Location,
@@ -192,7 +193,7 @@ class ControlCharacters(_TextRule):
     name = "control-characters"
     scope = Scope.RECORD
     severity = Severity.WARNING
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         # Not a generator: a clean record (nearly all) costs one bit test.
@@ -336,7 +337,7 @@ class Mojibake(_TextRule):
     name = "mojibake"
     scope = Scope.RECORD
     severity = Severity.WARNING
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         # Not a generator: a clean record (nearly all) costs one bit test.
@@ -397,7 +398,7 @@ class SpecialToken(_TextRule):
     name = "special-token"
     scope = Scope.RECORD
     severity = Severity.ERROR
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         # Not a generator: a clean record (nearly all) costs one bit test.
@@ -524,7 +525,7 @@ class WhitespacePadding(Rule):
     name = "whitespace-padding"
     scope = Scope.DATASET
     severity = Severity.INFO
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

@@ -32,7 +32,16 @@ from typing import Any
 import xxhash
 
 from ftlint.conversion import Planner
-from ftlint.model import Diagnostic, DropRecord, Fix, Location, Record, Scope, Severity
+from ftlint.model import (
+    Applicability,
+    Diagnostic,
+    DropRecord,
+    Fix,
+    Location,
+    Record,
+    Scope,
+    Severity,
+)
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import Accumulator, Rule, RuleContext
 from ftlint.shapes import (
@@ -785,7 +794,7 @@ class DuplicateExample(Rule):
     name = "duplicate-example"
     scope = Scope.DATASET
     severity = Severity.WARNING
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
     def accumulator(self) -> Accumulator:
         return _DuplicateAccumulator(self)
@@ -1253,7 +1262,7 @@ class TrainValidOverlap(_SimilarityRule):
     name = "train-valid-overlap"
     scope = Scope.DATASET
     severity = Severity.WARNING
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ftlint.rules.file.size import is_blank
 
-from ftlint.model import Diagnostic, FileEdit, Fix, Scope, Severity
+from ftlint.model import Applicability, Diagnostic, FileAction, FileEdit, Fix, Scope, Severity
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import FileContext, Rule
 
@@ -21,7 +21,7 @@ from ftlint.rule import FileContext, Rule
 UPLOADED_FORMATS = frozenset({"jsonl", "json"})
 
 
-def _prepare_fix(message: str, action: str) -> Fix:
+def _prepare_fix(message: str, action: FileAction) -> Fix:
     """Safe, and part of what ``prepare`` does: it writes the target's BOM policy."""
     return replace(Fix.safe(message, FileEdit(action)), in_prepare=True)
 
@@ -55,7 +55,7 @@ class UnexpectedBom(Rule):
     scope = Scope.FILE
     severity = Severity.ERROR
     targets = frozenset({"openai"})
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
     def check_file(self, file: FileContext) -> Iterable[Diagnostic]:
         if not (_uploaded_text(file) and file.has_bom):
@@ -65,7 +65,8 @@ class UnexpectedBom(Rule):
             f"the file starts with a UTF-8 byte-order mark; {target} expects UTF-8 without one",
             file.location(line=1, column=1),
             fix=replace(
-                Fix.safe("remove the byte-order mark", FileEdit("strip-bom")), in_prepare=True
+                Fix.safe("remove the byte-order mark", FileEdit(FileAction.STRIP_BOM)),
+                in_prepare=True,
             ),
         )
 
@@ -93,7 +94,7 @@ class MissingBom(Rule):
     scope = Scope.FILE
     severity = Severity.ERROR
     targets = frozenset({"azure-openai"})
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
     def check_file(self, file: FileContext) -> Iterable[Diagnostic]:
         if file.has_bom or not _uploaded_text(file):
@@ -103,7 +104,8 @@ class MissingBom(Rule):
             f"the file has no UTF-8 byte-order mark; {target} requires UTF-8 with a BOM",
             file.location(line=1, column=1),
             fix=replace(
-                Fix.safe("add a UTF-8 byte-order mark", FileEdit("add-bom")), in_prepare=True
+                Fix.safe("add a UTF-8 byte-order mark", FileEdit(FileAction.ADD_BOM)),
+                in_prepare=True,
             ),
         )
 

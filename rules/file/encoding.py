@@ -29,7 +29,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from ftlint.model import Diagnostic, FileEdit, Fix, Location, Scope, Severity
+from ftlint.model import (
+    Applicability,
+    Diagnostic,
+    FileAction,
+    FileEdit,
+    Fix,
+    Location,
+    Scope,
+    Severity,
+)
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import FileContext, Rule
 
@@ -590,14 +599,15 @@ def _count(number: int, noun: str) -> str:
 def _transcode_fix(encoding: str) -> Fix:
     """Safe, and part of what ``prepare`` does: its output is UTF-8 by construction."""
     fix = Fix.safe(
-        f"transcode from {label(encoding)} to UTF-8", FileEdit("transcode", encoding=encoding)
+        f"transcode from {label(encoding)} to UTF-8",
+        FileEdit(FileAction.TRANSCODE, encoding=encoding),
     )
     return replace(fix, in_prepare=True)
 
 
 _REPLACE_FIX = Fix.unsafe(
     "rewrite as UTF-8 with the invalid bytes replaced by U+FFFD",
-    FileEdit("transcode", encoding="utf-8"),
+    FileEdit(FileAction.TRANSCODE, encoding="utf-8"),
 )
 
 
@@ -628,7 +638,7 @@ class NotUtf8(Rule):
     name = "not-utf8"
     scope = Scope.FILE
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
     def check_file(self, file: FileContext) -> Iterable[Diagnostic]:
         if not file.is_text or file.size == 0:
@@ -718,7 +728,7 @@ class NotUtf8(Rule):
         )
         fix = Fix.unsafe(
             f"transcode to UTF-8, reading the stray bytes as {label(fallback.encoding)}",
-            FileEdit("transcode", encoding=encoding),
+            FileEdit(FileAction.TRANSCODE, encoding=encoding),
         )
         return self.diagnostic(message, location, fix=fix)
 

@@ -349,7 +349,7 @@ class FormatModelMismatch(_ConversionRule):
     code = "FT303"
     name = "format-model-mismatch"
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
     community = False
 
     def describe(
@@ -421,7 +421,7 @@ class CommunityFormat(_ConversionRule):
     code = "FT304"
     name = "community-format"
     severity = Severity.WARNING
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
     community = True
 
     def describe(

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ftlint.model import (
+    Applicability,
     Diagnostic,
     DropRecord,
     Fix,
@@ -817,7 +818,7 @@ class EmptyCompletion(Rule):
     name = "empty-completion"
     scope = Scope.RECORD
     severity = Severity.ERROR
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         texts = record_texts(record)
@@ -897,7 +898,7 @@ class MissingPromptSeparator(LegacyRule):
 
     code = "FT402"
     name = "missing-prompt-separator"
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
     stats = _SeparatorStats
     pc_model_only = True
 
@@ -1005,7 +1006,7 @@ class MissingStopSequence(LegacyRule):
 
     code = "FT404"
     name = "missing-stop-sequence"
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
     stats = _StopStats
     pc_model_only = True
 
@@ -1049,7 +1050,7 @@ class CompletionLeadingSpace(LegacyRule):
 
     code = "FT405"
     name = "completion-leading-space"
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
     stats = _LeadingStats
     pc_model_only = True
 
@@ -1098,7 +1099,7 @@ class CommonPromptPrefix(LegacyRule):
 
     code = "FT406"
     name = "common-prompt-prefix"
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
     stats = _PromptPrefixStats
 
 
@@ -1146,7 +1147,7 @@ class CommonCompletionPrefix(LegacyRule):
 
     code = "FT407"
     name = "common-completion-prefix"
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
     stats = _CompletionPrefixStats
 
 
@@ -1235,7 +1236,7 @@ class MostlyUppercase(LegacyRule):
 
     code = "FT408"
     name = "mostly-uppercase"
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
     stats = _CaseStats
 
 
@@ -1490,7 +1491,7 @@ class LegacySeparators(LegacyRule):
 
     code = "FT413"
     name = "legacy-separators"
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
     stats = _LeftoverStats
     chat_model_only = True  # the markers are how a prompt/completion model works
 

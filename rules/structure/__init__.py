@@ -3,7 +3,7 @@ that are not objects, blank lines, files that are not what their extension says.
 
 from __future__ import annotations
 
-from ftlint.model import FileEdit, Fix, Record, Severity
+from ftlint.model import Applicability, FileAction, FileEdit, Fix, Record, Severity
 from ftlint.pluginmanager import hookimpl
 from ftlint.rule import ReaderProblemRule, Rule
 
@@ -65,11 +65,11 @@ class BlankLine(ReaderProblemRule):
     code = "FT203"
     name = "blank-line"
     severity = Severity.WARNING
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
     def make_fix(self, record: Record) -> Fix | None:
         # A blank line is not a record: the fix is rewriting the file without it.
-        return Fix.safe("remove the blank line", FileEdit("remove-blank-lines"))
+        return Fix.safe("remove the blank line", FileEdit(FileAction.REMOVE_BLANK_LINES))
 
 
 class NotLineDelimited(ReaderProblemRule):
@@ -95,10 +95,10 @@ class NotLineDelimited(ReaderProblemRule):
     code = "FT206"
     name = "not-line-delimited"
     severity = Severity.ERROR
-    fix_applicability = "safe"
+    fix_applicability = Applicability.SAFE
 
     def make_fix(self, record: Record) -> Fix | None:
-        return Fix.safe("write one object per line", FileEdit("rewrite-lines"))
+        return Fix.safe("write one object per line", FileEdit(FileAction.REWRITE_LINES))
 
 
 class JsonIsJsonl(ReaderProblemRule):

@@ -17,7 +17,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from ftlint.conversion import Planner
-from ftlint.model import Diagnostic, DropRecord, Fix, Location, Record, Scope, Severity
+from ftlint.model import (
+    Applicability,
+    Diagnostic,
+    DropRecord,
+    Fix,
+    Location,
+    Record,
+    Scope,
+    Severity,
+)
 from ftlint.pluginmanager import hookimpl
 from ftlint.report import format_usd
 from ftlint.rule import Accumulator, Rule, RuleContext
@@ -174,7 +183,7 @@ class ExampleTooLong(_TokenRule):
     name = "example-too-long"
     scope = Scope.RECORD
     severity = Severity.WARNING
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         if self.limit is None or not isinstance(record.data, dict):

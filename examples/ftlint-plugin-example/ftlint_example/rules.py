@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from ftlint import Diagnostic, DropRecord, Fix, Record, Rule, RuleContext, Scope, Severity
+from ftlint import (
+    Applicability,
+    Diagnostic,
+    DropRecord,
+    Fix,
+    Record,
+    Rule,
+    RuleContext,
+    Scope,
+    Severity,
+)
 
 #: Openings that teach a model to apologise or disclaim instead of answering.
 DEFAULT_PHRASES = (
@@ -72,7 +82,7 @@ class AssistantApology(Rule):
     name = "assistant-apology"
     scope = Scope.RECORD
     severity = Severity.WARNING
-    fix_applicability = "unsafe"
+    fix_applicability = Applicability.UNSAFE
     default_options: ClassVar[dict[str, Any]] = {"phrases": list(DEFAULT_PHRASES)}
 
     def __init__(self, context: RuleContext) -> None:
