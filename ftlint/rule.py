@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import inspect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -98,6 +98,12 @@ class Accumulator:
 
     def summary(self) -> dict[str, Any]:
         """Figures this rule contributes to the report's ``summary`` (tokens, cost ...)."""
+        return {}
+
+    def example_columns(self) -> dict[str, Sequence[Any]]:
+        """Per-example figures for ``Report.to_pandas()``, after ``finish``: columns of equal
+        length, one value per training example in file order, with a ``record`` column (the
+        record's ordinal) to join on. Empty for most rules."""
         return {}
 
 
