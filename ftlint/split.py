@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING, Any
 from ftlint.config import ConfigError
 
 if TYPE_CHECKING:
-    from ftlint.engine import Engine, FixPlan, PrepareOptions
+    from ftlint.engine.engine import Engine
+    from ftlint.engine.fixes import FixPlan
+    from ftlint.engine.options import PrepareOptions
     from ftlint.reader import Reader
     from ftlint.report import FileReport
     from ftlint.rule import FileContext

@@ -1,0 +1,238 @@
+"""The engine: one run's rules over its files, from opening a file to the report.
+
+``check`` streams each file once through the rules (``Scanning``, ``ParallelScanning`` for large
+files); ``prepare`` plans the fixes (``Fixing``), reads the file a second time through the plan
+and writes the canonical output (``Writing``). The engine knows no file format and no rule:
+readers and rules come from plugins and declare what the engine needs from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ftlint.config import Config, ConfigError
+from ftlint.engine.core_rules import CORE_RULES, UnreadableFile
+from ftlint.engine.fixes import Fixing, FixPlan
+from ftlint.engine.options import PrepareOptions
+from ftlint.engine.parallel import ParallelScanning
+from ftlint.engine.scan import Scanning, ScanResult
+from ftlint.engine.select import rule_matches, select_rules, unknown_selectors
+from ftlint.engine.write import Writing
+from ftlint.model import Diagnostic, Location, Scope
+from ftlint.pluginmanager import Plugins
+from ftlint.reader import Reader
+from ftlint.report import FileReport, Report
+from ftlint.rule import FileContext, Rule, RuleContext
+
+
+class Engine(Scanning, ParallelScanning, Fixing, Writing):
+    """Runs the enabled rules over files. One engine per run (configuration + plugins)."""
+
+    def __init__(
+        self,
+        config: Config,
+        plugins: Plugins,
+        display_names: dict[Path, str] | None = None,
+    ) -> None:
+        self.config = config
+        self.plugins = plugins
+        #: How to name a path in locations (examples passed in memory read ``<records>``).
+        self.display_names = display_names or {}
+        targets = plugins.targets()
+        if config.target not in targets:
+            known = ", ".join(sorted(targets)) or "none"
+            raise ConfigError(f"unknown target {config.target!r} (known: {known})")
+        self.target = targets[config.target].with_overrides(
+            max_file_size=config.max_file_size,
+            min_examples=config.min_examples,
+            recommended_examples=config.recommended_examples,
+        )
+        self.model = config.model or self.target.default_model
+        self.notes: list[str] = list(plugins.warnings)
+        all_rules = [*CORE_RULES, *plugins.rules()]
+        for pattern in unknown_selectors(all_rules, config):
+            self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
+        self.rule_classes = select_rules(plugins.rules(), config, self.target)
+        self.enabled_codes = {r.code for r in self.rule_classes}
+        # Problems of the run itself are always reported unless explicitly ignored.
+        self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
+        #: Shared by every rule's context; the engine adds ``validation_file`` per check.
+        self.settings = settings = {
+            "system": config.system,
+            "column_map": dict(config.column_map),
+            **config.extra,
+        }
+        self.rules: list[Rule] = []
+        for rule_class in self.rule_classes:
+            context = RuleContext(
+                target=self.target,
+                model=self.model,
+                options=config.rule_options.get(rule_class.name, {}),
+                settings=settings,
+            )
+            try:
+                self.rules.append(rule_class(context))
+            except ConfigError:
+                raise  # a rule that cannot run as configured stops the run (exit code 2)
+            except Exception as exc:
+                self.notes.append(
+                    f"rule {rule_class.name} ({rule_class.code}) could not start and is "
+                    f"skipped: {type(exc).__name__}: {exc}"
+                )
+        self.file_rules = [r for r in self.rules if r.scope is Scope.FILE]
+        self.record_rules = [
+            r for r in self.rules if r.scope is Scope.RECORD and not r.problem_kinds
+        ]
+        self.problem_rules: dict[str, Rule] = {}
+        for rule in self.rules:
+            for kind in rule.problem_kinds:
+                self.problem_rules.setdefault(kind, rule)
+        self.dataset_rules = [r for r in self.rules if r.scope is Scope.DATASET]
+
+    def choose_reader(self, file: FileContext) -> Reader | None:
+        readers = self.plugins.readers()
+        wanted = self.config.extra.get("format")
+        if wanted:
+            for reader in readers:
+                if reader.name == wanted:
+                    return reader
+            known = ", ".join(sorted(r.name for r in readers))
+            raise ConfigError(f"unknown --format {wanted!r} (known: {known})")
+        best, best_score = None, 0
+        for reader in readers:
+            try:
+                score = reader.claims(file)
+            except Exception:
+                score = 0
+            if score > best_score:
+                best, best_score = reader, score
+        return best
+
+    def open_file(self, path: Path) -> tuple[FileContext | None, Reader | None, list[Diagnostic]]:
+        display = self.display_names.get(path, str(path))
+        location = Location(path=display)
+        try:
+            file = FileContext.open(path, display)
+        except IsADirectoryError:
+            return None, None, self._core(UnreadableFile, "is a directory", location)
+        except FileNotFoundError:
+            return None, None, self._core(UnreadableFile, "no such file", location)
+        except OSError as exc:
+            return (
+                None,
+                None,
+                self._core(UnreadableFile, f"cannot read: {exc.strerror}", location),
+            )
+        file.options = {
+            "sheet": self.config.sheet,
+            "column_map": dict(self.config.column_map),
+        }
+        reader = self.choose_reader(file)
+        if reader is None:
+            known = sorted({ext for r in self.plugins.readers() for ext in r.extensions})
+            message = (
+                "no reader for this file (known extensions: "
+                f"{', '.join(known) or 'none'}; choose one with --format)"
+            )
+            return file, None, self._core(UnreadableFile, message, location)
+        file.reader_name = reader.name
+        file.is_text = reader.is_text
+        return file, reader, []
+
+    def check_path(
+        self, path: Path, report: Report, validation: Path | None = None
+    ) -> tuple[FileContext, Reader, FixPlan] | None:
+        """Check one file (and its validation file, which joins the same dataset with
+        ``split="valid"`` so that dataset rules can compare the two)."""
+        file, reader, problems = self.open_file(path)
+        report.diagnostics.extend(problems)
+        file_report = FileReport(
+            path=self.display_names.get(path, str(path)),
+            reader=reader.name if reader else None,
+        )
+        report.files.append(file_report)
+        if file is None or reader is None:
+            return None
+        diagnostics = self.check_file_scope(file)
+        # Dataset rules that compare training and validation keep their state only when a
+        # validation file will join (train-valid-overlap).
+        self.settings["validation_file"] = str(validation) if validation is not None else None
+        result = self.scan_file(file, reader, report=report)
+        if validation is not None:
+            self._scan_validation(validation, result, report)
+        self.finish(result, file, file_report)
+        diagnostics.extend(result.diagnostics)
+        file_report.records = result.records
+        if report.command == "prepare":  # in a check nothing is written, so nothing dropped
+            file_report.dropped.extend(result.dropped)
+        report.diagnostics.extend(diagnostics)
+        # Record edits are keyed by record number: only this file's diagnostics may plan them
+        # (a validation file's findings are reported, never applied to the training file).
+        own = [d for d in diagnostics if d.location.path == file.display_path]
+        return file, reader, self.plan_fixes(own, report.command)
+
+    def _scan_validation(self, path: Path, train: ScanResult, report: Report) -> None:
+        file, reader, problems = self.open_file(path)
+        report.diagnostics.extend(problems)
+        file_report = FileReport(path=str(path), reader=reader.name if reader else None)
+        report.files.append(file_report)
+        if file is None or reader is None:
+            return
+        report.diagnostics.extend(self.check_file_scope(file))
+        valid = self.scan_file(file, reader, split="valid", report=report)
+        report.diagnostics.extend(valid.diagnostics)
+        file_report.records = valid.records
+        if report.command == "prepare":
+            file_report.dropped.extend(valid.dropped)
+        report.diagnostics.extend(
+            self._merge_accumulators(train.accumulators, valid.accumulators, file)
+        )
+
+    def new_report(self, command: str) -> Report:
+        return Report(
+            command=command,
+            fail_on=self.config.fail_on,
+            target=self.target.name,
+            model=self.model,
+            notes=list(self.notes),
+        )
+
+    def check(self, paths: Iterable[Path], validation: Path | None = None) -> Report:
+        report = self.new_report("check")
+        for path in paths:
+            self.check_path(path, report, validation)
+        return report
+
+    def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
+        report = self.new_report("prepare")
+        for path in paths:
+            self._prepare_one(path, options, report)
+        return report
+
+    def fix_in_place(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
+        """``check --fix``: apply the chosen fixes to JSONL files themselves. Other formats
+        are only checked, with a note pointing to ``prepare``."""
+        report = self.new_report("check")
+        for path in paths:
+            _file, reader, _ = self.open_file(path)
+            if reader is not None and not reader.rewrites_in_place:
+                report.notes.append(
+                    f"{path}: --fix rewrites JSONL files only; run 'ftlint prepare {path}' "
+                    "to write a fixed JSONL"
+                )
+                first_new = len(report.diagnostics)
+                self.check_path(path, report)
+                for diagnostic in report.diagnostics[first_new:]:
+                    diagnostic.fixed = False
+                continue
+            self._prepare_one(path, options, report)
+        return report
+
+    def _prepare_one(self, path: Path, options: PrepareOptions, report: Report) -> None:
+        checked = self.check_path(path, report)
+        if checked is None:
+            return
+        file, reader, plan = checked
+        out = self.output_path(file, options)
+        self.write_output(file, reader, plan, out, report.files[-1], options)

@@ -1,0 +1,123 @@
+"""Writing the output of ``prepare`` (atomically, one process or several) and the in-place
+rewrite of ``check --fix``."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ftlint.atomic import AtomicWriter
+from ftlint.config import ConfigError
+from ftlint.engine.options import PrepareOptions
+from ftlint.model import FileAction
+
+if TYPE_CHECKING:
+    from ftlint.engine.fixes import FixPlan
+    from ftlint.reader import Reader
+    from ftlint.report import FileReport
+    from ftlint.rule import FileContext
+    from ftlint.targets import Target
+
+
+class Writing:
+    """The writing part of the engine (an ``Engine`` is ``Fixing`` and ``ParallelScanning``
+    too: it writes what ``fixed_records`` yields)."""
+
+    target: Target
+
+    def output_path(self, file: FileContext, options: PrepareOptions) -> Path:
+        if options.in_place:
+            return file.path
+        if options.output is not None:
+            out = options.output
+        else:
+            out = file.path.with_name(f"{file.path.stem}_prepared.jsonl")
+        if options.split is not None:
+            return out  # ftlint.split names (and checks) the _train and _valid files
+        if out.exists():
+            if out.resolve() == file.path.resolve():
+                raise ConfigError(f"refusing to write the output over the input {file.path}")
+            if not options.force:
+                raise ConfigError(f"{out} exists; pass --force to overwrite it")
+        return out
+
+    def write_output(
+        self,
+        file: FileContext,
+        reader: Reader,
+        plan: FixPlan,
+        out: Path,
+        file_report: FileReport,
+        options: PrepareOptions,
+    ) -> None:
+        if options.in_place:
+            self._rewrite_in_place(file, reader, plan, file_report)
+            return
+        if options.split is not None:
+            from ftlint.split import write_split
+
+            write_split(self, file, reader, plan, file_report, options)
+            return
+        from ftlint.jsonl import dumps_line
+
+        written = 0
+        with AtomicWriter(out) as handle:
+            if self.target.bom == "required":
+                handle.write(codecs.BOM_UTF8)
+            parallel = self._write_parallel(file, reader, plan, handle, file_report)
+            if parallel is not None:
+                written = parallel
+            else:
+                for _record, data, _changed in self.fixed_records(file, reader, plan, file_report):
+                    handle.write(dumps_line(data))
+                    written += 1
+        file_report.written = written
+        file_report.outputs.append(str(out))
+
+    def _rewrite_in_place(
+        self, file: FileContext, reader: Reader, plan: FixPlan, file_report: FileReport
+    ) -> None:
+        """``check --fix``: rewrite a JSONL file with the chosen fixes and nothing else.
+
+        Unchanged lines keep their exact text; unreadable lines are kept as they were; blank
+        lines go only when their fix was chosen. The file is left alone when nothing changed.
+        """
+        from ftlint.jsonl import dumps_line
+
+        actions = {edit.action for edit in plan.file_edits}
+        changed_any = bool(actions)  # every file action changes bytes that are kept otherwise
+        multi_line_source = False
+        written = 0
+        dropped_before = len(file_report.dropped)
+        with AtomicWriter(file.path) as handle:
+            keep_bom = file.has_bom and FileAction.STRIP_BOM not in actions
+            if keep_bom or FileAction.ADD_BOM in actions:
+                handle.write(codecs.BOM_UTF8)
+            for record, data, changed in self.fixed_records(
+                file, reader, plan, file_report, keep_unreadable=True
+            ):
+                problem = record.problem
+                if problem is not None:
+                    if not record.is_record and not (record.raw or "").strip():
+                        if FileAction.REMOVE_BLANK_LINES not in actions:  # a blank line
+                            handle.write(b"\n")
+                    elif record.is_record and record.raw is not None:
+                        handle.write(record.raw.encode("utf-8") + b"\n")
+                    continue
+                raw = record.raw
+                if raw is not None and "\n" in raw:
+                    multi_line_source = True
+                if not changed and raw is not None and "\n" not in raw:
+                    handle.write(raw.encode("utf-8") + b"\n")
+                else:
+                    handle.write(dumps_line(data))
+                    changed_any = changed_any or changed
+                written += 1
+            if multi_line_source and FileAction.REWRITE_LINES not in actions:
+                handle.discard()  # a pretty-printed file is only rewritten by its own fix
+            elif not changed_any and len(file_report.dropped) == dropped_before:
+                handle.discard()  # nothing to change: leave the file and its mtime alone
+        file_report.written = written
+        if not handle.discarded:
+            file_report.outputs.append(str(file.path))
