@@ -1,22 +1,37 @@
 """ftlint: lint, fix and prepare fine-tuning datasets for LLMs.
 
-The public API for plugin authors::
+``__all__`` below is the whole public API; everything else may change. For notebooks and
+scripts::
 
-    from ftlint import hookimpl, Rule, Scope, Severity, Fix, Location, Diagnostic
+    import ftlint
+    report = ftlint.check("train.jsonl", target="azure-openai")
+    result = ftlint.prepare(df, fix=True)
 
-Everything else is internal and may change.
+For plugin authors: ``hookimpl``, the base classes (``Rule``, ``Accumulator``, ``Reader``,
+``OutputFormat``), the data model (``Record``, ``Diagnostic``, ``Fix`` and the edits), the
+shared record analyses of the public modules ``shapes``, ``conversion``, ``tokens``,
+``pointer`` and ``analysis``, and ``testing`` for YAML rule cases.
 """
+
+from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from ftlint.api import PrepareResult, check, prepare
-from ftlint.config import ConfigError
+import importlib
+from typing import Any
+
+from ftlint.api import PrepareResult, check, configure, prepare
+from ftlint.atomic import AtomicWriter
+from ftlint.config import Config, ConfigError
+from ftlint.markers import hookimpl
 from ftlint.model import (
     Applicability,
     DeleteValue,
     Diagnostic,
+    DroppedRecord,
     DropRecord,
     Edit,
+    FileAction,
     FileEdit,
     Fix,
     Location,
@@ -28,25 +43,33 @@ from ftlint.model import (
     TransformRecords,
 )
 from ftlint.output import OutputFormat
-from ftlint.pluginmanager import hookimpl
 from ftlint.reader import ByteRange, Reader
-from ftlint.report import FileReport, Report
+from ftlint.report import FileReport, Report, format_usd
 from ftlint.rule import Accumulator, FileContext, ReaderProblemRule, Rule, RuleContext
+from ftlint.targets import ModelInfo, Target
+
+#: Public modules, imported on first use (``ftlint.tokens`` loads nothing heavy until asked).
+_MODULES = frozenset({"analysis", "conversion", "pointer", "shapes", "testing", "tokens"})
 
 __all__ = [
     "Accumulator",
     "Applicability",
+    "AtomicWriter",
     "ByteRange",
+    "Config",
     "ConfigError",
     "DeleteValue",
     "Diagnostic",
     "DropRecord",
+    "DroppedRecord",
     "Edit",
+    "FileAction",
     "FileContext",
     "FileEdit",
     "FileReport",
     "Fix",
     "Location",
+    "ModelInfo",
     "OutputFormat",
     "PrepareResult",
     "ReadProblem",
@@ -59,9 +82,24 @@ __all__ = [
     "Scope",
     "SetValue",
     "Severity",
+    "Target",
     "TransformRecords",
     "__version__",
+    "analysis",
     "check",
+    "configure",
+    "conversion",
+    "format_usd",
     "hookimpl",
+    "pointer",
     "prepare",
+    "shapes",
+    "testing",
+    "tokens",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(f"ftlint.{name}")
+    raise AttributeError(f"module 'ftlint' has no attribute {name!r}")

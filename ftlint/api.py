@@ -281,7 +281,7 @@ def prepare(
     if write_report and outputs:
         from ftlint.atomic import write_json_report
 
-        write_json_report(report, outputs[0].with_name(outputs[0].stem + ".report.json"), force)
+        write_json_report(report, outputs[0].with_name(outputs[0].stem + ".report.json"))
     result = PrepareResult(report=report, outputs=outputs, _workdir=temp)
     return result
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-import pluggy
+from ftlint.markers import hookspec
 
 if TYPE_CHECKING:
     from ftlint.config import Config
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ftlint.rule import Rule
     from ftlint.targets import Target
 
-hookspec = pluggy.HookspecMarker("ftlint")
 
 
 @hookspec(historic=True)

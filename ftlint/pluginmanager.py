@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 from ftlint import hookspecs
+from ftlint.markers import PROJECT, hookimpl
 
 if TYPE_CHECKING:
     from ftlint.output import OutputFormat
@@ -19,8 +20,8 @@ if TYPE_CHECKING:
     from ftlint.rule import Rule
     from ftlint.targets import Target
 
-ENTRY_POINT_GROUP = "ftlint"
-hookimpl = pluggy.HookimplMarker("ftlint")
+ENTRY_POINT_GROUP = PROJECT
+__all__ = ["ENTRY_POINT_GROUP", "PluginInfo", "Plugins", "hookimpl", "load_plugins"]
 
 
 @dataclass
@@ -113,7 +114,7 @@ def load_plugins(extra: list[str] | None = None) -> Plugins:
     ``extra`` holds ``-p`` values: ``no:NAME`` blocks the plugin registered as NAME (an entry
     point name or a module given with ``-p``); anything else is imported as a module.
     """
-    manager = pluggy.PluginManager("ftlint")
+    manager = pluggy.PluginManager(PROJECT)
     manager.add_hookspecs(hookspecs)
     plugins = Plugins(manager)
     extra = extra or []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ftlint import __version__
 from ftlint.model import Diagnostic, DroppedRecord, Severity
@@ -33,6 +35,9 @@ class FileReport:
     outputs: list[str] = field(default_factory=list)
     dropped: list[DroppedRecord] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    #: Per-example figures from the dataset rules (``Accumulator.example_columns``): equal
+    #: length columns with a ``record`` column; for the Python API, not in the JSON report.
+    examples: dict[str, Sequence[Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +49,20 @@ class FileReport:
             "dropped": [d.to_dict() for d in self.dropped],
             "summary": self.summary,
         }
+
+
+class ReportFrames(NamedTuple):
+    """``Report.to_pandas()``: the findings, and the figures of each example."""
+
+    diagnostics: Any
+    examples: Any
+
+
+#: Columns of the diagnostics frame, in order.
+DIAGNOSTIC_COLUMNS = (
+    "code", "name", "severity", "message", "path", "line", "column", "record", "field",
+    "sheet", "fix", "fix_message", "fixed", "excerpt",
+)  # fmt: skip
 
 
 @dataclass
@@ -103,3 +122,53 @@ class Report:
             "summary": self.summary(),
             "diagnostics": [d.to_dict() for d in self.sorted_diagnostics()],
         }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The JSON contract of ``--output-format json``, as text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def diagnostic_rows(self) -> list[dict[str, Any]]:
+        """One flat dict per finding, in report order (the rows of ``to_pandas``)."""
+        rows = []
+        for d in self.sorted_diagnostics():
+            loc = d.location
+            rows.append(
+                {
+                    "code": d.code,
+                    "name": d.name,
+                    "severity": str(d.severity),
+                    "message": d.message,
+                    "path": loc.path,
+                    "line": loc.line,
+                    "column": loc.column,
+                    "record": loc.record,
+                    "field": loc.field,
+                    "sheet": loc.sheet,
+                    "fix": None if d.fix is None else str(d.fix.applicability),
+                    "fix_message": None if d.fix is None else d.fix.message,
+                    "fixed": d.fixed,
+                    "excerpt": d.excerpt,
+                }
+            )
+        return rows
+
+    def to_pandas(self) -> ReportFrames:
+        """Two DataFrames: ``diagnostics`` (one row per finding) and ``examples`` (one row per
+        training example with its figures: tokens, trained tokens, messages, shape, when the
+        token rules ran). pandas is imported here, and only here."""
+        import pandas as pd
+
+        diagnostics = pd.DataFrame(self.diagnostic_rows(), columns=list(DIAGNOSTIC_COLUMNS))
+        frames = []
+        for file in self.files:
+            if not file.examples:
+                continue
+            frame = pd.DataFrame({k: list(v) for k, v in file.examples.items()})
+            frame.insert(0, "path", file.path)
+            frames.append(frame)
+        examples = (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else pd.DataFrame(columns=["path", "record"])
+        )
+        return ReportFrames(diagnostics, examples)

@@ -269,6 +269,7 @@ class Scanning:
             try:
                 result.diagnostics.extend(accumulator.finish())
                 report.summary.update(accumulator.summary())
+                report.examples.update(accumulator.example_columns())
             except Exception as exc:
                 result.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
 

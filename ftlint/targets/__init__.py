@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ftlint.pluginmanager import hookimpl
+from ftlint.markers import hookimpl
 
 if sys.version_info >= (3, 11):
     import tomllib
