@@ -15,11 +15,10 @@ shared record analyses of the public modules ``shapes``, ``conversion``, ``token
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 import importlib
 from typing import Any
 
+from ftlint._version import __version__
 from ftlint.api import PrepareResult, check, configure, prepare
 from ftlint.atomic import AtomicWriter
 from ftlint.config import Config, ConfigError

@@ -13,10 +13,7 @@ is on that record, nowhere else.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from ftlint.model import Record
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -26,7 +23,7 @@ class Analysis:
 
     __slots__ = ("_record", "_values")
 
-    def __init__(self, record: Record) -> None:
+    def __init__(self, record: Any) -> None:  # the ftlint.model.Record that owns it
         self._record = record
         self._values: dict[Any, Any] = {}
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from ftlint import __version__
+from ftlint._version import __version__
 from ftlint.config import Config, ConfigError, load_config, parse_size
 from ftlint.model import Severity
 from ftlint.pluginmanager import Plugins, load_plugins

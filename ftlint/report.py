@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ftlint import __version__
+from ftlint._version import __version__
 from ftlint.model import Diagnostic, DroppedRecord, Severity
 
 

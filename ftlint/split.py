@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING, Any
 from ftlint.config import ConfigError
 
 if TYPE_CHECKING:
-    from ftlint.engine.engine import Engine
-    from ftlint.engine.fixes import FixPlan
+    from ftlint.engine.fixes import Fixing, FixPlan
     from ftlint.engine.options import PrepareOptions
     from ftlint.reader import Reader
     from ftlint.report import FileReport
@@ -297,7 +296,7 @@ def thresholds(hashes: array, classes: array, quotas: list[int]) -> dict[int, tu
 
 
 def write_split(
-    engine: Engine,
+    engine: Fixing,
     file: FileContext,
     reader: Reader,
     plan: FixPlan,
@@ -329,7 +328,8 @@ def write_split(
     valid_size = spec.valid_size(len(splitter))
     is_valid = splitter.choose(valid_size)
     counts = [0, 0]
-    bom = codecs.BOM_UTF8 if engine.target.bom == "required" else b""
+    target = engine.target  # type: ignore[attr-defined]  (the Engine: Fixing and Writing)
+    bom = codecs.BOM_UTF8 if target.bom == "required" else b""
     with AtomicWriter(train_path) as train, AtomicWriter(valid_path) as valid:
         train.write(bom)
         valid.write(bom)

@@ -110,7 +110,7 @@ class ParallelScanning:
             settings = {"validation_file": self.settings.get("validation_file")}
             options = {
                 "initializer": _start_worker,
-                "initargs": (self.config, codes, settings),
+                "initargs": (type(self), self.config, codes, settings),
             }
         try:
             with ProcessPoolExecutor(
@@ -223,14 +223,15 @@ class ParallelScanning:
 _WORKER_ENGINE: list[Any] = []
 
 
-def _start_worker(config: Config, codes: list[str], settings: dict[str, Any]) -> None:
+def _start_worker(
+    engine_class: type, config: Config, codes: list[str], settings: dict[str, Any]
+) -> None:
     """Build this worker's engine from the run's configuration (plugins load here too)."""
-    from ftlint.engine.engine import Engine
     from ftlint.pluginmanager import load_plugins
 
     plugins = load_plugins(list(config.plugins))
     plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
-    engine = Engine(config, plugins)
+    engine = engine_class(config, plugins)
     mine = sorted(rule.code for rule in engine.rules)
     if mine != codes:
         differ = ", ".join(sorted(set(mine) ^ set(codes)))
