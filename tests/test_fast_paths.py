@@ -26,7 +26,8 @@ import pytest
 from ftlint.plugins.jsonl import JsonlReader, split_lines
 from ftlint.rules import content, legacy
 from ftlint.rules.chat.chatcheck import _chat, _plain_chat, _Walk, analyze
-from ftlint.rules.dataset import duplicates
+from ftlint.rules.dataset import canonical, minhash
+from ftlint.rules.dataset.columns import VECTOR_MIN, Columns, first_indexes, repeat_pairs
 from ftlint.rules.tokens import _append, _extended, distribution, histogram, quantile
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -137,29 +138,29 @@ def test_mojibake_regex_matches_as_the_two_alternatives_do(text):
 
 @given(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1f\xa0\u3000é"))))
 def test_normalisation_is_split_and_join(text):
-    assert duplicates._norm(text) == " ".join(text.split())
+    assert canonical._norm(text) == " ".join(text.split())
     if not re.search(r"[\x00-\x1f]", text):
-        assert duplicates._norm_plain(text) == " ".join(text.split())
+        assert canonical._norm_plain(text) == " ".join(text.split())
 
 
 def _plain_canonical(record: Record) -> tuple[int, int, int]:
     """canonical_hashes from ``canonical_parts`` only, as before the fast paths."""
-    context_units, answer_units = duplicates.canonical_parts(record.data)
+    context_units, answer_units = canonical.canonical_parts(record.data)
     has_context = any(text for _, text in context_units)
     if not has_context and not any(text for _, text in answer_units):
         return 0, 0, 0
     if answer_units and has_context:
-        context = duplicates._digest(duplicates._joined(context_units))
-        answer = duplicates._digest(duplicates._joined(answer_units))
-        return duplicates._combine(context, answer), context, answer
-    return duplicates._digest(duplicates._joined(context_units + answer_units)), 0, 0
+        context = canonical._digest(canonical._joined(context_units))
+        answer = canonical._digest(canonical._joined(answer_units))
+        return canonical._combine(context, answer), context, answer
+    return canonical._digest(canonical._joined(context_units + answer_units)), 0, 0
 
 
 @given(st.one_of(CHAT, PROMPT_COMPLETION), st.booleans())
 def test_canonical_hashes_fast_paths_are_the_canonical_parts(data, ascii_escapes):
     line = json.dumps(data, ensure_ascii=ascii_escapes)
     record = _record_from_line(json.loads(line), line)
-    assert duplicates.canonical_hashes(record) == _plain_canonical(record)
+    assert canonical.canonical_hashes(record) == _plain_canonical(record)
 
 
 @given(CHAT)
@@ -217,12 +218,12 @@ def test_repeat_pairs_and_first_indexes_are_the_dictionary_loop(keys, grouped):
     groups = [k % 2 for k in reversed(keys)] if grouped else None
     array_keys = np.array(keys, dtype=np.uint64)
     array_groups = np.array(groups, dtype=np.uint8) if groups else None
-    later, first = duplicates.repeat_pairs(array_keys, array_groups)
+    later, first = repeat_pairs(array_keys, array_groups)
     expected = _dict_pairs(keys, groups)
     assert list(zip(later.tolist(), first.tolist(), strict=True)) == expected
     if keys:
         columns = ([array_groups] if groups else []) + [array_keys]
-        firsts = duplicates.first_indexes(columns)
+        firsts = first_indexes(columns)
         assert [(i, int(j)) for i, j in enumerate(firsts) if j != i] == expected
 
 
@@ -230,7 +231,7 @@ def test_repeat_pairs_and_first_indexes_are_the_dictionary_loop(keys, grouped):
 @pytest.mark.parametrize("masked", [False, True])
 def test_band_pairs_are_the_bucket_loop(rows, masked):
     rng = random.Random(rows * 2 + masked)
-    size = duplicates.VECTOR_MIN + 50
+    size = VECTOR_MIN + 50
     bases = [bytes(rng.randrange(3) for _ in range(64)) for _ in range(10)]
     signatures = bytearray()
     for _ in range(size):
@@ -238,7 +239,7 @@ def test_band_pairs_are_the_bucket_loop(rows, masked):
         for _ in range(rng.randrange(40)):
             signature[rng.randrange(64)] = rng.randrange(4)
         signatures += signature
-    columns = duplicates._SignatureColumns(0.9, 3, None)
+    columns = minhash.SignatureColumns(0.9, 3, None)
     columns.signatures = signatures
     columns.digest.extend(range(1, size + 1))
     queries = pool = None
@@ -248,7 +249,7 @@ def test_band_pairs_are_the_bucket_loop(rows, masked):
     for band in range(64 // rows):
         keys = [bytes(signatures[o + band * rows : o + (band + 1) * rows])
                 for o in range(0, len(signatures), 64)]  # fmt: skip
-        expected = duplicates.bucket_pairs(keys, queries, pool)
+        expected = minhash.bucket_pairs(keys, queries, pool)
         assert columns.band_pairs(band, rows, signatures, queries, pool) == expected
 
 
@@ -259,7 +260,7 @@ def _plain_token_shingles(ids: list[int], size: int) -> np.ndarray:
     values = []
     for start in range(count):
         value = 0
-        for mixer, token in zip(duplicates._MIXERS, ids[start : start + size], strict=False):
+        for mixer, token in zip(minhash._MIXERS, ids[start : start + size], strict=False):
             value ^= (token * mixer) & 0xFFFFFFFFFFFFFFFF
         values.append(value)
     return np.array(values, dtype=np.uint64)
@@ -273,10 +274,10 @@ def _plain_batch_signatures(ids: list[int], offsets: list[int], size: int) -> by
     for start, end in itertools.pairwise(offsets):
         grams = _plain_token_shingles(ids[start:end], size)
         matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-            grams, np.array([0, len(grams)], dtype=np.uint64), duplicates.NUM_PERM,
-            duplicates.SEED,
+            grams, np.array([0, len(grams)], dtype=np.uint64), minhash.NUM_PERM,
+            minhash.SEED,
         )  # fmt: skip
-        out += array("I", matrix.to_rows()[0]).tobytes()[duplicates._LOW_BYTE]
+        out += array("I", matrix.to_rows()[0]).tobytes()[minhash._LOW_BYTE]
     return bytes(out)
 
 
@@ -288,7 +289,7 @@ def test_batch_signatures_are_one_example_at_a_time(lengths, size):
     offsets = [0]
     for length in lengths:
         offsets.append(offsets[-1] + length)
-    batch = duplicates.batch_signatures(np.array(ids, dtype=np.uint64), array("Q", offsets), size)
+    batch = minhash.batch_signatures(np.array(ids, dtype=np.uint64), array("Q", offsets), size)
     assert batch == _plain_batch_signatures(ids, offsets, size)
 
 
@@ -297,7 +298,7 @@ def test_columns_give_back_every_place_after_pickling_and_merging(run_length):
     """Places in random order, and in runs of consecutive examples (``_place``'s fast path
     continues the last run: it must agree with the full comparison)."""
     rng = random.Random(5)
-    parts = [duplicates._Columns() for _ in range(3)]
+    parts = [Columns() for _ in range(3)]
     expected = []
     line = number = 0
     path, split, sheet, numbered, lined = "a.jsonl", "train", None, True, True

@@ -7,7 +7,11 @@ import pickle
 from pathlib import Path
 
 import pytest
-from ftlint.rules.dataset import duplicates as dup
+from ftlint.rules.dataset.conflicting_completions import ConflictingCompletions
+from ftlint.rules.dataset.duplicate_example import DuplicateExample
+from ftlint.rules.dataset.minhash import NUM_PERM, band_rows
+from ftlint.rules.dataset.near_duplicate import NearDuplicate
+from ftlint.rules.dataset.train_valid_overlap import TrainValidOverlap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,7 +217,7 @@ def test_a_bad_threshold_is_a_configuration_error(tmp_path, run_cli):
 
 def test_word_shingles_are_the_fallback_without_a_tokenizer():
     context = RuleContext(target=ftlint_targets()[0], options={})
-    rule = dup.NearDuplicate(context)
+    rule = NearDuplicate(context)
     rule.encoding = None
     accumulator = rule.accumulator()
     rows = [*filler(10), chat("Summarise the report.", LOREM),
@@ -225,11 +229,11 @@ def test_word_shingles_are_the_fallback_without_a_tokenizer():
 
 
 def test_band_rows_keep_97_percent_recall_at_the_threshold():
-    assert dup.band_rows(0.9) == 8
-    assert dup.band_rows(0.7) == 4
+    assert band_rows(0.9) == 8
+    assert band_rows(0.7) == 4
     for threshold in (0.5, 0.8, 0.9, 0.95):
-        rows = dup.band_rows(threshold)
-        bands = dup.NUM_PERM // rows
+        rows = band_rows(threshold)
+        bands = NUM_PERM // rows
         assert 1 - (1 - threshold**rows) ** bands >= 0.97
 
 
@@ -263,7 +267,7 @@ def test_without_a_validation_file_nothing_is_kept():
     context = RuleContext(
         target=ftlint_targets()[0], options={}, settings={"validation_file": None}
     )
-    accumulator = dup.TrainValidOverlap(context).accumulator()
+    accumulator = TrainValidOverlap(context).accumulator()
     for i, row in enumerate(filler(5), start=1):
         accumulator.add(Record(row, Location("t.jsonl", line=i, record=i)))
     assert len(accumulator.digest) == 0 and list(accumulator.finish()) == []
@@ -292,8 +296,8 @@ def _records(rows: list, split: str = "train", path: str = "t.jsonl") -> list[Re
             for i, row in enumerate(rows, start=1)]  # fmt: skip
 
 
-@pytest.mark.parametrize("rule", [dup.DuplicateExample, dup.ConflictingCompletions,
-                                  dup.NearDuplicate, dup.TrainValidOverlap])  # fmt: skip
+@pytest.mark.parametrize("rule", [DuplicateExample, ConflictingCompletions,
+                                  NearDuplicate, TrainValidOverlap])  # fmt: skip
 def test_split_and_merged_state_gives_the_same_findings(rule):
     rows = [*filler(30), chat("Summarise the report.", LOREM)]
     rows += [rows[4], chat("Summarise the report.", LOREM.replace("steadily", "quickly")),
@@ -322,7 +326,7 @@ def test_split_and_merged_state_gives_the_same_findings(rule):
 
 def test_state_stays_small_per_example():
     context = RuleContext(target=ftlint_targets()[0], options={})
-    accumulator = dup.NearDuplicate(context).accumulator()
+    accumulator = NearDuplicate(context).accumulator()
     rows = filler(2000)
     for record in _records(rows):
         accumulator.add(record)
@@ -365,7 +369,7 @@ ODD = st.recursive(
 ))  # fmt: skip
 def test_odd_records_never_break_the_rules(data):
     context = RuleContext(target=ftlint_targets()[0], options={})
-    for rule in (dup.DuplicateExample, dup.ConflictingCompletions, dup.NearDuplicate):
+    for rule in (DuplicateExample, ConflictingCompletions, NearDuplicate):
         accumulator = rule(context).accumulator()
         for record in _records([data, data]):
             accumulator.add(record)

@@ -247,7 +247,7 @@ def test_nothing_is_downloaded_or_loaded_at_import_time():
     import sys
 
     code = (
-        "import sys, ftlint.tokens, ftlint.rules.tokens, ftlint.rules.dataset.duplicates\n"
+        "import sys, ftlint.tokens, ftlint.rules.tokens, ftlint.rules.dataset.near_duplicate\n"
         "print('tiktoken' in sys.modules, 'numpy' in sys.modules, 'rensa' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

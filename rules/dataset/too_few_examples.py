@@ -1,13 +1,12 @@
-"""How many examples a dataset has, against what the target requires and recommends."""
+"""FT601 too-few-examples: how many examples a dataset has, against what the target requires
+and recommends."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from ftlint.model import Diagnostic, Location, Record, Scope, Severity
-from ftlint.pluginmanager import hookimpl
-from ftlint.rule import Accumulator, Rule
+from ftlint import Accumulator, Diagnostic, Location, Record, Rule, Scope, Severity
 
 
 class _ExampleCounter(Accumulator):
@@ -81,8 +80,3 @@ class TooFewExamples(Rule):
 
     def accumulator(self) -> Accumulator:
         return _ExampleCounter(self)
-
-
-@hookimpl
-def ftlint_rules() -> list[type[Rule]]:
-    return [TooFewExamples]
