@@ -81,7 +81,8 @@ class DuplicateExample(Rule):
     Finds examples that are the same as an earlier one: same messages with the same roles
     (or prompt and completion, or preference input and answers), compared after collapsing
     whitespace, whatever the JSON spelling. Reports each later copy with the line of the first.
-    Training and validation files are checked separately (`train-valid-overlap` compares them).
+    Training and validation files are checked separately (the train/valid overlap rule compares
+    them).
 
     ## Why is this bad?
     A repeated example is trained on as many times as it appears: it outweighs the rest, the

@@ -37,7 +37,7 @@ class NearDuplicate(SimilarityRule):
     their shingles (3-grams of the tokens of their texts, system prompts left out) is 0.9 or
     more. MinHash signatures (64 one-byte values per example) and locality-sensitive hashing
     find the pairs without comparing every example with every other; each pair found is
-    confirmed by its estimated similarity. Exact copies are left to `duplicate-example`.
+    confirmed by its estimated similarity. Exact copies are left to the exact-duplicate rule.
     Tokens rather than words make languages written without spaces (Chinese, Japanese)
     comparable; without a tokenizer, word 3-grams are used.
 
