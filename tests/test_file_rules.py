@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
-from ftlint.rules.file import encoding as enc
-from ftlint.rules.file.encoding import NotUtf8
-from ftlint.rules.file.size import EmptyFile, human_size
+from ftlint.rules.file import detect as enc
+from ftlint.rules.file.empty_file import EmptyFile
+from ftlint.rules.file.not_utf8 import NotUtf8
+from ftlint.rules.file.units import human_size
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
