@@ -1,6 +1,6 @@
 """Whether a file holds nothing: only a byte-order mark and whitespace.
 
-The empty-file check reports such a file; the byte-order-mark checks leave it alone (a file
+``EmptyFile`` reports such a file; the byte-order-mark rules leave it alone (a file
 with nothing in it has a bigger problem than its BOM).
 """
 
