@@ -24,10 +24,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ftlint.plugins.jsonl import JsonlReader, split_lines
-from ftlint.rules import content, legacy
+from ftlint.rules import content
 from ftlint.rules.chat.chatcheck import _chat, _plain_chat, _Walk, analyze
 from ftlint.rules.dataset import canonical, minhash
 from ftlint.rules.dataset.columns import VECTOR_MIN, Columns, first_indexes, repeat_pairs
+from ftlint.rules.legacy.mostly_uppercase import case_counts, case_counts_many
 from ftlint.rules.tokens import _append, _extended, distribution, histogram, quantile
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,10 +117,8 @@ CASED = st.text(alphabet=st.sampled_from(list("aZ \n@[`{\x7f\x80éÉßǅΣσДд
 
 @given(st.lists(CASED, max_size=8))
 def test_case_counts_of_many_texts_are_those_of_each_text(texts):
-    upper, other = legacy.case_counts_many(texts)
-    assert list(zip(upper.tolist(), other.tolist(), strict=True)) == [
-        legacy.case_counts(t) for t in texts
-    ]
+    upper, other = case_counts_many(texts)
+    assert list(zip(upper.tolist(), other.tolist(), strict=True)) == [case_counts(t) for t in texts]
 
 
 MOJIBAKE_PLAIN = re.compile(

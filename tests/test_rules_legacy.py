@@ -12,7 +12,16 @@ import random
 from pathlib import Path
 
 import pytest
-from ftlint.rules import legacy
+from ftlint.rules.legacy import ftlint_rules
+from ftlint.rules.legacy.affixes import common_prefix, common_suffix, word_prefix
+from ftlint.rules.legacy.edits import EditTexts
+from ftlint.rules.legacy.legacy_separators import (
+    CHAT_LEFTOVER_SEPARATORS,
+    CHAT_LEFTOVER_STOPS,
+    leftover_ending,
+)
+from ftlint.rules.legacy.mostly_uppercase import case_counts
+from ftlint.rules.legacy.separator_in_prompt import inside_depth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -232,14 +241,14 @@ def test_legacy_separators_on_csv_rows(run_json, tmp_path):
 
 
 def test_leftover_ending_is_the_marker_with_its_whitespace():
-    separators, stops = legacy.CHAT_LEFTOVER_SEPARATORS, legacy.CHAT_LEFTOVER_STOPS
-    assert legacy.leftover_ending("?\n\n###\n\n", separators) == "\n\n###\n\n"
-    assert legacy.leftover_ending("e ->", separators) == " ->"
-    assert legacy.leftover_ending("s END\n", stops) == " END\n"
-    assert legacy.leftover_ending(" END", stops) == " END"
-    assert legacy.leftover_ending("x.", stops) == ""
-    assert legacy.leftover_ending("\n", stops) == ""
-    assert legacy.leftover_ending("", separators) == ""
+    separators, stops = CHAT_LEFTOVER_SEPARATORS, CHAT_LEFTOVER_STOPS
+    assert leftover_ending("?\n\n###\n\n", separators) == "\n\n###\n\n"
+    assert leftover_ending("e ->", separators) == " ->"
+    assert leftover_ending("s END\n", stops) == " END\n"
+    assert leftover_ending(" END", stops) == " END"
+    assert leftover_ending("x.", stops) == ""
+    assert leftover_ending("\n", stops) == ""
+    assert leftover_ending("", separators) == ""
     assert "." not in stops and "\n" not in stops
     assert list(separators) == sorted(separators, key=lambda m: (-len(m), m))
 
@@ -536,7 +545,7 @@ def context(model: str = "babbage-002") -> RuleContext:
 
 def run_rules(records: list[Record], cuts: list[int], model: str) -> list[tuple]:
     results = []
-    for rule_class in legacy.RULES:
+    for rule_class in ftlint_rules():
         if rule_class.scope.value != "dataset":
             continue
         rule = rule_class(context(model))
@@ -597,11 +606,11 @@ def test_parallel_check_equals_one_process(run_json, tmp_path, monkeypatch):
 
 @given(st.text(max_size=20), st.text(max_size=20))
 def test_common_suffix_and_prefix(a, b):
-    suffix = legacy.common_suffix(a, b)
+    suffix = common_suffix(a, b)
     assert a.endswith(suffix) and b.endswith(suffix)
     longer = len(suffix) + 1
     assert len(suffix) == min(len(a), len(b)) or a[-longer:] != b[-longer:]
-    prefix = legacy.common_prefix(a, b)
+    prefix = common_prefix(a, b)
     assert a.startswith(prefix) and b.startswith(prefix)
     assert len(prefix) == min(len(a), len(b)) or a[: len(prefix) + 1] != b[: len(prefix) + 1]
 
@@ -611,38 +620,38 @@ def test_inside_depth_matches_brute_force(text, suffix):
     expected = max(
         (k for k in range(1, len(suffix) + 1) if suffix[-k:] in text[: len(text) - k]), default=0
     )
-    assert legacy.inside_depth(text, suffix) == expected
+    assert inside_depth(text, suffix) == expected
 
 
 @given(st.text(st.characters(max_codepoint=0x52F), max_size=30))  # Latin, Greek, Cyrillic
 def test_case_counts_match_the_legacy_definition_on_latin_text(text):
-    upper, other = legacy.case_counts(text)
+    upper, other = case_counts(text)
     assert upper == sum(1 for c in text if c.isalpha() and c.isupper())
     if text.isascii():
         assert other == sum(1 for c in text if c.isalpha() and c.islower())
 
 
 def test_word_prefix():
-    assert legacy.word_prefix("Review: g") == "Review: "
-    assert legacy.word_prefix("请回答以下问题：") == "请回答以下问题："
-    assert legacy.word_prefix("Translate to French: ") == "Translate to French: "
-    assert legacy.word_prefix("abc") == ""
+    assert word_prefix("Review: g") == "Review: "
+    assert word_prefix("请回答以下问题：") == "请回答以下问题："
+    assert word_prefix("Translate to French: ") == "Translate to French: "
+    assert word_prefix("abc") == ""
 
 
 def test_edit_texts_reaches_converted_chat_records():
-    lower = legacy.EditTexts("lower", "prompt")
+    lower = EditTexts("lower", "prompt")
     chat = {
         "messages": [{"role": "user", "content": "HELLO"}, {"role": "assistant", "content": "Hi"}]
     }
     assert lower(chat)["messages"][0]["content"] == "hello"
     assert chat["messages"][0]["content"] == "HELLO"  # a new object, the input untouched
-    strip = legacy.EditTexts("strip-prefix", "completion", " Answer: ", keep_space=True)
+    strip = EditTexts("strip-prefix", "completion", " Answer: ", keep_space=True)
     chat["messages"][1]["content"] = " Answer: Paris"
     assert strip(chat)["messages"][1]["content"] == "Paris"
     assert strip({"prompt": "q", "completion": " Answer: Lima"})["completion"] == " Lima"
     unchanged = {"prompt": "q", "completion": ""}
-    assert legacy.EditTexts("append", "completion", "\n")(unchanged) is unchanged
-    strip_end = legacy.EditTexts("strip-suffix", "completion", " END\n")
+    assert EditTexts("append", "completion", "\n")(unchanged) is unchanged
+    strip_end = EditTexts("strip-suffix", "completion", " END\n")
     chat["messages"][1]["content"] = "Paris END\n"
     assert strip_end(chat)["messages"][1]["content"] == "Paris"
     chat["messages"][1]["content"] = "Paris END"  # whitespace-padding stripped it first
@@ -652,13 +661,13 @@ def test_edit_texts_reaches_converted_chat_records():
     assert strip_end({"prompt": "q", "completion": " Lima END\n"})["completion"] == " Lima"
     blank = {"prompt": "q", "completion": " END\n"}  # never down to a blank text
     assert strip_end(blank) is blank
-    strip_separator = legacy.EditTexts("strip-suffix", "prompt", "\n\n###\n\n")
+    strip_separator = EditTexts("strip-suffix", "prompt", "\n\n###\n\n")
     chat["messages"][0]["content"] = "Hello\n\n###\n\n"
     assert strip_separator(chat)["messages"][0]["content"] == "Hello"
 
 
 def test_rule_documentation(run_cli):
-    for rule in legacy.RULES:
+    for rule in ftlint_rules():
         code, out, _ = run_cli("rule", rule.name)
         assert code == 0
         for section in SECTIONS:

@@ -1,0 +1,77 @@
+"""What the legacy rules read from one prompt/completion record, computed once per record.
+
+Two record analyses (``ftlint.analysis``), called as ``record.analysis.get(fn)``:
+``record_texts`` (the prompt and completion of any prompt/completion record, which
+``EmptyCompletion`` checks) and ``features`` (the same texts for a record that counts in the
+dataset figures, which every legacy accumulator folds). The engine adds one record to every
+accumulator in turn: the first to ask computes the features, the others find them cached on
+the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ftlint import Location, Record
+from ftlint.shapes import PROMPT_COMPLETION, detect_shape
+
+#: Completions longer than this are counted by a digest instead of their text.
+LABEL_TEXT_LIMIT = 256
+
+
+def pc_texts(data: Any) -> tuple[str, str] | None:
+    """``(prompt, completion)`` of a prompt/completion record; a missing or null field is
+    ``""`` (the legacy tool filled blanks that way). ``None`` when the record has another
+    shape or a field of the wrong type (the chat family's type check reports that)."""
+    if detect_shape(data) != PROMPT_COMPLETION:
+        return None
+    prompt = data.get("prompt")
+    completion = data.get("completion")
+    prompt = "" if prompt is None else prompt
+    completion = "" if completion is None else completion
+    if not isinstance(prompt, str) or not isinstance(completion, str):
+        return None
+    return prompt, completion
+
+
+def label_key(completion: str) -> str | bytes:
+    """What identifies a class: the completion, or a digest of a long one."""
+    if len(completion) <= LABEL_TEXT_LIMIT:
+        return completion
+    return hashlib.blake2b(completion.encode("utf-8", "surrogatepass"), digest_size=12).digest()
+
+
+class Features:
+    """The prompt and completion of a record that counts for the dataset figures."""
+
+    __slots__ = ("_label", "completion", "location", "prompt")
+
+    def __init__(self, prompt: str, completion: str, location: Location) -> None:
+        self.prompt = prompt
+        self.completion = completion
+        self.location = location
+        self._label: str | bytes | None = None
+
+    @property
+    def label(self) -> str | bytes:
+        """The completion as a class (``label_key``), computed for the rules that count
+        classes only."""
+        if self._label is None:
+            self._label = label_key(self.completion)
+        return self._label
+
+
+def record_texts(record: Record) -> tuple[str, str] | None:
+    """Record analysis: ``pc_texts`` of a record that was read (``None`` for the others)."""
+    return pc_texts(record.data) if record.ok else None
+
+
+def features(record: Record) -> Features | None:
+    """Record analysis: the features of a record that counts for the dataset figures, else
+    ``None``: other shapes, wrong types, and empty completions (``EmptyCompletion`` reports
+    those; the legacy tool removed them before its other checks)."""
+    texts = record.analysis.get(record_texts)
+    if texts is None or not texts[1].strip():
+        return None
+    return Features(texts[0], texts[1], record.location)
