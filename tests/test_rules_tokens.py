@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from ftlint.rules.tokens import automatic_epochs, distribution, histogram
+from ftlint.rules.tokens.statistics import distribution, histogram
+from ftlint.rules.tokens.token_cost import automatic_epochs
 
 from ftlint.tokens import TokenCounter, TokenizerUnavailable
 from tests.conftest import write_jsonl
@@ -282,3 +283,64 @@ def test_the_cookbook_toy_file(shared_data, run_json):
     assert summary["tokens"]["distribution"]["trained"]["max"] == 8000
     assert summary["epochs"] == 20
     assert summary["billed_tokens"] == 20 * summary["tokens"]["total"]
+
+
+# -- per-example columns (Report.to_pandas) --------------------------------------------------
+
+
+def mixed_lines() -> list[str]:
+    """Chat, then prompt/completion, then Alpaca records, with a blank line and a line of
+    bad JSON among them: line numbers and record ordinals part, and neither is counted."""
+    lines = [json.dumps(chat(f"Question {i}?", f"Answer {i}.")) for i in range(16)]
+    lines += [json.dumps({"prompt": f"Prompt {i}", "completion": f" done {i}"}) for i in range(8)]
+    lines.insert(5, "")
+    lines.insert(9, '{"messages": [')
+    lines += [json.dumps({"instruction": "Translate", "input": f"cheese {i}", "output": "fromage"})
+              for i in range(8)]  # fmt: skip
+    return lines
+
+
+def test_token_cost_gives_one_row_per_training_example(tmp_path, counter):
+    import ftlint
+
+    lines = mixed_lines()
+    path = tmp_path / "train.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    report = ftlint.check(path, isolated=True, select="FT702")
+    columns = {key: list(values) for key, values in report.files[0].examples.items()}
+    assert set(columns) == {"record", "line", "tokens", "trained_tokens", "messages", "shape"}
+    assert {len(values) for values in columns.values()} == {32}
+    # Line 6 is blank (no record), line 10 is bad JSON (record 9, not an example).
+    expected_lines = [n for n in range(1, 35) if n not in (6, 10)]
+    assert columns["line"] == expected_lines
+    assert columns["record"] == [n if n < 6 else n - 1 for n in expected_lines]
+    assert columns["shape"] == ["chat"] * 16 + ["prompt-completion"] * 8 + ["alpaca"] * 8
+    rows = [json.loads(lines[n - 1]) for n in expected_lines[:16]]
+    assert columns["tokens"][:16] == [counter.example(r).total for r in rows]
+    assert columns["trained_tokens"][:16] == [counter.example(r).trained for r in rows]
+    assert columns["messages"] == [2] * 32  # converted for the chat model: user, assistant
+    tokens = report.summary()["tokens"]
+    assert sum(columns["tokens"]) == tokens["total"]
+    assert sum(columns["trained_tokens"]) == tokens["trained"]
+
+
+def test_parts_checked_in_parallel_give_the_same_columns(tmp_path, monkeypatch):
+    import ftlint
+    from ftlint.engine import Engine
+
+    path = tmp_path / "train.jsonl"
+    path.write_text("\n".join(mixed_lines()) + "\n", "utf-8")
+    one = ftlint.check(path, isolated=True, select="FT702", jobs=1).files[0].examples
+    monkeypatch.setenv("FTLINT_PARALLEL_MIN_SIZE", "1")
+    parts = []
+    original = Engine._scan_parallel
+
+    def spy(self, file, ranges, split, jobs):
+        result = original(self, file, ranges, split, jobs)
+        parts.append(len(result))
+        return result
+
+    monkeypatch.setattr(Engine, "_scan_parallel", spy)
+    two = ftlint.check(path, isolated=True, select="FT702", jobs=2).files[0].examples
+    assert parts and parts[0] > 1  # the file really was checked in parts
+    assert {k: list(v) for k, v in two.items()} == {k: list(v) for k, v in one.items()}

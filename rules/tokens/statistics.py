@@ -1,0 +1,235 @@
+"""The per-example columns of the token-cost figures, and their statistics.
+
+``TokenStats`` keeps, per training example, its total tokens, trained tokens and messages
+(1-4 bytes each: a column starts narrow and widens only when a value needs it), its record
+and line numbers (4 bytes each) and its shape (1 byte, a code into a short list of names):
+14 bytes per example on most files, so that the statistics are exact on any file and
+``Report.to_pandas()`` gets one row per example. Parts of a file checked in parallel
+concatenate their columns in order (``merge``).
+
+``distribution`` (min, p5, median, mean, p95, max, numpy's linear quantiles) and
+``histogram`` (power-of-two buckets) summarise a column.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ftlint import Accumulator, Record
+from ftlint.conversion import Planner, plan_of
+from ftlint.tokens import example_tokens
+
+# ---------------------------------------------------------------------------------------------
+# Columns that widen
+
+
+#: Unsigned array typecodes, narrowest first, with the largest value each holds.
+_WIDTHS = (("B", 0xFF), ("H", 0xFFFF), ("I", 0xFFFFFFFF))
+
+
+def _widened(values: array, value: int) -> array:
+    """``values`` in the narrowest typecode that also holds ``value``."""
+    for typecode, largest in _WIDTHS:
+        if value <= largest and typecode >= values.typecode:
+            return values if typecode == values.typecode else array(typecode, values)
+    return values  # pragma: no cover - values are capped at 0xFFFFFFFF
+
+
+def _append(values: array, value: int) -> array:
+    """Append to a column that starts narrow and widens when a value needs it (the same
+    numbers in 1-2 bytes each for most datasets instead of 4)."""
+    try:
+        values.append(value)
+    except OverflowError:
+        values = _widened(values, value)
+        values.append(value)
+    return values
+
+
+def _extended(values: array, other: array) -> array:
+    if other.typecode > values.typecode:  # "B" < "H" < "I": the wider one wins
+        values = array(other.typecode, values)
+    elif other.typecode < values.typecode:
+        other = array(values.typecode, other)
+    values.extend(other)
+    return values
+
+
+class TokenStats(Accumulator):
+    """Per training example: total tokens, trained tokens, messages, record, line and shape;
+    for validation examples only their count and tokens."""
+
+    def __init__(self, encoding_name: str, planner: Planner) -> None:
+        self.encoding_name = encoding_name
+        self.planner = planner
+        self.total = array("H")
+        self.trained = array("H")
+        self.messages = array("B")
+        self.records = array("I")  # ordinals; 0 for none
+        self.lines = array("I")  # 0 for none
+        self.shapes = array("B")  # codes into shape_names
+        self.shape_names: list[str] = []
+        self._shape_codes: dict[str, int] = {}
+        self.valid_examples = 0
+        self.valid_tokens = 0
+        self.paths: dict[str, str] = {}
+
+    def _shape_code(self, shape: str) -> int:
+        code = self._shape_codes.get(shape)
+        if code is None:
+            code = self._shape_codes[shape] = len(self.shape_names)
+            self.shape_names.append(shape)
+        return code
+
+    def add(self, record: Record) -> None:
+        if not isinstance(record.data, dict):
+            return
+        planner = self.planner
+        counts = example_tokens(record, self.encoding_name, planner)
+        location = record.location
+        split = record.split
+        self.paths.setdefault(split, location.path)
+        if split == "train":
+            total, trained, messages = counts.total, counts.trained, counts.messages
+            try:  # the common case: every value fits its column as it is
+                self.total.append(total)
+            except OverflowError:
+                self.total = _append(self.total, min(total, 0xFFFFFFFF))
+            try:
+                self.trained.append(trained)
+            except OverflowError:
+                self.trained = _append(self.trained, min(trained, 0xFFFFFFFF))
+            try:
+                self.messages.append(messages)
+            except OverflowError:
+                self.messages = _append(self.messages, min(messages, 0xFFFFFFFF))
+            self.records.append(location.record or 0)
+            self.lines.append(location.line or 0)
+            # The plan is already there: counting converted the record with it.
+            shape = plan_of(record, planner).source
+            code = self._shape_codes.get(shape)
+            self.shapes.append(self._shape_code(shape) if code is None else code)
+        else:
+            self.valid_examples += 1
+            self.valid_tokens += counts.total
+
+    def merge(self, other: Accumulator) -> None:
+        assert isinstance(other, TokenStats)
+        self.total = _extended(self.total, other.total)
+        self.trained = _extended(self.trained, other.trained)
+        self.messages = _extended(self.messages, other.messages)
+        self.records.extend(other.records)
+        self.lines.extend(other.lines)
+        codes = [self._shape_code(shape) for shape in other.shape_names]
+        if codes == list(range(len(codes))):  # the same names in the same order: as they are
+            self.shapes.extend(other.shapes)
+        else:  # recoded at C speed: a byte table from the other part's codes to these
+            table = bytes(codes) + bytes(256 - len(codes))
+            self.shapes.frombytes(other.shapes.tobytes().translate(table))
+        self.valid_examples += other.valid_examples
+        self.valid_tokens += other.valid_tokens
+        for split, path in other.paths.items():
+            self.paths.setdefault(split, path)
+
+    def example_columns(self) -> dict[str, Sequence[Any]]:
+        if not self.total:
+            return {}
+        names = self.shape_names
+        return {
+            "record": _or_none(self.records),
+            "line": _or_none(self.lines),
+            "tokens": self.total,
+            "trained_tokens": self.trained,
+            "messages": self.messages,
+            "shape": [names[code] for code in self.shapes],
+        }
+
+
+def _or_none(values: array) -> Sequence[int | None]:
+    """A column of 1-based numbers, with ``None`` where the reader gave none (stored as 0)."""
+    return values if 0 not in values else [value or None for value in values]
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics
+
+
+def quantile(ordered: list[int], q: float) -> float:
+    """The ``q`` quantile of sorted values, interpolated linearly (numpy's default)."""
+    if not ordered:
+        return 0.0
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+#: From this many values on, ``distribution`` sorts with numpy (4 bytes a value) instead of
+#: a list of Python integers (about 36 bytes a value at the peak of the run).
+NUMPY_SORT_MIN = 4096
+
+
+def _sorted(values: Iterable[int]) -> Any:
+    """The values in order: a list, or for a long array a numpy array (same values)."""
+    if isinstance(values, array) and len(values) >= NUMPY_SORT_MIN:
+        try:
+            import numpy as np
+        except ImportError:  # pragma: no cover - numpy is a dependency
+            return sorted(values)
+        return np.sort(np.frombuffer(values, dtype=np.dtype(values.typecode)))
+    return sorted(values)
+
+
+class _Ints:
+    """Read access to sorted values as Python integers (numpy elements are converted)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Any) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, index: int) -> int:
+        return int(self.values[index])
+
+
+def distribution(values: Iterable[int]) -> dict[str, float]:
+    ordered = _sorted(values)
+    if not len(ordered):
+        return {}
+    total = sum(ordered) if isinstance(ordered, list) else int(ordered.sum(dtype="uint64"))
+    ordered = ordered if isinstance(ordered, list) else _Ints(ordered)
+    return {
+        "min": ordered[0],
+        "p5": round(quantile(ordered, 0.05), 1),
+        "median": round(quantile(ordered, 0.5), 1),
+        "mean": round(total / len(ordered), 1),
+        "p95": round(quantile(ordered, 0.95), 1),
+        "max": ordered[-1],
+    }
+
+
+def histogram(values: Iterable[int], limit: int | None = None) -> dict[str, list[int]]:
+    """Counts of examples per power-of-two bucket of tokens: bucket ``[lo, hi)``."""
+    counts: dict[int, int] = {}
+    # Counted per bit length at C speed (a Counter over map), then shifted to buckets.
+    for length, count in Counter(map(int.bit_length, map(int, values))).items():
+        bucket = max(0, length - 1)
+        counts[bucket] = counts.get(bucket, 0) + count
+    if not counts:
+        return {"edges": [], "counts": []}
+    low, high = min(counts), max(counts)
+    edges = [0 if b == 0 else 1 << b for b in range(low, high + 2)]
+    result: dict[str, list[int]] = {
+        "edges": edges,
+        "counts": [counts.get(b, 0) for b in range(low, high + 1)],
+    }
+    if limit is not None:
+        result["limit"] = [limit]
+    return result
