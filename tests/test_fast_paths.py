@@ -29,7 +29,7 @@ from ftlint.rules.chat.chatcheck import _chat, _plain_chat, _Walk, analyze
 from ftlint.rules.dataset import canonical, minhash
 from ftlint.rules.dataset.columns import VECTOR_MIN, Columns, first_indexes, repeat_pairs
 from ftlint.rules.legacy.mostly_uppercase import case_counts, case_counts_many
-from ftlint.rules.tokens import _append, _extended, distribution, histogram, quantile
+from ftlint.rules.tokens.statistics import _append, _extended, distribution, histogram, quantile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
