@@ -2,9 +2,9 @@
 
 Counts come from ``ftlint.tokens`` (tiktoken, the cookbook's chat formula). Each example is
 counted once per run: ``ftlint.tokens.token_figures`` is a shared record analysis, so that
-``ExampleTooLong``, ``TokenCost`` and the near-duplicate rules share one count. ``base`` holds
-the set-up both rules share (model, encoding, training limit), ``statistics`` the per-example
-columns and their distribution and histogram.
+``ExampleTooLong``, ``TokenCost`` and the dataset rules on near duplicates share one count.
+``base`` holds the set-up both rules share (model, encoding, training limit), ``statistics``
+the per-example columns and their distribution and histogram.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The per-example columns of the token-cost figures, and their statistics.
+"""The per-example columns of the cost figures (``TokenCost``), and their statistics.
 
 ``TokenStats`` keeps, per training example, its total tokens, trained tokens and messages
 (1-4 bytes each: a column starts narrow and widens only when a value needs it), its record
