@@ -25,7 +25,8 @@ import numpy as np
 import pytest
 from ftlint.plugins.jsonl import JsonlReader, split_lines
 from ftlint.rules import content
-from ftlint.rules.chat.chatcheck import _chat, _plain_chat, _Walk, analyze
+from ftlint.rules.chat.walk import Walk as _Walk
+from ftlint.rules.chat.walk import _chat, _plain_chat, analyze
 from ftlint.rules.dataset import canonical, minhash
 from ftlint.rules.dataset.columns import VECTOR_MIN, Columns, first_indexes, repeat_pairs
 from ftlint.rules.legacy.mostly_uppercase import case_counts, case_counts_many

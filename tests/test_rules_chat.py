@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ftlint.rules.chat.chatcheck import analyze
+from ftlint.rules.chat.walk import analyze
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ftlint.rules.chat.chatcheck import MAX_IMAGE_BYTES, image_kind, image_url_problem
+from ftlint.rules.chat.invalid_image import MAX_IMAGE_BYTES, image_kind, image_url_problem
 
 from tests.conftest import write_jsonl
 

@@ -1,0 +1,52 @@
+"""``ChatRule``: the base of every chat rule, which reports the findings the shared walk
+(``walk.findings``) filed under the rule's name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ftlint import Diagnostic, Record, Rule, RuleContext, Scope
+from ftlint.shapes import model_shapes
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+class ChatRule(Rule):
+    """Base of the chat record rules. Not a rule itself (no code, not registered).
+
+    All chat rules share the group ``chat-analysis``: the engine runs them as one step and
+    skips the step when ``quiet`` (the walk found nothing for any of them, most records).
+    """
+
+    scope: ClassVar[Scope] = Scope.RECORD
+    group: ClassVar[str | None] = "chat-analysis"
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # Imported here: walk.py imports the rule modules, which import this one.
+        from ftlint.rules.chat.walk import findings
+
+        self._findings: Callable[[Record, Any], dict[str, list[Any]]] = findings
+        self.accepted = model_shapes(context.target, context.model)
+
+    def quiet(self, record: Record) -> bool:
+        """The walk found nothing for any chat rule (most records)."""
+        return not record.analysis.get(self._findings, self.accepted)
+
+    def check_record(self, record: Record) -> Iterable[Diagnostic]:
+        # Hot path (every chat rule x every record): allocate nothing when the record is clean.
+        found = record.analysis.get(self._findings, self.accepted).get(self.name)
+        if not found:
+            return ()
+        location = record.location
+        return [
+            self.diagnostic(
+                issue.message,
+                location.at(field=issue.pointer),
+                fix=issue.fix,
+                severity=issue.severity,
+            )
+            for issue in found
+        ]
