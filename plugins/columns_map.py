@@ -23,8 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ftlint.model import Location, ReadProblem, Record
-from ftlint.rule import FileContext
+from ftlint import FileContext, Location, ReadProblem, Record
 
 #: Output fields every tabular record needs, in output order.
 REQUIRED_FIELDS = ("prompt", "completion")

@@ -17,10 +17,7 @@ from typing import Any
 from ftlint.plugins.jsonl import JsonlReader, records_from_items
 from ftlint.plugins.jsontext import iter_array, iter_concatenated
 
-from ftlint.model import Location, ReadProblem, Record
-from ftlint.pluginmanager import hookimpl
-from ftlint.reader import ByteRange, Reader
-from ftlint.rule import FileContext
+from ftlint import ByteRange, FileContext, Location, Reader, ReadProblem, Record, hookimpl
 
 BOM = codecs.BOM_UTF8
 _DECODER = json.JSONDecoder()

@@ -10,10 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from ftlint.model import Diagnostic
-from ftlint.output import OutputFormat
-from ftlint.pluginmanager import hookimpl
-from ftlint.report import Report
+from ftlint import Diagnostic, OutputFormat, Report, hookimpl
 
 
 def position(diagnostic: Diagnostic) -> str:

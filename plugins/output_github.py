@@ -14,10 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from ftlint.model import Diagnostic, Severity
-from ftlint.output import OutputFormat
-from ftlint.pluginmanager import hookimpl
-from ftlint.report import Report
+from ftlint import Diagnostic, OutputFormat, Report, Severity, hookimpl
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ftlint.output import OutputFormat
-from ftlint.pluginmanager import hookimpl
-from ftlint.report import Report
+from ftlint import OutputFormat, Report, hookimpl
 
 
 class JsonFormat(OutputFormat):

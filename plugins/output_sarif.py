@@ -18,12 +18,7 @@ from pathlib import Path, PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from ftlint import __version__
-from ftlint.model import Diagnostic, Severity
-from ftlint.output import OutputFormat
-from ftlint.pluginmanager import hookimpl
-from ftlint.report import Report
-from ftlint.rule import Rule
+from ftlint import Diagnostic, OutputFormat, Report, Rule, Severity, __version__, hookimpl
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

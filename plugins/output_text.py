@@ -11,10 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from ftlint.model import Applicability, Diagnostic, Severity
-from ftlint.output import OutputFormat
-from ftlint.pluginmanager import hookimpl
-from ftlint.report import FileReport, Report, format_usd
+from ftlint import (
+    Applicability,
+    Diagnostic,
+    FileReport,
+    OutputFormat,
+    Report,
+    Severity,
+    format_usd,
+    hookimpl,
+)
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 #: Dropped records listed per file; the JSON report lists them all.

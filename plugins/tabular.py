@@ -21,10 +21,7 @@ from typing import ClassVar
 
 from ftlint.plugins.columns_map import RAW_LIMIT, TableMapper
 
-from ftlint.model import Location, ReadProblem, Record
-from ftlint.pluginmanager import hookimpl
-from ftlint.reader import ByteRange, Reader
-from ftlint.rule import FileContext
+from ftlint import ByteRange, FileContext, Location, Reader, ReadProblem, Record, hookimpl
 
 #: Delimiters a mislabelled file may really use, in order of preference on a tie.
 CANDIDATES = (",", ";", "\t", "|")

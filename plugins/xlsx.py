@@ -19,10 +19,7 @@ from typing import Any
 
 from ftlint.plugins.columns_map import TableMapper, column_letter
 
-from ftlint.model import Location, ReadProblem, Record
-from ftlint.pluginmanager import hookimpl
-from ftlint.reader import ByteRange, Reader
-from ftlint.rule import FileContext
+from ftlint import ByteRange, FileContext, Location, Reader, ReadProblem, Record, hookimpl
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _DECIMALS = re.compile(r"0\.(0+)")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ftlint.pluginmanager import hookimpl
+from ftlint import hookimpl
 
 
 @hookimpl

@@ -198,7 +198,7 @@ def _run(args: argparse.Namespace, body: Any) -> int:
     """Run ``body(ui)``: every failure becomes a scrubbed message and an exit code."""
     from ftlint.plugins.submit.ui import UI
 
-    from ftlint.config import ConfigError
+    from ftlint import ConfigError
 
     ui = UI(getattr(args, "output_format", "text") or "text")
     try:

@@ -122,7 +122,7 @@ def save_results(
     result file the metrics seen in the events are plotted instead."""
     import openai
 
-    from ftlint.atomic import AtomicWriter
+    from ftlint import AtomicWriter
 
     results = Results()
     job_id = str(getattr(job, "id", "job"))
@@ -141,7 +141,7 @@ def save_results(
             break
         target = base.with_name(base.name + ".results.csv")
         try:
-            with AtomicWriter(target) as handle:
+            with AtomicWriter(target, overwrite=True) as handle:
                 handle.write(text.encode("utf-8"))
         except OSError as exc:
             ui.warn(f"cannot write {target}: {exc.strerror or exc}")
@@ -179,10 +179,10 @@ def draw_plot(
     svg = render_svg(points, title)
     if svg is None:
         return None
-    from ftlint.atomic import AtomicWriter
+    from ftlint import AtomicWriter
 
     try:
-        with AtomicWriter(target) as handle:
+        with AtomicWriter(target, overwrite=True) as handle:
             handle.write(svg.encode("utf-8"))
     except OSError as exc:
         ui.warn(f"cannot write {target}: {exc.strerror or exc}")
