@@ -281,7 +281,9 @@ def prepare(
     if write_report and outputs:
         from ftlint.atomic import write_json_report
 
-        write_json_report(report, outputs[0].with_name(outputs[0].stem + ".report.json"))
+        write_json_report(
+            report, outputs[0].with_name(outputs[0].stem + ".report.json"), overwrite=True
+        )
     result = PrepareResult(report=report, outputs=outputs, _workdir=temp)
     return result
 

@@ -374,7 +374,7 @@ def _write_json_report(report: Report, args: argparse.Namespace) -> None:
         target = first.with_name(first.stem + ".report.json")
     else:
         return
-    write_json_report(report, target)
+    write_json_report(report, target, overwrite=True)
 
 
 def cmd_rules(args: argparse.Namespace, plugins: Plugins) -> int:

@@ -330,7 +330,11 @@ def write_split(
     counts = [0, 0]
     target = engine.target  # type: ignore[attr-defined]  (the Engine: Fixing and Writing)
     bom = codecs.BOM_UTF8 if target.bom == "required" else b""
-    with AtomicWriter(train_path) as train, AtomicWriter(valid_path) as valid:
+    force = options.force
+    with (
+        AtomicWriter(train_path, overwrite=force) as train,
+        AtomicWriter(valid_path, overwrite=force) as valid,
+    ):
         train.write(bom)
         valid.write(bom)
         for index, data in enumerate(records(file_report)):

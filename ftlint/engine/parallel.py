@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ftlint.atomic import make_temp
 from ftlint.engine.scan import ScanResult
 from ftlint.model import DroppedRecord
 from ftlint.report import FileReport
@@ -104,7 +105,7 @@ class ParallelScanning:
             # tokenizer, imports), nothing to rebuild. The pool forks its workers at the
             # first submit, after this is set.
             _WORKER_ENGINE[:] = [self]
-            options: dict[str, Any] = {}
+            options: dict[str, Any] = {"initializer": worker_setup}
         else:
             codes = sorted(rule.code for rule in self.rules)
             settings = {"validation_file": self.settings.get("validation_file")}
@@ -119,7 +120,9 @@ class ParallelScanning:
                 futures = [pool.submit(_scan_range, file, part, split) for part in ranges]
                 try:
                     return [future.result() for future in futures]
-                except BaseException:  # the parts that did come back are not needed
+                except BaseException as exc:  # the parts that did come back are not needed
+                    if not isinstance(exc, Exception):  # interrupted: stop the workers now
+                        stop_workers(pool)
                     pool.shutdown(wait=True, cancel_futures=True)
                     for future in futures:
                         if not future.cancelled() and future.exception() is None:
@@ -173,9 +176,7 @@ class ParallelScanning:
         parts: list[str] = []
         try:
             for _ in ranges:
-                fd, part = tempfile.mkstemp(
-                    prefix=f".{handle.target.name}.", suffix=".part", dir=directory
-                )
+                fd, part = make_temp(directory, handle.target.name, ".part")
                 os.close(fd)
                 parts.append(part)
             # Forked workers inherit this engine and the fix plan (its transforms need not
@@ -186,19 +187,27 @@ class ParallelScanning:
                 with ProcessPoolExecutor(
                     max_workers=min(jobs, len(ranges)),
                     mp_context=multiprocessing.get_context("fork"),
+                    initializer=worker_setup,
                 ) as pool:
                     futures = [
                         pool.submit(_write_range, file, part_range, part)
                         for part_range, part in zip(ranges, parts, strict=True)
                     ]
-                    results = [future.result() for future in futures]
+                    try:
+                        results = [future.result() for future in futures]
+                    except BaseException as exc:
+                        if not isinstance(exc, Exception):  # interrupted: stop them now
+                            stop_workers(pool)
+                        raise
             finally:
                 _WORKER_ENGINE.clear()
                 _WORKER_PLAN.clear()
-        except Exception:  # nothing is written yet: one process does it (and meets the
-            for part in parts:  # same error, if it was not the machinery's)
+        except BaseException as exc:  # nothing is written yet: one process does it (and
+            for part in parts:  # meets the same error, if it was not the machinery's)
                 with contextlib.suppress(OSError):
                     os.unlink(part)
+            if not isinstance(exc, Exception):  # interrupted: stop, do not start over
+                raise
             return None
         written = 0
         try:
@@ -218,6 +227,37 @@ class ParallelScanning:
 # ---------------------------------------------------------------------------------------------
 # Worker processes
 
+#: Linux ``prctl`` option: the signal a process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def worker_setup() -> None:
+    """First thing in every worker: die with the parent (even when the parent is killed with
+    SIGKILL, on Linux), and leave SIGINT to the parent, which stops the workers itself (a
+    Ctrl-C reaches the whole process group; workers that raised KeyboardInterrupt mid-task
+    would break the pool instead of stopping it)."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before prctl: do not run on as an orphan
+            os._exit(1)
+
+
+def stop_workers(pool: Any) -> None:
+    """Kill a pool's worker processes at once (``shutdown`` would wait for their tasks).
+    Uses the executor's process table, which has no public accessor."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+
 
 #: The engine of a worker process (forked: the parent's own; spawned: rebuilt).
 _WORKER_ENGINE: list[Any] = []
@@ -229,6 +269,7 @@ def _start_worker(
     """Build this worker's engine from the run's configuration (plugins load here too)."""
     from ftlint.pluginmanager import load_plugins
 
+    worker_setup()
     plugins = load_plugins(list(config.plugins))
     plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
     engine = engine_class(config, plugins)
@@ -264,7 +305,7 @@ def _scan_range(file: FileContext, byte_range: ByteRange, split: str) -> Spilled
     engine = _WORKER_ENGINE[0]
     reader = next(r for r in engine.plugins.readers() if r.name == file.reader_name)
     result = engine.scan(file, reader, byte_range=byte_range, split=split)
-    fd, path = tempfile.mkstemp(prefix="ftlint-part-", suffix=".pickle")
+    fd, path = make_temp(tempfile.gettempdir(), "scan", ".pickle")
     part = SpilledPart(path)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -62,7 +62,7 @@ class Writing:
         from ftlint.jsonl import dumps_line
 
         written = 0
-        with AtomicWriter(out) as handle:
+        with AtomicWriter(out, overwrite=options.force) as handle:
             if self.target.bom == "required":
                 handle.write(codecs.BOM_UTF8)
             parallel = self._write_parallel(file, reader, plan, handle, file_report)
@@ -90,7 +90,7 @@ class Writing:
         multi_line_source = False
         written = 0
         dropped_before = len(file_report.dropped)
-        with AtomicWriter(file.path) as handle:
+        with AtomicWriter(file.path, overwrite=True) as handle:  # asked for: --fix
             keep_bom = file.has_bom and FileAction.STRIP_BOM not in actions
             if keep_bom or FileAction.ADD_BOM in actions:
                 handle.write(codecs.BOM_UTF8)
