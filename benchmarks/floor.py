@@ -54,6 +54,7 @@ _ENCODE: list = []
 
 def _floor_range(path: str, start: int, end: int) -> tuple[int, int]:
     import orjson
+
     from ftlint.shapes import iter_texts
 
     encode = _ENCODE[0]

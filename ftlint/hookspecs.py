@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from ftlint.targets import Target
 
 
-
 @hookspec(historic=True)
 def ftlint_add_options(parser: argparse.ArgumentParser) -> None:
     """Add command-line options to ``check`` and ``prepare``.
