@@ -19,7 +19,14 @@ import importlib
 from typing import Any
 
 from ftlint._version import __version__
-from ftlint.api import PrepareResult, check, configure, prepare
+from ftlint.api import (
+    PrepareResult,
+    check,
+    check_configured,
+    config_from_args,
+    configure,
+    prepare,
+)
 from ftlint.atomic import AtomicWriter
 from ftlint.config import Config, ConfigError
 from ftlint.markers import hookimpl
@@ -42,6 +49,7 @@ from ftlint.model import (
     TransformRecords,
 )
 from ftlint.output import OutputFormat
+from ftlint.pluginmanager import Plugins, load_plugins
 from ftlint.reader import ByteRange, Reader
 from ftlint.report import FileReport, Report, format_usd
 from ftlint.rule import Accumulator, FileContext, ReaderProblemRule, Rule, RuleContext
@@ -70,6 +78,7 @@ __all__ = [
     "Location",
     "ModelInfo",
     "OutputFormat",
+    "Plugins",
     "PrepareResult",
     "ReadProblem",
     "Reader",
@@ -86,10 +95,13 @@ __all__ = [
     "__version__",
     "analysis",
     "check",
+    "check_configured",
+    "config_from_args",
     "configure",
     "conversion",
     "format_usd",
     "hookimpl",
+    "load_plugins",
     "pointer",
     "prepare",
     "shapes",

@@ -150,6 +150,33 @@ def configure(
     return run_config, plugin_set, args
 
 
+def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Config:
+    """The run configuration a parsed command line makes: the configuration file (or
+    ``base``) with the command's options applied. For commands that plugins add with
+    ``ftlint_add_commands``: their parser has the check options, and this reads them as
+    ``ftlint check`` does."""
+    from ftlint.cli import config_from_args as from_args
+
+    return from_args(args, base=base)
+
+
+def check_configured(
+    paths: Iterable[str | os.PathLike[str]],
+    config: Config,
+    plugins: Plugins,
+    *,
+    validation: str | os.PathLike[str] | None = None,
+) -> Report:
+    """Check files with a configuration and plugins already built (by ``configure``, or by
+    ``config_from_args`` and ``load_plugins`` in a command plugin); nothing is written."""
+    from ftlint.engine import Engine
+
+    plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
+    return Engine(config, plugins).check(
+        [Path(p) for p in paths], validation=Path(validation) if validation else None
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # In-memory inputs
 

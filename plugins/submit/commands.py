@@ -260,7 +260,7 @@ def _client_settings(args: argparse.Namespace, target: str | None) -> Any:
 def _load_plugins(plugins: Any, args: argparse.Namespace) -> Any:
     if plugins is not None:
         return plugins
-    from ftlint.pluginmanager import load_plugins
+    from ftlint import load_plugins
 
     return load_plugins(getattr(args, "plugins", None) or [])
 
@@ -285,7 +285,7 @@ def _submit(args: argparse.Namespace, plugins: Any, ui: Any) -> int:
     from ftlint.plugins.submit.preflight import confirm, preflight
     from ftlint.plugins.submit.upload import UploadSettings
 
-    from ftlint.cli import config_from_args
+    from ftlint import config_from_args
 
     config = config_from_args(args)
     if args.provider == "azure" and not args.target:

@@ -11,9 +11,7 @@ from typing import Any
 from ftlint.plugins.submit.errors import EXIT_FAILED, EXIT_USAGE, SubmitError
 from ftlint.plugins.submit.ui import UI
 
-from ftlint.config import Config
-from ftlint.pluginmanager import Plugins
-from ftlint.report import Report
+from ftlint import Config, Plugins, Report
 
 
 @dataclass
@@ -77,10 +75,9 @@ def cost_from_report(report: Report, n_epochs: int | None) -> CostEstimate:
 
 
 def run_check(config: Config, plugins: Plugins, train: Path, validation: Path | None) -> Report:
-    from ftlint.engine import Engine
+    from ftlint import check_configured
 
-    plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
-    return Engine(config, plugins).check([train], validation=validation)
+    return check_configured([train], config, plugins, validation=validation)
 
 
 def show_report(report: Report, plugins: Plugins, ui: UI) -> None:
