@@ -81,7 +81,7 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     inp.add_argument("--sheet", help="read only this XLSX sheet (default: every sheet)")
     inp.add_argument(
         "--system",
-        help="system prompt added when prompt/completion (or community-format) data is "
+        help="system prompt added when prompt/completion (or community format) data is "
         "converted to chat: prepare writes it, check counts its tokens",
     )
     out = parser.add_argument_group("output")

@@ -129,6 +129,12 @@ class Rule:
     #: How safe this rule's fix is (``None``: the rule offers no fix). Documentation and
     #: ``ftlint rules`` read it; each ``Fix`` still carries its own applicability.
     fix_applicability: ClassVar[Applicability | None] = None
+    #: What a provider's error says when it refuses a file for this rule's reason (a regular
+    #: expression, case-insensitive; empty: nothing). ``ftlint submit`` names the rules whose
+    #: pattern matches, so a refusal points at the check that finds the problem.
+    provider_error: ClassVar[str] = ""
+    #: A vaguer pattern, tried only when no rule's ``provider_error`` matched.
+    provider_error_fallback: ClassVar[str] = ""
 
     def __init__(self, context: RuleContext) -> None:
         self.context = context

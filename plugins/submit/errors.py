@@ -5,9 +5,10 @@ data is traced back to the ftlint rule that checks for it."""
 from __future__ import annotations
 
 import datetime
+import functools
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ftlint.plugins.submit.safety import scrub
@@ -196,59 +197,47 @@ def _looks_like_deprecation(status: int, message: str, endpoint: str | None, act
 # From a provider's complaint about the data to the ftlint rule that checks for it
 
 
-@dataclass(frozen=True)
-class DataHint:
-    pattern: re.Pattern[str]
-    rules: tuple[str, ...]
-    note: str = ""
-    specific: bool = True
-
-
-def _p(text: str) -> re.Pattern[str]:
-    return re.compile(text, re.IGNORECASE)
-
-
-DATA_HINTS: tuple[DataHint, ...] = (
-    DataHint(
-        _p(r"invalid_n_examples|at least \d+ examples|but must have at least|too few examples"),
-        ("too-few-examples",),
-    ),
-    DataHint(_p(r"invalid token|special token|<\|[a-z_]+\|>"), ("special-token",)),
-    DataHint(
-        _p(r"moderation|unsafe|usage polic|safety (check|system|eval)|violat"),
-        (),
+#: Complaints about the data that no rule checks for, and what to do about them.
+DATA_NOTES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"moderation|unsafe|usage polic|safety (check|system|eval)|violat", re.I),
         "the provider's moderation flagged examples; ftlint does not run a moderation check, "
         "so review the examples (or run them through a moderation API) before resubmitting",
-    ),
-    DataHint(
-        _p(r"too long|exceed\w* .{0,40}tokens|token limit|context length|maximum .{0,20}tokens"),
-        ("example-too-long",),
-    ),
-    DataHint(_p(r"utf-?8|encoding|decod"), ("not-utf8",)),
-    DataHint(_p(r"\bbom\b|byte order mark"), ("unexpected-bom", "missing-bom")),
-    DataHint(_p(r"json|parse|expecting value"), ("invalid-json", "not-an-object")),
-    DataHint(_p(r"\brole\b"), ("invalid-role",)),
-    DataHint(_p(r"assistant"), ("no-assistant-message", "no-trainable-tokens")),
-    DataHint(
-        _p(r"\btools?\b|tool_call|function"), ("invalid-tool-call", "invalid-tool-definition")
-    ),
-    DataHint(_p(r"image"), ("invalid-image",)),
-    DataHint(_p(r"\bweight\b"), ("invalid-weight",)),
-    DataHint(_p(r"preferred|preference|\bdpo\b"), ("invalid-preference",)),
-    DataHint(_p(r"file size|too large|maximum size|larger than"), ("file-too-large",)),
-    DataHint(_p(r"missing|required|\bkeys?\b"), ("missing-key", "wrong-type", "unknown-key")),
-    DataHint(
-        _p(r"invalid_training_file|invalid_validation_file|file format|invalid file|example \d+"),
-        ("unknown-format", "format-model-mismatch"),
-        specific=False,
     ),
 )
 
 
-@dataclass
-class _Collected:
-    rules: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class Complaint:
+    """A rule's ``provider_error`` pattern: what a provider says when it refuses a file for
+    the reason that rule checks."""
+
+    rule: str
+    pattern: re.Pattern[str]
+    fallback: bool = False
+
+
+def rule_complaints(rules: Iterable[Any]) -> list[Complaint]:
+    """The complaints the rules declare, in the rules' order."""
+    complaints = []
+    for rule in rules:
+        for text, fallback in (
+            (getattr(rule, "provider_error", ""), False),
+            (getattr(rule, "provider_error_fallback", ""), True),
+        ):
+            if text:
+                complaints.append(Complaint(rule.name, re.compile(text, re.I), fallback))
+    return complaints
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_complaints() -> tuple[Complaint, ...]:
+    from ftlint import load_plugins
+
+    try:
+        return tuple(rule_complaints(load_plugins([]).rules()))
+    except Exception:  # no hint is better than a failed error message
+        return ()
 
 
 def data_rule_hints(
@@ -257,27 +246,30 @@ def data_rule_hints(
     param: str,
     rules: Mapping[str, str],
     files: Mapping[str, str],
+    complaints: Sequence[Complaint] | None = None,
 ) -> list[str]:
     """Hints naming the ftlint rules that cover a complaint about the data (empty when the
-    complaint is not about the data)."""
+    complaint is not about the data). ``rules`` gives the codes of rules by name;
+    ``complaints`` defaults to those of the installed rules."""
     text = f"{code} {message}"
-    collected = _Collected()
-    for hint in DATA_HINTS:
-        if not hint.specific and (collected.rules or collected.notes):
-            continue
-        if hint.pattern.search(text):
-            for rule in hint.rules:
-                if rule not in collected.rules:
-                    collected.rules.append(rule)
-            if hint.note:
-                collected.notes.append(hint.note)
-    hints = list(collected.notes)
-    if collected.rules:
-        chosen = collected.rules[:4]
-        named = ", ".join(f"{r} ({rules[r]})" if r in rules else r for r in chosen)
+    if complaints is None:
+        complaints = _installed_complaints()
+    notes = [note for pattern, note in DATA_NOTES if pattern.search(text)]
+    named: list[str] = []
+    for fallback in (False, True):
+        if fallback and (named or notes):
+            break
+        for complaint in complaints:
+            wanted = complaint.fallback is fallback and complaint.rule not in named
+            if wanted and complaint.pattern.search(text):
+                named.append(complaint.rule)
+    hints = list(notes)
+    if named:
+        chosen = named[:4]
+        listing = ", ".join(f"{r} ({rules[r]})" if r in rules else r for r in chosen)
         path = files.get(param) or files.get("training_file") or "FILE"
         hints.append(
-            f"this points at the data; ftlint rule{'s' if len(chosen) > 1 else ''} {named} "
+            f"this points at the data; ftlint rule{'s' if len(chosen) > 1 else ''} {listing} "
             f"check{'' if len(chosen) > 1 else 's'} for it: "
             f"ftlint check {path} --select {','.join(chosen)}"
         )

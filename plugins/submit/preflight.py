@@ -59,8 +59,8 @@ def cost_from_report(report: Report, n_epochs: int | None) -> CostEstimate:
     epochs = _number(summary.get("epochs"))
     if usd is None and billed is None:
         return CostEstimate(
-            note="the token-cost rule did not run or has no price for this model; "
-            "'ftlint check --select token-cost' shows why"
+            note="the token rules did not run or have no price for this model; "
+            "'ftlint check --select FT7' shows why"
         )
     estimate = CostEstimate(usd, int(billed) if billed is not None else None, epochs)
     if n_epochs and epochs and abs(epochs - n_epochs) > 1e-9:

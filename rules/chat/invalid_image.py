@@ -48,6 +48,7 @@ class InvalidImage(ChatRule):
 
     code = "FT330"
     name = "invalid-image"
+    provider_error = r"image"
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
 

@@ -45,6 +45,7 @@ class InvalidPreference(ChatRule):
 
     code = "FT340"
     name = "invalid-preference"
+    provider_error = r"preferred|preference|\bdpo\b"
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
 

@@ -51,6 +51,7 @@ class InvalidRole(ChatRule):
 
     code = "FT310"
     name = "invalid-role"
+    provider_error = r"\brole\b"
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
 

@@ -46,6 +46,7 @@ class InvalidToolCall(ChatRule):
 
     code = "FT320"
     name = "invalid-tool-call"
+    provider_error = r"\btools?\b|tool_call|function"
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
 

@@ -44,6 +44,7 @@ class InvalidToolDefinition(ChatRule):
 
     code = "FT323"
     name = "invalid-tool-definition"
+    provider_error = r"\btools?\b|tool_call|function"
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
 

@@ -33,6 +33,7 @@ class InvalidWeight(ChatRule):
 
     code = "FT317"
     name = "invalid-weight"
+    provider_error = r"\bweight\b"
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
 

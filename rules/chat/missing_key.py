@@ -30,6 +30,7 @@ class MissingKey(ChatRule):
 
     code = "FT311"
     name = "missing-key"
+    provider_error = r"missing|required|\bkeys?\b"
     severity = Severity.ERROR
 
 

@@ -30,6 +30,7 @@ class NoAssistantMessage(ChatRule):
 
     code = "FT315"
     name = "no-assistant-message"
+    provider_error = r"assistant"
     severity = Severity.ERROR
     fix_applicability = Applicability.UNSAFE
 

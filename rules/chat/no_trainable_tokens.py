@@ -31,6 +31,7 @@ class NoTrainableTokens(ChatRule):
 
     code = "FT316"
     name = "no-trainable-tokens"
+    provider_error = r"assistant"
     severity = Severity.ERROR
     fix_applicability = Applicability.UNSAFE
 

@@ -55,6 +55,7 @@ class UnknownKey(ChatRule):
 
     code = "FT312"
     name = "unknown-key"
+    provider_error = r"missing|required|\bkeys?\b"
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
 

@@ -40,6 +40,7 @@ class WrongType(ChatRule):
 
     code = "FT313"
     name = "wrong-type"
+    provider_error = r"missing|required|\bkeys?\b"
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
 

@@ -75,6 +75,9 @@ class TooFewExamples(Rule):
 
     code = "FT601"
     name = "too-few-examples"
+    provider_error = (
+        r"invalid_n_examples|at least \d+ examples|but must have at least|too few examples"
+    )
     scope = Scope.DATASET
     severity = Severity.ERROR
 

@@ -28,6 +28,7 @@ class FileTooLarge(Rule):
 
     code = "FT104"
     name = "file-too-large"
+    provider_error = r"file size|too large|maximum size|larger than"
     scope = Scope.FILE
     severity = Severity.ERROR
 

@@ -29,6 +29,7 @@ class MissingBom(Rule):
 
     code = "FT103"
     name = "missing-bom"
+    provider_error = r"\bbom\b|byte order mark"
     scope = Scope.FILE
     severity = Severity.ERROR
     targets = frozenset({"azure-openai"})

@@ -80,6 +80,7 @@ class NotUtf8(Rule):
 
     code = "FT101"
     name = "not-utf8"
+    provider_error = r"utf-?8|encoding|decod"
     scope = Scope.FILE
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE

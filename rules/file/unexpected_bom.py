@@ -30,6 +30,7 @@ class UnexpectedBom(Rule):
 
     code = "FT102"
     name = "unexpected-bom"
+    provider_error = r"\bbom\b|byte order mark"
     scope = Scope.FILE
     severity = Severity.ERROR
     targets = frozenset({"openai"})

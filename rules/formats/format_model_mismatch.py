@@ -45,6 +45,9 @@ class FormatModelMismatch(ConversionRule):
 
     code = "FT303"
     name = "format-model-mismatch"
+    provider_error_fallback = (
+        r"invalid_training_file|invalid_validation_file|file format|invalid file|example \d+"
+    )
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
     community = False

@@ -47,6 +47,9 @@ class UnknownFormat(PlanRule):
 
     code = "FT301"
     name = "unknown-format"
+    provider_error_fallback = (
+        r"invalid_training_file|invalid_validation_file|file format|invalid file|example \d+"
+    )
     scope = Scope.RECORD
     severity = Severity.ERROR
 

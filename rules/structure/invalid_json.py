@@ -22,4 +22,5 @@ class InvalidJson(ReaderProblemRule):
 
     code = "FT201"
     name = "invalid-json"
+    provider_error = r"json|parse|expecting value"
     severity = Severity.ERROR

@@ -22,4 +22,5 @@ class NotAnObject(ReaderProblemRule):
 
     code = "FT202"
     name = "not-an-object"
+    provider_error = r"json|parse|expecting value"
     severity = Severity.ERROR

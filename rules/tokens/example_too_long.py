@@ -37,6 +37,9 @@ class ExampleTooLong(TokenRule):
 
     code = "FT701"
     name = "example-too-long"
+    provider_error = (
+        r"too long|exceed\w* .{0,40}tokens|token limit|context length|maximum .{0,20}tokens"
+    )
     scope = Scope.RECORD
     severity = Severity.WARNING
     fix_applicability = Applicability.UNSAFE
