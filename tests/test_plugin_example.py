@@ -2,13 +2,16 @@
 installs a plugin (pip, into a separate directory), and plugins that are broken.
 
 ftlint runs in a subprocess with that directory on PYTHONPATH, so the plugin is found through
-its entry point exactly as in a real installation, and the test process stays clean.
+its entry point exactly as in a real installation, and the test process stays clean. The
+example's own test suite (its YAML cases, run with ``ftlint.testing``) runs as its author runs
+it: ``python -m pytest`` on its ``tests`` directory.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,7 +57,11 @@ def plugin_site(tmp_path_factory) -> Path:
     directory. The source is copied first so that the build leaves the checkout untouched."""
     base = tmp_path_factory.mktemp("plugin")
     src = base / "src"
-    shutil.copytree(PLUGIN_SRC, src, ignore=shutil.ignore_patterns("build", "*.egg-info"))
+    shutil.copytree(
+        PLUGIN_SRC,
+        src,
+        ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".pytest_cache"),
+    )
     site = base / "site"
     result = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
@@ -223,6 +230,35 @@ def test_without_the_plugin_installed(tmp_path):
     """The same commands without the plugin on the path: no EX rule anywhere."""
     result = run_ftlint(None, "rules", "--format", "json", cwd=tmp_path)
     assert not any(r["code"].startswith("EX") for r in json.loads(result.stdout))
+
+
+# ---------------------------------------------------------------------------------------------
+# The example's own tests: its YAML cases, run with ftlint.testing as the plugin's author does
+
+
+@pytest.mark.parametrize("installed", [False, True], ids=["from-source", "installed"])
+def test_the_examples_own_test_suite_passes(installed, request):
+    """``python -m pytest examples/ftlint-plugin-example/tests``: the example's pyproject puts its
+    directory on sys.path, so the cases (which load ``ftlint_example.plugin`` with ``plugins:``)
+    pass before ``pip install`` and after it, when the entry point loads the plugin as well."""
+    from ftlint.testing import load_cases
+
+    expected = len(load_cases(PLUGIN_SRC / "tests" / "cases"))
+    assert expected >= 10  # pass, fail and fixed cases of EX100
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # leave no __pycache__ in the checkout
+    env.pop("PYTHONPATH", None)  # from source, only the example's pytest config finds it
+    if installed:
+        env["PYTHONPATH"] = str(request.getfixturevalue("plugin_site"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         str(PLUGIN_SRC / "tests")],
+        capture_output=True, text=True, cwd=REPO, env=env, stdin=subprocess.DEVNULL, timeout=300,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    summary = output.strip().splitlines()[-1]
+    assert re.fullmatch(rf"{expected} passed in [0-9.]+s( \([0-9:]+\))?", summary), output
 
 
 # ---------------------------------------------------------------------------------------------
