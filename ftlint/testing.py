@@ -22,7 +22,8 @@ A case file tests one rule (sqlfluff's ``std_rule_cases`` in spirit)::
 The input of a case is one of ``records`` (written as JSONL, one object per line, to
 ``filename``, default ``train.jsonl``), ``text`` (the file's exact text), ``base64`` or ``hex``
 (its exact bytes), or ``sheets`` (an XLSX workbook: sheet name -> rows of cells).
-``validation`` (records) adds a validation file. ``options`` of a case are added to the
+``validation`` (records) adds a validation file (to ``expect`` cases: ``prepare``
+takes one file). ``options`` of a case are added to the
 file's; ``rules: {RULE-NAME: {option: value}}`` sets rule options as the configuration file
 does. Only the rule under test runs unless ``options`` select more (``extend_select``).
 
@@ -66,6 +67,9 @@ FINDING_KEYS = frozenset(
         "field", "sheet", "fix",
     }
 )  # fmt: skip
+
+
+DROPPED_KEYS = frozenset({"line", "reason_contains"})
 
 
 class CaseFileError(ValueError):
@@ -148,6 +152,20 @@ def _cases_of(path: Path, document: Any) -> list[RuleCase]:
             )
         if "expect" not in spec and "fixed" not in spec and "fixed_text" not in spec:
             raise CaseFileError(f"{path}: case {name!r} expects nothing (add expect or fixed)")
+        fixed = "fixed" in spec or "fixed_text" in spec
+        if "validation" in spec and fixed:
+            raise CaseFileError(
+                f"{path}: case {name!r}: a fixed case runs prepare, which takes one file and "
+                "no validation file; check the validation case with expect instead"
+            )
+        for key in ("dropped", "fix"):
+            if key in spec and not fixed:
+                raise CaseFileError(f"{path}: case {name!r}: {key!r} needs fixed or fixed_text")
+        for drop in spec.get("dropped") or []:
+            if not isinstance(drop, dict) or not drop or set(drop) - DROPPED_KEYS:
+                raise CaseFileError(
+                    f"{path}: case {name!r}: a dropped entry takes only {sorted(DROPPED_KEYS)}"
+                )
         for finding in spec.get("expect") or []:
             if not isinstance(finding, dict) or set(finding) - FINDING_KEYS:
                 raise CaseFileError(

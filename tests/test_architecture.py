@@ -114,7 +114,9 @@ def test_every_rule_code_and_name_is_written_in_its_own_module_only():
         wanted[rule.code] = rule
         wanted[rule.name] = rule
     pattern = re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(wanted, key=len)[::-1]) + r")(?![\w-])"
+        r"(?<![\w-])("
+        + "|".join(re.escape(k) for k in sorted(wanted, key=len)[::-1])
+        + r")(?![\w-])"
     )
     places: dict[str, set[str]] = {}
     for path, constants in strings.items():

@@ -88,6 +88,14 @@ def test_a_wrong_fixed_output_fails(tmp_path):
         ("rule: x\ncases:\n  - {name: a, text: '', expect: []}\n"
          "  - {name: a, text: '', expect: []}\n", "two cases are named"),
         ("rule: [\n", "not valid YAML"),
+        ("rule: x\ncases:\n  - {name: a, records: [], validation: [], fixed: []}\n",
+         "no validation file"),
+        ("rule: x\ncases:\n  - {name: a, records: [], expect: [], dropped: []}\n",
+         "'dropped' needs fixed"),
+        ("rule: x\ncases:\n  - {name: a, records: [], expect: [], fix: safe}\n",
+         "'fix' needs fixed"),
+        ("rule: x\ncases:\n  - {name: a, records: [], fixed: [], dropped: [{lines: 1}]}\n",
+         "a dropped entry takes only"),
     ],
 )  # fmt: skip
 def test_malformed_case_files_are_refused(tmp_path, body, message):
