@@ -142,6 +142,8 @@ def load_plugins(extra: list[str] | None = None) -> Plugins:
             continue
         try:
             module = importlib.import_module(value)
+            if manager.is_registered(module):  # installed too: loaded by its entry point
+                continue
             manager.register(module, name=value)
         except Exception as exc:
             plugins.warnings.append(

@@ -4,6 +4,7 @@ A case file tests one rule (sqlfluff's ``std_rule_cases`` in spirit)::
 
     rule: missing-prompt-separator      # the rule under test: its name or code
     options: {model: babbage-002}       # command-line options for every case (optional)
+    plugins: [my_plugin.rules]          # plugin modules every case loads, as -p (optional)
     cases:
       - name: every-prompt-has-it       # pass: the rule reports nothing
         records:
@@ -126,7 +127,7 @@ def load_cases(*paths: str | Path) -> list[RuleCase]:
 def _cases_of(path: Path, document: Any) -> list[RuleCase]:
     if not isinstance(document, dict) or not isinstance(document.get("rule"), str):
         raise CaseFileError(f"{path}: a case file is a mapping with 'rule' and 'cases'")
-    unknown = set(document) - {"rule", "options", "cases", "description"}
+    unknown = set(document) - {"rule", "options", "plugins", "cases", "description"}
     if unknown:
         raise CaseFileError(f"{path}: unknown top-level keys {sorted(unknown)}")
     options = dict(document.get("options") or {})
@@ -171,6 +172,9 @@ def _cases_of(path: Path, document: Any) -> list[RuleCase]:
                 raise CaseFileError(
                     f"{path}: case {name!r}: an expected finding takes only {sorted(FINDING_KEYS)}"
                 )
+        shared_plugins = list(document.get("plugins") or [])
+        if shared_plugins:
+            spec = {**spec, "plugins": [*shared_plugins, *(spec.get("plugins") or [])]}
         cases.append(RuleCase(path, document["rule"], name, spec, options))
     return cases
 
