@@ -160,14 +160,6 @@ class AtomicWriter:
         os.unlink(tmp)
 
 
-def write_text_exclusive(target: Path, text: str, overwrite: bool = False) -> None:
-    """``text`` as UTF-8 to ``target`` through ``AtomicWriter`` (``--output-file``). Lone
-    surrogates from undecodable data are written as ``\\udcxx`` escapes, never as bytes that
-    are not UTF-8."""
-    with AtomicWriter(target, overwrite=overwrite) as handle:
-        handle.write(text.encode("utf-8", errors="backslashreplace"))
-
-
 def write_json_report(report: Report, target: Path, overwrite: bool = False) -> None:
     """The run's JSON report (the ``--output-format json`` contract), written atomically."""
     with AtomicWriter(target, overwrite=overwrite) as handle:

@@ -54,7 +54,6 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         for pattern in unknown_selectors(all_rules, config):
             self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
         self.rule_classes = select_rules(plugins.rules(), config, self.target)
-        self.enabled_codes = {r.code for r in self.rule_classes}
         # Problems of the run itself are always reported unless explicitly ignored.
         self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
         #: Shared by every rule's context; the engine adds ``validation_file`` per check.

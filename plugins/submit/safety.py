@@ -23,19 +23,12 @@ _KEY_PATTERNS = (
     re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}"),
     re.compile(r"(?i)\b(api[-_]?key\s*[=:]\s*)[^\s&,;\"']{8,}"),
 )
-_extra_secrets: set[str] = set()
-
-
-def register_secret(value: str | None) -> None:
-    """Scrub this value too (a key that came from somewhere other than the environment)."""
-    if value and len(value) >= 4:
-        _extra_secrets.add(value)
 
 
 def secret_values() -> list[str]:
     """The credentials known to this process, longest first so that a key containing another
     is replaced whole."""
-    values = {os.environ.get(name, "") for name in SECRET_ENV_VARS} | _extra_secrets
+    values = {os.environ.get(name, "") for name in SECRET_ENV_VARS}
     return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
 
 
