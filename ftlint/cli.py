@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -157,6 +160,7 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
         metavar="VALID",
         help="validation set to check against the training file",
     )
+    check.add_argument("--force", action="store_true", help="overwrite an existing --output-file")
     check.set_defaults(func=cmd_check)
 
     prepare = sub.add_parser("prepare", help="write a fixed, canonical JSONL")
@@ -168,7 +172,11 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
         metavar="OUT",
         help="output file (default: <stem>_prepared.jsonl beside the input)",
     )
-    prepare.add_argument("--force", action="store_true", help="overwrite an existing output")
+    prepare.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite existing files: the output, the JSON report, --output-file",
+    )
     prepare.add_argument(
         "--in-place", action="store_true", help="rewrite the input itself (JSONL only)"
     )
@@ -266,13 +274,6 @@ _CORE_ARGS = {
 # Rendering
 
 
-def _open_output(args: argparse.Namespace) -> tuple[TextIO, bool]:
-    path = getattr(args, "output_file", None)
-    if path is None:
-        return sys.stdout, False
-    return path.open("w", encoding="utf-8", newline="\n"), True
-
-
 def _color(args: argparse.Namespace, stream: TextIO) -> bool | None:
     choice = getattr(args, "color", "auto")
     if choice == "always":
@@ -288,12 +289,76 @@ def render(report: Report, config: Config, plugins: Plugins, args: argparse.Name
     if name not in formats:
         known = ", ".join(sorted(formats)) or "none"
         raise ConfigError(f"unknown output format {name!r} (known: {known})")
-    stream, close = _open_output(args)
+    path = getattr(args, "output_file", None)
+    if path is None:
+        formats[name].render(report, sys.stdout, color=_color(args, sys.stdout))
+        return
+    from ftlint.atomic import AtomicWriter
+
+    text = io.StringIO(newline="\n")
+    formats[name].render(report, text, color=_color(args, text))
+    # Text from undecodable data (lone surrogates) is escaped, never written as invalid UTF-8.
+    data = text.getvalue().encode("utf-8", errors="backslashreplace")
+    with AtomicWriter(path, overwrite=bool(getattr(args, "force", False))) as handle:
+        handle.write(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a run writes, refused before it starts when it would replace something
+
+
+def planned_outputs(args: argparse.Namespace) -> list[Path]:
+    """The files ``prepare`` will write for ``args``, in order (the inputs themselves with
+    ``--in-place``)."""
+    from ftlint.split import split_paths
+
+    outputs: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        if args.in_place:
+            outputs.append(path)
+            continue
+        out = args.output or path.with_name(f"{path.stem}_prepared.jsonl")
+        outputs.extend(split_paths(out) if args.split is not None else (out,))
+    return outputs
+
+
+def report_path(args: argparse.Namespace, outputs: Sequence[Path]) -> Path | None:
+    """Where ``prepare`` writes its JSON report: ``--report``, else beside the first output."""
+    if getattr(args, "no_report", False):
+        return None
+    if args.report is not None:
+        return Path(args.report)
+    if not outputs:
+        return None
+    first = Path(outputs[0])
+    return first.with_name(first.stem + ".report.json")
+
+
+def _same_file(a: Path, b: Path) -> bool:
     try:
-        formats[name].render(report, stream, color=_color(args, stream))
-    finally:
-        if close:
-            stream.close()
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwrites(args: argparse.Namespace, written: Sequence[tuple[str, Path]]) -> None:
+    """Stop before anything is written when a file the run would write is one of its inputs
+    (always refused) or exists (refused without ``--force``). ``AtomicWriter`` makes the final
+    creation exclusive too, for a file that appears while the run goes on."""
+    inputs = [Path(p) for p in args.paths if str(p) != "-"]
+    force = bool(getattr(args, "force", False))
+    for what, target in written:
+        for source in inputs:
+            if _same_file(target, source) or target.absolute() == source.absolute():
+                raise ConfigError(f"refusing to write the {what} over the input {source}")
+        if not force and os.path.lexists(target):
+            raise ConfigError(f"{target} exists; pass --force to overwrite it")
+    seen: dict[Path, str] = {}
+    for what, target in written:
+        other = seen.setdefault(target.absolute(), what)
+        if other != what:
+            raise ConfigError(f"the {what} and the {other} are the same file: {target}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,6 +376,8 @@ def _engine(args: argparse.Namespace, plugins: Plugins) -> tuple[Any, Config]:
 def cmd_check(args: argparse.Namespace, plugins: Plugins) -> int:
     from ftlint.engine import PrepareOptions
 
+    if args.output_file is not None:
+        refuse_overwrites(args, [("report (--output-file)", Path(args.output_file))])
     engine, config = _engine(args, plugins)
     if config.applies_fixes:
         report = engine.fix_in_place(args.paths, PrepareOptions(in_place=True))
@@ -349,6 +416,14 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
         )
     if args.split is not None and args.in_place:
         raise ConfigError("--split writes two new files; it cannot be combined with --in-place")
+    outputs = [] if args.in_place else planned_outputs(args)
+    written = [("output", out) for out in outputs]
+    report_target = report_path(args, planned_outputs(args))
+    if report_target is not None:
+        written.append(("JSON report", report_target))
+    if args.output_file is not None:
+        written.append(("report (--output-file)", Path(args.output_file)))
+    refuse_overwrites(args, written)
     options = PrepareOptions(
         output=args.output,
         force=args.force,
@@ -374,7 +449,7 @@ def _write_json_report(report: Report, args: argparse.Namespace) -> None:
         target = first.with_name(first.stem + ".report.json")
     else:
         return
-    write_json_report(report, target, overwrite=True)
+    write_json_report(report, target, overwrite=bool(args.force))
 
 
 def cmd_rules(args: argparse.Namespace, plugins: Plugins) -> int:
@@ -513,9 +588,47 @@ def _early_plugins(argv: Sequence[str]) -> list[str]:
     return values
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is, so that it stops as Ctrl-C does: temporary files
+    removed, workers stopped, nothing half written."""
+
+
+def _on_sigterm(signum: int, _frame: Any) -> None:
+    raise Terminated(signum)
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    from ftlint.atomic import COMMITTED
+
+    name, code = ("SIGTERM", 143) if isinstance(exc, Terminated) else ("SIGINT", 130)
+    if COMMITTED:
+        done = ", ".join(dict.fromkeys(COMMITTED))
+        print(
+            f"ftlint: interrupted ({name}): {done} written before it; nothing else was written",
+            file=sys.stderr,
+        )
+    else:
+        print(f"ftlint: interrupted ({name}): nothing was written", file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = bool(os.environ.get("FTLINT_DEBUG"))
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv, debug)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str], debug: bool) -> int:
+    from ftlint.atomic import COMMITTED
+
+    COMMITTED.clear()  # what this run writes (main may run many times in one process)
     try:
         plugins = load_plugins(_early_plugins(argv))
         parser = build_parser(plugins)
@@ -536,9 +649,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"ftlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("ftlint: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as exc:
