@@ -50,3 +50,9 @@ class ChatRule(Rule):
             )
             for issue in found
         ]
+
+
+def a(word: str) -> str:
+    """``word`` with its indefinite article: "an assistant message", "a user message" (the
+    words it is given, roles and part types, take "an" before a, e, i, o only)."""
+    return f"{'an' if word[:1].lower() in 'aeio' else 'a'} {word}"

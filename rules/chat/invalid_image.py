@@ -9,7 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ftlint.rules.chat.base import ChatRule
+from ftlint.rules.chat.base import ChatRule, a
 from ftlint.rules.chat.schema import type_name
 
 from ftlint import Applicability, Fix, SetValue, Severity
@@ -66,7 +66,7 @@ def image(walk: Walk, part: dict, role: str, pointer: str) -> dict | None:
     if role != "user":
         walk.add(
             InvalidImage.name,
-            f"images are only accepted in user messages, not in a {role} message",
+            f"images are only accepted in user messages, not in {a(str(role))} message",
             pointer,
         )
         return None

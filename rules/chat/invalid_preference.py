@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ftlint.rules.chat.base import ChatRule
+from ftlint.rules.chat.base import ChatRule, a
 from ftlint.rules.chat.schema import type_name
 
 from ftlint import Applicability, DropRecord, Fix, SetValue, Severity
@@ -143,7 +143,7 @@ def output_role(walk: Walk, key: str, role: str | None, where: str) -> None:
     if role is not None and role != "assistant":
         walk.add(
             InvalidPreference.name,
-            f"{key!r} must be an assistant message, not a {role} message",
+            f"{key!r} must be an assistant message, not {a(str(role))} message",
             where,
         )
 

@@ -81,7 +81,7 @@ def role(walk: Walk, raw: str, where: str) -> str | None:
     if folded == "developer":
         walk.add(
             InvalidRole.name,
-            "role 'developer' is not accepted in fine-tuning data: use 'system'",
+            f"role {raw!r} is not accepted in fine-tuning data: use 'system'",
             where,
             Fix.safe("write 'system'", SetValue(where, "system")),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ftlint.rules.chat.base import ChatRule
+from ftlint.rules.chat.base import ChatRule, a
 
 from ftlint import Applicability, DeleteValue, Fix, SetValue, Severity
 
@@ -44,7 +44,7 @@ def weight(walk: Walk, value: Any, role: str, where: str) -> Any:
     if role != "assistant":
         walk.add(
             InvalidWeight.name,
-            f"'weight' is only accepted on assistant messages, not on a {role} message "
+            f"'weight' is only accepted on assistant messages, not on {a(str(role))} message "
             "(only assistant messages are trained)",
             where,
             Fix.safe("remove 'weight'", DeleteValue(where)),

@@ -38,7 +38,10 @@ class UndefinedTool(ChatRule):
 def undefined(walk: Walk, name: str, defined: set[str], where: str, pointer: str) -> None:
     """A call to ``name``, which is not in ``defined`` (the example's ``where``: tools or
     functions); the message lists a few of the defined names."""
-    known = ", ".join(sorted(defined)[:8]) or "none"
+    names = sorted(defined)
+    known = ", ".join(repr(n) for n in names[:8]) or "none"
+    if len(names) > 8:
+        known += f", and {len(names) - 8} more"
     walk.add(
         UndefinedTool.name,
         f"call to {name!r}, which is not among the {where} of this example ({known})",

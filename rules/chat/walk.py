@@ -34,6 +34,7 @@ from ftlint.rules.chat import (
     trailing_messages,
     wrong_type,
 )
+from ftlint.rules.chat.base import a
 from ftlint.rules.chat.invalid_role import role as check_role
 from ftlint.rules.chat.invalid_weight import weight as check_weight
 from ftlint.rules.chat.orphan_tool_message import answer as check_answer
@@ -167,7 +168,9 @@ class Walk:
         if role is None:
             return None
         allowed = OUTPUT_KEYS if (self.preference and role == "assistant") else ROLE_KEYS[role]
-        renamed = unknown_keys(self, message, allowed, pointer, f"in a {role} message", ("weight",))
+        renamed = unknown_keys(
+            self, message, allowed, pointer, f"in {a(str(role))} message", ("weight",)
+        )
         if "name" in message and not isinstance(message["name"], str):
             wrong_type.name(self, message["name"], pointer)
         weight: Any = 1
@@ -242,7 +245,7 @@ class Walk:
                     missing_key.part_field(self, kind, field, pointer)
             elif value.strip():
                 substance = True
-            unknown_keys(self, part, PART_KEYS[kind], pointer, f"in a {kind} part")
+            unknown_keys(self, part, PART_KEYS[kind], pointer, f"in {a(str(kind))} part")
         return substance
 
     # -- tools ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ftlint.rules.chat.base import ChatRule
+from ftlint.rules.chat.base import ChatRule, a
 from ftlint.rules.chat.schema import PART_KEYS, type_name
 
 from ftlint import Applicability, Fix, SetValue, Severity
@@ -130,7 +130,7 @@ def part(walk: Walk, value: Any, pointer: str) -> None:
 def part_type(walk: Walk, kind: Any, role: str, pointer: str) -> None:
     """A content part of a type this role cannot hold."""
     if isinstance(kind, str) and kind in PART_KEYS:
-        text = f"a {role} message cannot hold {kind!r} parts"
+        text = f"{a(str(role))} message cannot hold {kind!r} parts"
     else:
         text = (
             f"content part type {json.dumps(kind, default=str)} is not accepted in "
