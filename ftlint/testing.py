@@ -309,7 +309,7 @@ def run_case(case: RuleCase) -> None:
                 )
             if "fixed" in spec:
                 records = list(result.records()) if written is not None else []
-                assert records == list(spec["fixed"] or []), (
+                assert same_json(records, list(spec["fixed"] or [])), (
                     f"{case.id}: prepare wrote\n  {records}\nexpected\n  {spec['fixed']}"
                 )
             if "dropped" in spec:
@@ -323,6 +323,18 @@ def run_case(case: RuleCase) -> None:
                         assert entry.location.line == wanted["line"], f"{case.id}: {entry}"
                     if "reason_contains" in wanted:
                         assert wanted["reason_contains"] in entry.reason, f"{case.id}: {entry}"
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Equal as JSON values: ``1``, ``1.0`` and ``true`` are three different values (Python's
+    ``==`` says they are one); the order of an object's keys does not matter."""
+    if isinstance(a, bool) or isinstance(b, bool) or isinstance(a, float) or isinstance(b, float):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
 
 
 def _rule_class(name: str, rules: Iterable[type]) -> type:

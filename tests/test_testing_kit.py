@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ftlint.testing import CaseFileError, RuleCase, load_cases, run_case
+from ftlint.testing import CaseFileError, RuleCase, load_cases, run_case, same_json
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -109,3 +109,11 @@ def test_an_unknown_rule_is_a_clear_error(tmp_path):
     case = _case(tmp_path, "rule: no-such-rule\ncases:\n  - {name: a, text: '', expect: []}\n")
     with pytest.raises(CaseFileError, match="no rule named 'no-such-rule'"):
         run_case(case)
+
+
+def test_fixed_records_compare_as_json_values():
+    assert same_json({"a": 1, "b": [True, "x"]}, {"b": [True, "x"], "a": 1})
+    assert not same_json({"weight": 1.0}, {"weight": 1})
+    assert not same_json({"flag": True}, {"flag": 1})
+    assert not same_json([1, 2], [1, 2, 3])
+    assert not same_json({"a": None}, {"a": 0})
