@@ -29,6 +29,7 @@ from ftlint.api import (
 )
 from ftlint.atomic import AtomicWriter
 from ftlint.config import Config, ConfigError
+from ftlint.limits import Limits
 from ftlint.markers import hookimpl
 from ftlint.model import (
     Applicability,
@@ -51,7 +52,7 @@ from ftlint.model import (
 from ftlint.output import OutputFormat
 from ftlint.pluginmanager import Plugins, load_plugins
 from ftlint.reader import ByteRange, Reader
-from ftlint.report import FileReport, Report, format_usd
+from ftlint.report import FileReport, Report, format_usd, printable
 from ftlint.rule import Accumulator, FileContext, ReaderProblemRule, Rule, RuleContext
 from ftlint.targets import ModelInfo, Target
 
@@ -75,6 +76,7 @@ __all__ = [
     "FileEdit",
     "FileReport",
     "Fix",
+    "Limits",
     "Location",
     "ModelInfo",
     "OutputFormat",
@@ -104,6 +106,7 @@ __all__ = [
     "load_plugins",
     "pointer",
     "prepare",
+    "printable",
     "shapes",
     "testing",
     "tokens",

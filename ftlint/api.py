@@ -205,8 +205,26 @@ def _write_records(data: Any, directory: Path) -> Path:
     path = directory / "records.jsonl"
     with open(path, "wb") as handle:
         for row in _rows(data):
-            handle.write(orjson.dumps(row, default=str, option=options))
+            try:
+                line = orjson.dumps(row, default=str, option=options)
+            except (TypeError, orjson.JSONEncodeError):
+                line = _fallback_line(row)
+            handle.write(line)
     return path
+
+
+def _fallback_line(row: Any) -> bytes:
+    """A row orjson refuses (a lone surrogate, an integer beyond 64 bits, nesting past 254):
+    the standard library writes it with ASCII escapes, and the reader then judges it. A row
+    that cannot be written at all becomes a line that is not JSON and says why (one record,
+    reported and rejected: nothing disappears)."""
+    import json
+
+    try:
+        return json.dumps(row, ensure_ascii=True, default=str).encode("ascii") + b"\n"
+    except (ValueError, TypeError, RecursionError) as exc:
+        reason = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:200]
+        return f"<a record that cannot be written as JSON: {reason}>\n".encode("utf-8", "replace")
 
 
 def _inputs(

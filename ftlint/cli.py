@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from ftlint._version import __version__
 from ftlint.config import Config, ConfigError, load_config, parse_size
+from ftlint.limits import Limits
 from ftlint.model import Severity
 from ftlint.pluginmanager import Plugins, load_plugins
 from ftlint.report import EXIT_ERROR, EXIT_PROBLEMS, Report
@@ -86,6 +87,32 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
         "--system",
         help="system prompt added when prompt/completion (or community format) data is "
         "converted to chat: prepare writes it, check counts its tokens",
+    )
+    lim = parser.add_argument_group("limits (each refusal is a diagnostic; reading goes on)")
+    lim.add_argument(
+        "--max-record-size",
+        metavar="SIZE",
+        help="largest record (JSONL line, JSON item, CSV cell) that is read (default: 16MB)",
+    )
+    lim.add_argument(
+        "--max-depth", type=int, metavar="N", help="deepest nesting of a record (default: 128)"
+    )
+    lim.add_argument(
+        "--max-number-digits",
+        type=int,
+        metavar="N",
+        help="most digits of a number in a record (default: 1000)",
+    )
+    lim.add_argument(
+        "--max-expanded-size",
+        metavar="SIZE",
+        help="largest size an archive (XLSX) may expand to (default: 1GiB)",
+    )
+    lim.add_argument(
+        "--max-compression-ratio",
+        type=int,
+        metavar="N",
+        help="highest compression ratio of an archive member over 1 MiB (default: 100)",
     )
     out = parser.add_argument_group("output")
     out.add_argument(
@@ -244,6 +271,16 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
             setattr(config, name, value)
     if getattr(args, "max_file_size", None):
         config.max_file_size = parse_size(args.max_file_size)
+    for name in ("max_record_size", "max_expanded_size"):
+        if getattr(args, name, None):
+            setattr(config, name, parse_size(getattr(args, name)))
+    for name in ("max_depth", "max_number_digits", "max_compression_ratio"):
+        if getattr(args, name, None) is not None:
+            setattr(config, name, getattr(args, name))
+    for name in Limits.names():
+        value = getattr(config, name)
+        if value is not None and value < 1:
+            raise ConfigError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
     for item in getattr(args, "map", None) or []:
         field_name, sep, column = item.partition("=")
         if not sep or not field_name.strip() or not column.strip():
@@ -291,6 +328,13 @@ def render(report: Report, config: Config, plugins: Plugins, args: argparse.Name
         raise ConfigError(f"unknown output format {name!r} (known: {known})")
     path = getattr(args, "output_file", None)
     if path is None:
+        # The same on standard output: escaped, whatever the locale's error handler.
+        reconfigure = getattr(sys.stdout, "reconfigure", None)
+        if reconfigure is not None and str(getattr(sys.stdout, "encoding", "")).lower() in (
+            "utf-8",
+            "utf8",
+        ):
+            reconfigure(errors="backslashreplace")
         formats[name].render(report, sys.stdout, color=_color(args, sys.stdout))
         return
     from ftlint.atomic import AtomicWriter

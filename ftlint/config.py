@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ftlint.limits import DEFAULT_LIMITS, Limits
 from ftlint.model import Severity
 
 if sys.version_info >= (3, 11):
@@ -37,6 +38,12 @@ class Config:
     max_file_size: int | None = None
     min_examples: int | None = None
     recommended_examples: int | None = None
+    #: Resource limits of the readers (``ftlint.limits.Limits``; ``None``: its default).
+    max_record_size: int | None = None
+    max_depth: int | None = None
+    max_number_digits: int | None = None
+    max_expanded_size: int | None = None
+    max_compression_ratio: int | None = None
     #: Tabular column mapping: output field -> column header.
     column_map: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
@@ -55,8 +62,15 @@ class Config:
     def applies_fixes(self) -> bool:
         return self.fix or self.unsafe_fixes
 
+    def limits(self) -> Limits:
+        """The readers' resource limits: the defaults with this configuration's values."""
+        return DEFAULT_LIMITS.with_overrides(**{name: getattr(self, name) for name in _LIMITS})
+
 
 _LIST_KEYS = {"select", "extend_select", "ignore", "plugins"}
+_LIMITS = Limits.names()
+#: Limits given in bytes accept sizes as text (``"16MB"``), as on the command line.
+_SIZE_KEYS = {"max_file_size", "max_record_size", "max_expanded_size"}
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -122,12 +136,14 @@ def config_from_table(table: dict[str, Any], source: str | None = None) -> Confi
         elif key == "column_map":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'map' must be a table of field = \"Column\"")
-        elif key == "max_file_size" and isinstance(value, str):
+        elif key in _SIZE_KEYS and isinstance(value, str):
             value = parse_size(value)  # "1GB" as on the command line
-        elif key in {"max_file_size", "min_examples", "recommended_examples", "jobs"} and (
+        elif key in {"min_examples", "recommended_examples", "jobs", *_SIZE_KEYS, *_LIMITS} and (
             not isinstance(value, int) or isinstance(value, bool) or value < 0
         ):
             raise ConfigError(f"{source}: {raw_key!r} must be a non-negative integer")
+        if key in _LIMITS and value < 1:
+            raise ConfigError(f"{source}: {raw_key!r} must be at least 1")
         setattr(config, key, value)
     return config
 

@@ -335,6 +335,14 @@ class DroppedRecord:
     location: Location
     reason: str
     code: str | None = None
+    #: True when the reader could not read the record (a ``ReadProblem``); false when a fix
+    #: left a readable record out.
+    rejected: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"location": self.location.to_dict(), "reason": self.reason, "code": self.code}
+        return {
+            "location": self.location.to_dict(),
+            "reason": self.reason,
+            "code": self.code,
+            "rejected": self.rejected,
+        }

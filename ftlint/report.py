@@ -19,6 +19,26 @@ def format_usd(amount: float) -> str:
     return f"${amount:,.2f}"
 
 
+def printable(text: str) -> str:
+    """``text`` as valid UTF-8 can hold it: a lone surrogate (a file name's undecodable byte,
+    ``\\udcff``, or half a UTF-16 pair from a JSON escape, ``\\ud800``) is written as an
+    escape, ``\\xff`` or ``\\ud800``. Everything else is kept as it is."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(_escape_surrogate(ch) if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return text
+
+
+def _escape_surrogate(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that did not decode (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
 EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
@@ -32,6 +52,9 @@ class FileReport:
     records: int = 0
     #: Examples written to the output (prepare only).
     written: int | None = None
+    #: Records the reader could not read (a prepare lists each in ``dropped`` too, marked
+    #: ``rejected``): ``records == written + dropped by a fix + rejected`` (``accounting``).
+    rejected: int = 0
     outputs: list[str] = field(default_factory=list)
     dropped: list[DroppedRecord] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
@@ -39,13 +62,29 @@ class FileReport:
     #: length columns with a ``record`` column; for the Python API, not in the JSON report.
     examples: dict[str, Sequence[Any]] = field(default_factory=dict)
 
+    @property
+    def dropped_by_fix(self) -> int:
+        """Readable records that a fix left out of the output."""
+        return sum(1 for d in self.dropped if not d.rejected)
+
+    def accounting(self) -> dict[str, int | None]:
+        """Where every record read went: ``read == written + dropped + rejected`` once the
+        output is written (a check writes nothing: ``written`` is None)."""
+        return {
+            "read": self.records,
+            "written": self.written,
+            "dropped": self.dropped_by_fix,
+            "rejected": self.rejected,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "reader": self.reader,
             "records": self.records,
             "written": self.written,
-            "outputs": self.outputs,
+            "rejected": self.rejected,
+            "outputs": [printable(output) for output in self.outputs],
             "dropped": [d.to_dict() for d in self.dropped],
             "summary": self.summary,
         }
@@ -101,7 +140,11 @@ class Report:
             "warnings": counts["warning"],
             "infos": counts["info"],
             "fixed": sum(1 for d in self.diagnostics if d.fixed),
-            "dropped": sum(len(f.dropped) for f in self.files),
+            "dropped": sum(f.dropped_by_fix for f in self.files),
+            "rejected": sum(f.rejected for f in self.files),
+            "written": None
+            if all(f.written is None for f in self.files)
+            else sum(f.written or 0 for f in self.files),
             "target": self.target,
             "model": self.model,
             "exit_code": self.exit_code,

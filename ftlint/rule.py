@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import codecs
 import inspect
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,24 @@ class RuleContext:
     options: dict[str, Any] = field(default_factory=dict)
     #: Free-form settings of the run (system prompt, split...), read-only for rules.
     settings: dict[str, Any] = field(default_factory=dict)
+
+
+class NotARegularFile(OSError):
+    """A path that is not a regular file: ``args[0]`` says what it is."""
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 @dataclass
@@ -59,12 +79,18 @@ class FileContext:
 
     @classmethod
     def open(cls, path: Path, display_path: str | None = None) -> FileContext:
+        """Open a regular file; anything else (a named pipe, a device, a socket) raises
+        ``NotARegularFile`` before it is opened, since reading it may never end."""
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile(_file_kind(info.st_mode))
         with path.open("rb") as handle:
             head = handle.read(cls.HEAD_SIZE)
+            size = os.fstat(handle.fileno()).st_size
         return cls(
             path=path,
             display_path=display_path or str(path),
-            size=path.stat().st_size,
+            size=size,
             head=head,
             has_bom=head.startswith(codecs.BOM_UTF8),
         )

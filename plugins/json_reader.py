@@ -11,13 +11,32 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from ftlint.plugins.jsonl import JsonlReader, records_from_items
-from ftlint.plugins.jsontext import iter_array, iter_concatenated
+from ftlint.plugins.jsontext import (
+    LimitExceeded,
+    depth_of,
+    iter_array,
+    iter_concatenated,
+    lone_surrogate,
+    number_guard,
+    scan_value,
+)
+from ftlint.plugins.reading import over_limit, size_text, with_no_examples
 
-from ftlint import ByteRange, FileContext, Location, Reader, ReadProblem, Record, hookimpl
+from ftlint import (
+    ByteRange,
+    FileContext,
+    Limits,
+    Location,
+    Reader,
+    ReadProblem,
+    Record,
+    hookimpl,
+)  # fmt: skip
 
 BOM = codecs.BOM_UTF8
 _DECODER = json.JSONDecoder()
@@ -61,7 +80,7 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
 def _parses_alone(line: str) -> bool:
     try:
         json.loads(line)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # ValueError: JSONDecodeError, a huge number
         return False
     return True
 
@@ -106,6 +125,12 @@ def _members(text: str, start: int) -> Iterator[tuple[str, int, Any]]:
         pos = _skip(text, pos + 1)
 
 
+def _holds_records(text: str, start: int) -> bool:
+    """Whether the object at ``start`` is a container of records (``{"data": [{...}]}``): a
+    key whose value is an array of objects, judged from the text after the key."""
+    return re.match(r'\{\s*"[^"\\]*"\s*:\s*\[\s*\{', text[start : start + 4096]) is not None
+
+
 def _looks_like_message(item: Any) -> bool:
     return isinstance(item, dict) and (
         ("role" in item and "content" in item) or ("from" in item and "value" in item)
@@ -144,6 +169,11 @@ class JsonReader(Reader):
         )
 
     def read(self, file: FileContext, byte_range: ByteRange | None = None) -> Iterator[Record]:
+        yield from with_no_examples(
+            file, self._read(file), "no example (an empty array or object?)", self.name
+        )
+
+    def _read(self, file: FileContext) -> Iterator[Record]:
         head = _head_lines(file)
         if _is_json_lines(head, _skip(head, 0)):
             yield from self._read_json_lines(file)
@@ -155,11 +185,19 @@ class JsonReader(Reader):
         if _is_json_lines(text, start):  # lines longer than the head
             yield from self._read_json_lines(file)
             return
+        limits = Limits.of(file)
         if text[start] == "[":
-            yield from records_from_items(file, iter_array(text, start), self.name)
+            items = iter_array(text, start, limits, whole=True)
+            yield from records_from_items(file, items, self.name)
+            return
+        refusal = self._refusal(text, start, limits)
+        if refusal is not None:
+            line, column = _line_col(text, start)
+            location = Location(path=file.display_path, line=line, column=column, record=1)
+            yield over_limit(location, refusal, self.name)
             return
         try:
-            data = json.loads(text)
+            data = number_guard(limits.max_number_digits).decode(text)
         except RecursionError:
             yield self._invalid(file, text, start, "invalid JSON: nested too deeply", start)
             return
@@ -172,14 +210,56 @@ class JsonReader(Reader):
                     "JSON document; each was read as a record, and 'ftlint prepare' writes "
                     "them as .jsonl",
                 )
-                yield from records_from_items(file, iter_concatenated(text, start), self.name)
+                items = iter_concatenated(text, start, limits)
+                yield from records_from_items(file, items, self.name)
                 return
             yield self._invalid(file, text, start, f"invalid JSON: {exc.msg}", exc.pos)
+            return
+        except LimitExceeded as exc:
+            line, column = _line_col(text, start)
+            location = Location(path=file.display_path, line=line, column=column, record=1)
+            yield over_limit(location, str(exc), self.name)
+            return
+        except ValueError as exc:  # NaN, a number too large for a double
+            message = str(exc) if str(exc).startswith("invalid JSON") else f"invalid JSON: {exc}"
+            yield self._invalid(file, text, start, message, start)
+            return
+        surrogate = lone_surrogate(text, data)
+        if surrogate is not None:
+            message = (
+                f"invalid JSON: a lone surrogate {surrogate} (half of a UTF-16 pair, not a "
+                "character) cannot be written as UTF-8"
+            )
+            yield self._invalid(file, text, start, message, start)
             return
         if isinstance(data, dict):
             yield from self._read_object(file, text, start, data)
             return
-        yield from records_from_items(file, iter_concatenated(text, start), self.name)
+        yield from records_from_items(file, iter_concatenated(text, start, limits), self.name)
+
+    @staticmethod
+    def _refusal(text: str, start: int, limits: Limits) -> str | None:
+        """Why the document that opens at ``start`` is not decoded at all: one object larger
+        than a record may be (when it is not a container of records, which are measured one
+        by one) or nested too deeply. Measured from its brackets only."""
+        if len(text) <= limits.max_record_size and (
+            text.count("[") + text.count("{") <= limits.max_depth
+        ):
+            return None
+        extent = scan_value(text, start)
+        if extent is None:
+            return None
+        if extent[1] > limits.max_depth + 1:  # a container's records are one level down
+            return (
+                f"nested {extent[1]:,} levels deep, deeper than the limit of "
+                f"{limits.max_depth:,} (--max-depth); not read"
+            )
+        if extent[0] - start > limits.max_record_size and not _holds_records(text, start):
+            return (
+                f"an object of {extent[0] - start:,} characters, larger than the record size "
+                f"limit ({size_text(limits.max_record_size)}, --max-record-size); not read"
+            )
+        return None
 
     def _read_json_lines(self, file: FileContext) -> Iterator[Record]:
         yield self._notice(
@@ -211,6 +291,14 @@ class JsonReader(Reader):
         if not lists:
             line, column = _line_col(text, start)
             location = Location(path=file.display_path, line=line, column=column, record=1)
+            limit = Limits.of(file).max_depth
+            if text.count("[") + text.count("{") > limit and depth_of(data) > limit:
+                message = (
+                    f"nested {depth_of(data):,} levels deep, deeper than the limit of "
+                    f"{limit:,} (--max-depth); not read"
+                )
+                yield over_limit(location, message, self.name)
+                return
             yield Record(data, location, raw=text[start:].rstrip(), source_format=self.name)
             return
         chosen = next(
@@ -232,7 +320,8 @@ class JsonReader(Reader):
         yield self._notice(
             file, "records-under-key", message, line=line, key=key, ignored_lists=ignored
         )
-        yield from records_from_items(file, iter_array(text, offset), self.name)
+        items = iter_array(text, offset, Limits.of(file))
+        yield from records_from_items(file, items, self.name)
 
 
 @hookimpl

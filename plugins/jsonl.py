@@ -4,6 +4,10 @@ Every line is parsed on its own (orjson, the hot path), so one bad line is one d
 the rest of the file is still read. A file saved as ``.jsonl`` that is really one JSON array
 or a series of pretty-printed objects is detected from its first line and read as such, with
 a ``not-line-delimited`` notice. Files can be cut into byte ranges for parallel reading.
+
+Lines are read with a cap (``--max-record-size``): a longer one is reported and skipped in
+chunks, never held whole nor parsed. Nesting deeper than ``--max-depth`` is refused after a
+count of brackets (two ``bytes.count`` per line, the only cost on the hot path).
 """
 
 from __future__ import annotations
@@ -12,12 +16,23 @@ import codecs
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import orjson
+from ftlint.plugins.jsontext import LimitExceeded, depth_of, number_guard, scan_value
+from ftlint.plugins.reading import over_limit, size_text, with_no_examples
 
-from ftlint import ByteRange, FileContext, Location, Reader, ReadProblem, Record, hookimpl
+from ftlint import (
+    ByteRange,
+    FileContext,
+    Limits,
+    Location,
+    Reader,
+    ReadProblem,
+    Record,
+    hookimpl,
+)  # fmt: skip
 
 BOM = codecs.BOM_UTF8
 
@@ -49,6 +64,11 @@ def _looks_like_document(file: FileContext) -> str | None:
         # Unfinished at the end of the sniffed head: one value longer than the head.
         cut_short = exc.pos >= len(text) - 1 and len(file.head) >= file.HEAD_SIZE
         return kind if cut_short and "\n" in text else None
+    except (RecursionError, ValueError):  # too deep or a huge number: measure, do not decode
+        extent = scan_value(text, 0)
+        if extent is None:
+            return None
+        end = extent[0]
     if end > len(first_line):
         return kind  # the first value spans lines
     if kind == "array" and not text[end:].strip() and len(file.head) < file.HEAD_SIZE:
@@ -70,16 +90,42 @@ def _problem_record(
     )
 
 
-def _invalid_json_message(text: str) -> tuple[str, int | None]:
-    """A precise message and 1-based character column from the standard library parser."""
+def _invalid_json_message(text: str, limits: Limits) -> tuple[str, str, int | None]:
+    """``(kind, message, column)`` of a line orjson refused, from the standard library
+    parser: a precise message and 1-based column (``invalid-json``), or the limit the line
+    is over (``exceeds-limit``: nesting deeper than orjson's, a number too long)."""
     try:
-        json.loads(text)
+        number_guard(limits.max_number_digits).decode(text)
     except json.JSONDecodeError as exc:
         message = exc.msg.removesuffix(" at").removesuffix(" starting")
-        return f"invalid JSON: {message[:1].lower()}{message[1:]}", exc.colno
+        return "invalid-json", f"invalid JSON: {message[:1].lower()}{message[1:]}", exc.colno
+    except LimitExceeded as exc:
+        return "exceeds-limit", str(exc), None
     except RecursionError:
-        return "invalid JSON: nested too deeply", None
-    return "invalid JSON", None  # orjson is stricter (e.g. NaN, huge numbers)
+        start = len(text) - len(text.lstrip())
+        extent = scan_value(text, start)
+        depth = extent[1] if extent is not None else limits.max_depth + 1
+        return "exceeds-limit", _too_deep(depth, limits.max_depth), None
+    except ValueError as exc:  # the standard library's own limits, NaN ...
+        return (
+            "invalid-json",
+            f"invalid JSON: {exc}".replace("invalid JSON: invalid JSON", "invalid JSON"),
+            None,
+        )
+    return "invalid-json", "invalid JSON", None  # orjson is stricter (lone surrogates ...)
+
+
+def _too_deep(depth: int, limit: int) -> str:
+    return (
+        f"nested {depth:,} levels deep, deeper than the limit of {limit:,} (--max-depth); not read"
+    )
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"a line of {size:,} bytes, larger than the record size limit ({size_text(limit)}, "
+        "--max-record-size); skipped without being read"
+    )
 
 
 class JsonlReader(Reader):
@@ -95,7 +141,10 @@ class JsonlReader(Reader):
         if byte_range is None:
             kind = _looks_like_document(file)
             if kind is not None:
-                yield from self._read_document(file, kind)
+                yield from with_no_examples(
+                    file, self._read_document(file, kind), "a JSON document without examples",
+                    self.name,
+                )  # fmt: skip
                 return
         yield from self._read_lines(file, byte_range)
 
@@ -104,24 +153,52 @@ class JsonlReader(Reader):
         utf8 = encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig")
         path = file.display_path
         loads = orjson.loads
+        limits = Limits.of(file)
+        max_size, max_depth = limits.max_record_size, limits.max_depth
+        cap = max_size + 1  # a line of max_size bytes and its newline
         line_no = (byte_range.first_line if byte_range else 1) - 1
         record_no = (byte_range.first_record if byte_range else 1) - 1
-        with file.path.open("rb") as handle:
-            lines: Iterable[bytes] = handle
-            if _is_wide(encoding):  # UTF-16/32: a newline is not the byte b"\n"
+        with file.path.open("rb", buffering=1 << 20) as handle:
+            readline = handle.readline
+            newline: bytes | str = b"\n"
+            wide = _is_wide(encoding)
+            if wide:  # UTF-16/32: a newline is not the byte b"\n"
                 text_lines = io.TextIOWrapper(handle, encoding, errors="replace", newline="\n")
-                lines = (line.encode("utf-8") for line in text_lines)
+                readline = text_lines.readline  # type: ignore[assignment]
+                newline = "\n"
                 encoding, utf8 = "utf-8", True
             remaining = None
             if byte_range is not None:
                 handle.seek(byte_range.start)
                 remaining = byte_range.end - byte_range.start
-            for raw_line in lines:
+            while True:
+                raw_line = readline(cap)
+                if not raw_line:
+                    break
                 if remaining is not None:
                     if remaining <= 0:
                         break
                     remaining -= len(raw_line)
                 line_no += 1
+                if len(raw_line) == cap and raw_line[-1:] != newline:
+                    size = len(raw_line)  # over the limit: skip the rest in chunks
+                    while raw_line[-1:] != newline:
+                        raw_line = readline(1 << 20)
+                        if not raw_line:
+                            break
+                        size += len(raw_line)
+                        if remaining is not None:
+                            remaining -= len(raw_line)
+                    if raw_line[-1:] == newline:
+                        size -= 1  # the line break is not the record's
+                    record_no += 1
+                    unit = "characters" if wide else "bytes"
+                    yield over_limit(Location(path, line_no, None, record_no),
+                                     _too_large(size, max_size).replace("bytes", unit, 1),
+                                     "jsonl")  # fmt: skip
+                    continue
+                if wide:
+                    raw_line = raw_line.encode("utf-8", errors="replace")  # type: ignore[union-attr]
                 if line_no == 1 and raw_line.startswith(BOM):
                     raw_line = raw_line[len(BOM) :]
                 body = raw_line.rstrip(b"\r\n")
@@ -142,11 +219,20 @@ class JsonlReader(Reader):
                     else:
                         data = None
                     if data is None:
-                        message, column = _invalid_json_message(text)
+                        kind, message, column = _invalid_json_message(text, limits)
+                        if kind == "exceeds-limit":
+                            yield over_limit(Location(path, line_no, None, record_no), message,
+                                             "jsonl")  # fmt: skip
+                            continue
                         yield _problem_record(file, line_no, record_no, "invalid-json",
                                               message, text, column)  # fmt: skip
                         continue
                 location = Location(path, line_no, None, record_no)
+                if body.count(b"{") + body.count(b"[") > max_depth:  # rarely true: measure
+                    depth = depth_of(data)
+                    if depth > max_depth:
+                        yield over_limit(location, _too_deep(depth, max_depth), "jsonl")
+                        continue
                 if not isinstance(data, dict):
                     kind = type(data).__name__ if data is not None else "null"
                     yield Record(
@@ -175,7 +261,12 @@ class JsonlReader(Reader):
             "'ftlint prepare' writes it as proper JSONL", "", is_record=False,
         )  # fmt: skip
         start = len(text) - len(text.lstrip())
-        items = iter_array(text, start) if kind == "array" else iter_concatenated(text, start)
+        limits = Limits.of(file)
+        items = (
+            iter_array(text, start, limits, whole=True)
+            if kind == "array"
+            else iter_concatenated(text, start, limits)
+        )
         yield from records_from_items(file, items, "jsonl")
 
     def split(self, file: FileContext, parts: int) -> list[ByteRange] | None:
@@ -198,7 +289,7 @@ def records_from_items(file: FileContext, items: Iterator, source_format: str) -
                             record=record_no)  # fmt: skip
         if item.error is not None:
             yield Record(None, location, raw=item.raw, source_format=source_format,
-                         problem=ReadProblem("invalid-json", item.error, item.column))  # fmt: skip
+                         problem=ReadProblem(item.kind, item.error, item.column))  # fmt: skip
         elif not isinstance(item.value, dict):
             kind = "null" if item.value is None else type(item.value).__name__
             yield Record(

@@ -20,6 +20,7 @@ from ftlint import (
     Severity,
     format_usd,
     hookimpl,
+    printable,
 )
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -216,10 +217,11 @@ def token_statistics_lines(summary: dict[str, Any]) -> list[str]:
 
 def file_header(file: FileReport) -> str:
     parts = [file.reader or "unread", _plural(file.records, "record")]
-    if file.written is not None:
+    if file.written is not None:  # every record read is accounted for
         parts.append(f"{_number(file.written)} written")
-    if file.dropped:
-        parts.append(f"{_number(len(file.dropped))} dropped")
+        parts.append(f"{_number(file.dropped_by_fix)} dropped")
+    if file.written is not None or file.rejected:
+        parts.append(f"{_number(file.rejected)} rejected")
     return " · ".join(parts)
 
 
@@ -256,7 +258,7 @@ class TextFormat(OutputFormat):
     def _file(self, console: Any, file: FileReport) -> None:
         console.print(f"[bold]{_escape(file.path)}[/]: {_escape(file_header(file))}")
         for output in file.outputs:
-            console.print(f"  wrote {_escape(output)}")
+            console.print(f"  wrote {_escape(printable(output))}")
         try:
             lines = list(figure_lines(file.summary))
             lines.extend(token_statistics_lines(file.summary))

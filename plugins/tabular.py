@@ -20,8 +20,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
 from ftlint.plugins.columns_map import RAW_LIMIT, TableMapper
+from ftlint.plugins.reading import size_text, with_no_examples
 
-from ftlint import ByteRange, FileContext, Location, Reader, ReadProblem, Record, hookimpl
+from ftlint import (
+    ByteRange,
+    FileContext,
+    Limits,
+    Location,
+    Reader,
+    ReadProblem,
+    Record,
+    hookimpl,
+)  # fmt: skip
 
 #: Delimiters a mislabelled file may really use, in order of preference on a tie.
 CANDIDATES = (",", ";", "\t", "|")
@@ -161,11 +171,14 @@ class DelimitedReader(Reader):
                 source_format=self.name,
                 is_record=False,
             )
-        yield from self._rows(file, delimiter)
+        what = "a header and no row with content"
+        yield from with_no_examples(file, self._rows(file, delimiter), what, self.name)
 
     def _rows(self, file: FileContext, delimiter: str) -> Iterator[Record]:
-        if csv.field_size_limit() < FIELD_LIMIT:
-            csv.field_size_limit(FIELD_LIMIT)
+        # A cell over the record size limit is refused by the csv module itself, which then
+        # reads on from the next line (the module's limit is global: set for every file).
+        cell_limit = min(FIELD_LIMIT, Limits.of(file).max_record_size)
+        csv.field_size_limit(cell_limit)
         mapper = TableMapper(file, self.name, render=RowRenderer(delimiter))
         try:
             handle = file.path.open(encoding=text_encoding(file), errors="replace", newline="")
@@ -184,6 +197,13 @@ class DelimitedReader(Reader):
                     start, end = end + 1, reader.line_num
                     if header_seen:
                         mapper.records += 1
+                    kind, message = "malformed-row", f"row cannot be read: {exc}"
+                    if "field larger than field limit" in str(exc):
+                        kind = "exceeds-limit"
+                        message = (
+                            f"a cell larger than the record size limit ({size_text(cell_limit)}"
+                            ", --max-record-size); the row is skipped without being read"
+                        )
                     yield Record(
                         data=None,
                         location=Location(
@@ -191,7 +211,7 @@ class DelimitedReader(Reader):
                             line=start,
                             record=mapper.records if header_seen else None,
                         ),
-                        problem=ReadProblem("malformed-row", f"row cannot be read: {exc}"),
+                        problem=ReadProblem(kind, message),
                         source_format=self.name,
                         is_record=header_seen,
                     )

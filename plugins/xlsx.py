@@ -18,8 +18,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from ftlint.plugins.columns_map import TableMapper, column_letter
+from ftlint.plugins.reading import size_text, with_no_examples
 
-from ftlint import ByteRange, FileContext, Location, Reader, ReadProblem, Record, hookimpl
+from ftlint import (
+    ByteRange,
+    FileContext,
+    Limits,
+    Location,
+    Reader,
+    ReadProblem,
+    Record,
+    hookimpl,
+)  # fmt: skip
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _DECIMALS = re.compile(r"0\.(0+)")
@@ -145,8 +155,16 @@ class XlsxReader(Reader):
         )
 
     def read(self, file: FileContext, byte_range: ByteRange | None = None) -> Iterator[Record]:
+        what = "a workbook without a row of content under a header"
+        yield from with_no_examples(file, self._read(file), what, self.name)
+
+    def _read(self, file: FileContext) -> Iterator[Record]:
         from openpyxl import load_workbook
 
+        refusal = archive_refusal(file)
+        if refusal is not None:
+            yield self._problem(file, "exceeds-limit", refusal)
+            return
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -222,6 +240,39 @@ class XlsxReader(Reader):
                 line=number or None,
                 sheet=title,
             )
+
+
+def archive_refusal(file: FileContext) -> str | None:
+    """Why the workbook is not opened at all: its parts, by the sizes its zip directory
+    declares (Python's zipfile never inflates a member past its declared size), expand to
+    more than ``--max-expanded-size`` or one part compresses more than
+    ``--max-compression-ratio`` to 1 (a zip bomb; 48 million shared strings). None when it
+    may be read, or when it is not a zip archive at all (openpyxl then says what it is)."""
+    import zipfile
+
+    limits = Limits.of(file)
+    try:
+        with zipfile.ZipFile(file.path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    total = sum(member.file_size for member in members)
+    if total > limits.max_expanded_size:
+        return (
+            f"the workbook expands to {total:,} bytes, more than the limit of "
+            f"{size_text(limits.max_expanded_size)} (--max-expanded-size); not read"
+        )
+    for member in members:
+        if member.file_size < limits.RATIO_FLOOR:
+            continue
+        ratio = member.file_size / max(1, member.compress_size)
+        if ratio > limits.max_compression_ratio:
+            return (
+                f"its part {member.filename} expands {ratio:,.0f} times (from "
+                f"{member.compress_size:,} to {member.file_size:,} bytes), more than the limit "
+                f"of {limits.max_compression_ratio:,} (--max-compression-ratio); not read"
+            )
+    return None
 
 
 def _shell(text: str) -> str:

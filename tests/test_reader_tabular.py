@@ -321,12 +321,13 @@ def test_malformed_row_is_dropped_and_reading_goes_on(tmp_path, run_json, monkey
         csv.field_size_limit(previous)
     assert [r.data["prompt"] for r in records(items)] == ["short", "last"]
     [bad] = [r for r in items if r.problem is not None]
-    assert (bad.problem.kind, bad.location.line, bad.location.record) == ("malformed-row", 3, 2)
+    # A cell over the csv module's limit is a cell over the record size limit: refused.
+    assert (bad.problem.kind, bad.location.line, bad.location.record) == ("exceeds-limit", 3, 2)
     assert bad.is_record
     assert code == 1
     [diagnostic] = report["diagnostics"]
-    assert (diagnostic["code"], diagnostic["name"]) == ("FT211", "malformed-row")
-    assert "field larger than field limit" in diagnostic["message"]
+    assert (diagnostic["code"], diagnostic["name"]) == ("FT214", "exceeds-limit")
+    assert "--max-record-size" in diagnostic["message"]
     assert report["files"][0]["records"] == 3
 
 

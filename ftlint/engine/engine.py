@@ -22,8 +22,19 @@ from ftlint.engine.write import Writing
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
-from ftlint.report import FileReport, Report
-from ftlint.rule import FileContext, Rule, RuleContext
+from ftlint.report import FileReport, Report, printable
+from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
+
+
+def make_printable(diagnostics: list[Diagnostic]) -> None:
+    """Escape what valid UTF-8 cannot hold (lone surrogates) in what the report shows."""
+    for d in diagnostics:
+        d.message = printable(d.message)
+        if d.excerpt is not None:
+            d.excerpt = printable(d.excerpt)
+        field = d.location.field
+        if field is not None and printable(field) != field:
+            d.location = d.location.at(field=printable(field))
 
 
 class Engine(Scanning, ParallelScanning, Fixing, Writing):
@@ -49,6 +60,8 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             recommended_examples=config.recommended_examples,
         )
         self.model = config.model or self.target.default_model
+        #: The readers' resource limits (``FileContext.options["limits"]``).
+        self.limits = config.limits()
         self.notes: list[str] = list(plugins.warnings)
         all_rules = [*CORE_RULES, *plugins.rules()]
         for pattern in unknown_selectors(all_rules, config):
@@ -109,10 +122,15 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         return best
 
     def open_file(self, path: Path) -> tuple[FileContext | None, Reader | None, list[Diagnostic]]:
-        display = self.display_names.get(path, str(path))
+        display = printable(self.display_names.get(path, str(path)))
         location = Location(path=display)
         try:
             file = FileContext.open(path, display)
+        except NotARegularFile as exc:
+            if exc.args[0] == "a directory":
+                return None, None, self._core(UnreadableFile, "is a directory", location)
+            message = f"not a regular file: {exc.args[0]}; it is not read (it may never end)"
+            return None, None, self._core(UnreadableFile, message, location)
         except IsADirectoryError:
             return None, None, self._core(UnreadableFile, "is a directory", location)
         except FileNotFoundError:
@@ -126,6 +144,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         file.options = {
             "sheet": self.config.sheet,
             "column_map": dict(self.config.column_map),
+            "limits": self.limits,
         }
         reader = self.choose_reader(file)
         if reader is None:
@@ -147,7 +166,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         file, reader, problems = self.open_file(path)
         report.diagnostics.extend(problems)
         file_report = FileReport(
-            path=self.display_names.get(path, str(path)),
+            path=printable(self.display_names.get(path, str(path))),
             reader=reader.name if reader else None,
         )
         report.files.append(file_report)
@@ -162,7 +181,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             self._scan_validation(validation, result, report)
         self.finish(result, file, file_report)
         diagnostics.extend(result.diagnostics)
+        make_printable(diagnostics)
         file_report.records = result.records
+        file_report.rejected = sum(1 for d in result.dropped if d.rejected)
+        for dropped in result.dropped:
+            dropped.reason = printable(dropped.reason)
+        for dropped in result.dropped:
+            dropped.reason = printable(dropped.reason)
         if report.command == "prepare":  # in a check nothing is written, so nothing dropped
             file_report.dropped.extend(result.dropped)
         report.diagnostics.extend(diagnostics)
@@ -174,14 +199,16 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
     def _scan_validation(self, path: Path, train: ScanResult, report: Report) -> None:
         file, reader, problems = self.open_file(path)
         report.diagnostics.extend(problems)
-        file_report = FileReport(path=str(path), reader=reader.name if reader else None)
+        file_report = FileReport(path=printable(str(path)), reader=reader.name if reader else None)
         report.files.append(file_report)
         if file is None or reader is None:
             return
         report.diagnostics.extend(self.check_file_scope(file))
         valid = self.scan_file(file, reader, split="valid", report=report)
+        make_printable(valid.diagnostics)
         report.diagnostics.extend(valid.diagnostics)
         file_report.records = valid.records
+        file_report.rejected = sum(1 for d in valid.dropped if d.rejected)
         if report.command == "prepare":
             file_report.dropped.extend(valid.dropped)
         report.diagnostics.extend(

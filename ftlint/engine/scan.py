@@ -30,6 +30,7 @@ class ScanResult:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     records: int = 0
+    #: Records the reader could not read (each is in ``dropped`` too).
     dropped: list[DroppedRecord] = field(default_factory=list)
     accumulators: dict[str, Accumulator] = field(default_factory=dict)
 
@@ -142,7 +143,7 @@ class Scanning:
                 if record.is_record:
                     count += 1
                     result.dropped.append(
-                        DroppedRecord(record.location, record.problem.message, code)
+                        DroppedRecord(record.location, record.problem.message, code, True)
                     )
                 continue
             count += 1

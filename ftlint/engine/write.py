@@ -88,6 +88,7 @@ class Writing:
         actions = {edit.action for edit in plan.file_edits}
         changed_any = bool(actions)  # every file action changes bytes that are kept otherwise
         multi_line_source = False
+        unkept = False
         written = 0
         dropped_before = len(file_report.dropped)
         with AtomicWriter(file.path, overwrite=True) as handle:  # asked for: --fix
@@ -104,6 +105,8 @@ class Writing:
                             handle.write(b"\n")
                     elif record.is_record and record.raw is not None:
                         handle.write(record.raw.encode("utf-8") + b"\n")
+                    elif record.is_record:
+                        unkept = True  # refused unread (a limit): its text cannot be kept
                     continue
                 raw = record.raw
                 if raw is not None and "\n" in raw:
@@ -114,7 +117,9 @@ class Writing:
                     handle.write(dumps_line(data))
                     changed_any = changed_any or changed
                 written += 1
-            if multi_line_source and FileAction.REWRITE_LINES not in actions:
+            if unkept:
+                handle.discard()  # rewriting would lose a line it never read: not touched
+            elif multi_line_source and FileAction.REWRITE_LINES not in actions:
                 handle.discard()  # a pretty-printed file is only rewritten by its own fix
             elif not changed_any and len(file_report.dropped) == dropped_before:
                 handle.discard()  # nothing to change: leave the file and its mtime alone

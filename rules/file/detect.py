@@ -354,11 +354,27 @@ _WIDE_BOMS = (
 )
 
 
+def _stray_wide_bom(rest: bytes) -> bool:
+    """Whether what follows a UTF-16 byte-order mark is really 8-bit text: line breaks, no
+    NUL byte (UTF-16 of ASCII has one in every pair) and valid UTF-8. Read as UTF-16 it would
+    be one line of CJK characters: every line but one lost."""
+    sample = rest[:4096]
+    if b"\x00" in sample or b"\n" not in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 3  # a character cut at the end of the sample
+    return True
+
+
 def wide_encoding(head: bytes) -> tuple[str, str, bool] | None:
     """UTF-16/32 from a byte-order mark, or from the NUL bytes of mostly-ASCII text without
     one: ``(codec, description, has_bom)``."""
     for bom, codec, description in _WIDE_BOMS:
         if head.startswith(bom):
+            if codec == "utf-16" and _stray_wide_bom(head[len(bom) :]):
+                return None  # UTF-8 lines behind a stray mark: read them as such
             return codec, description, True
     sample = head[:4096]
     if len(sample) < 4 or b"\x00" not in sample:

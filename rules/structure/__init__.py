@@ -21,11 +21,13 @@ def ftlint_rules() -> list[type[Rule]]:
     # Imported here: loading the plugin costs nothing until the rules are asked for.
     from ftlint.rules.structure.blank_line import BlankLine
     from ftlint.rules.structure.delimiter_mismatch import DelimiterMismatch
+    from ftlint.rules.structure.exceeds_limit import ExceedsLimit
     from ftlint.rules.structure.extra_column import ExtraColumn
     from ftlint.rules.structure.invalid_json import InvalidJson
     from ftlint.rules.structure.json_is_jsonl import JsonIsJsonl
     from ftlint.rules.structure.malformed_row import MalformedRow
     from ftlint.rules.structure.missing_column import MissingColumn
+    from ftlint.rules.structure.no_examples import NoExamples
     from ftlint.rules.structure.not_an_object import NotAnObject
     from ftlint.rules.structure.not_line_delimited import NotLineDelimited
     from ftlint.rules.structure.ragged_row import RaggedRow
@@ -36,5 +38,5 @@ def ftlint_rules() -> list[type[Rule]]:
     return [
         InvalidJson, NotAnObject, BlankLine, NotLineDelimited, JsonIsJsonl,
         MissingColumn, ExtraColumn, RaggedRow, DelimiterMismatch, RecordsUnderKey,
-        MalformedRow, UnreadableWorkbook, UnknownSheet,
+        MalformedRow, UnreadableWorkbook, UnknownSheet, ExceedsLimit, NoExamples,
     ]  # fmt: skip
