@@ -628,6 +628,8 @@ class TokenCounter:
                         total += self.strings_in(turn)
                         continue
                     speaker = turn.get("from")
+                    if not isinstance(speaker, str):  # a wrong type: the chat rules' business
+                        speaker = None
                     for field, item in turn.items():
                         if field == "value" and isinstance(item, str) and speaker != "system":
                             n = self._text(item)
