@@ -28,6 +28,7 @@ from ftlint import (
     Scope,
     Severity,
 )
+from ftlint.conversion import Planner
 from ftlint.shapes import CHAT, PROMPT_COMPLETION, model_shapes
 
 #: Classification: fewer distinct completions than examples / 3 (at least 3 examples a class).
@@ -107,7 +108,7 @@ class Stats(Accumulator):
 
     # -- folding ---------------------------------------------------------------------------
     def add(self, record: Record) -> None:
-        found = record.analysis.get(features)
+        found = record.analysis.get(features, self.rule.planner)
         if found is None:
             return
         self.count += 1
@@ -266,6 +267,8 @@ class LegacyRule(Rule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self.pc_model = trains_on_prompt_completion(context)
+        #: The run's planner: records count in the form ``prepare`` writes (``features``).
+        self.planner = Planner.from_context(context)
 
     def accumulator(self) -> Accumulator:
         other_model = self.chat_model_only if self.pc_model else self.pc_model_only

@@ -1,11 +1,12 @@
 """What the legacy rules read from one prompt/completion record, computed once per record.
 
-Two record analyses (``ftlint.analysis``), called as ``record.analysis.get(fn)``:
-``record_texts`` (the prompt and completion of any prompt/completion record, which
-``EmptyCompletion`` checks) and ``features`` (the same texts for a record that counts in the
-dataset figures, which every legacy accumulator folds). The engine adds one record to every
-accumulator in turn: the first to ask computes the features, the others find them cached on
-the record.
+Two record analyses (``ftlint.analysis``): ``record.analysis.get(record_texts)`` (the prompt
+and completion of any prompt/completion record, which ``EmptyCompletion`` checks) and
+``record.analysis.get(features, planner)`` (the texts of a record that counts in the dataset
+figures, which every legacy accumulator folds: a record that ``prepare`` converts to
+prompt/completion counts in its converted form, the one written and read by the next run).
+The engine adds one record to every accumulator in turn: the first to ask computes the
+features, the others find them cached on the record.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 from typing import Any
 
 from ftlint import Location, Record
+from ftlint.conversion import Planner, plan_of
 from ftlint.shapes import PROMPT_COMPLETION, detect_shape
 
 #: Completions longer than this are counted by a digest instead of their text.
@@ -67,11 +69,23 @@ def record_texts(record: Record) -> tuple[str, str] | None:
     return pc_texts(record.data) if record.ok else None
 
 
-def features(record: Record) -> Features | None:
+def features(record: Record, planner: Planner | None = None) -> Features | None:
     """Record analysis: the features of a record that counts for the dataset figures, else
     ``None``: other shapes, wrong types, and empty completions (``EmptyCompletion`` reports
-    those; the legacy tool removed them before its other checks)."""
-    texts = record.analysis.get(record_texts)
+    those; the legacy tool removed them before its other checks).
+
+    With the run's ``planner``, a record that ``prepare`` converts to prompt/completion
+    without loss (a chat or community record, for a prompt/completion model) counts as it is
+    written: otherwise the dataset fixes (a common separator, a leading space ...) would miss
+    it and the next run would find it wanting. (A lossy conversion is an unsafe fix, applied
+    or not: such records count as they are.)"""
+    texts = None
+    if planner is not None and record.ok and isinstance(record.data, dict):
+        plan = plan_of(record, planner)
+        if plan.converts and plan.target == PROMPT_COMPLETION and not plan.lossy:
+            texts = pc_texts(plan.data)
+    if texts is None:
+        texts = record.analysis.get(record_texts)
     if texts is None or not texts[1].strip():
         return None
     return Features(texts[0], texts[1], record.location)
