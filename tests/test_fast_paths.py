@@ -24,9 +24,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ftlint.plugins.jsonl import JsonlReader, split_lines
-from ftlint.rules import content
 from ftlint.rules.chat.walk import Walk as _Walk
 from ftlint.rules.chat.walk import _chat, _plain_chat, analyze
+from ftlint.rules.content.controls import CONTROL_RE, has_control
+from ftlint.rules.content.encoding import MOJIBAKE_RE
+from ftlint.rules.content.texts import BRACE, CONTROL, MOJIBAKE, REPLACEMENT, SPECIAL, suspects
 from ftlint.rules.dataset import canonical, minhash
 from ftlint.rules.dataset.columns import VECTOR_MIN, Columns, first_indexes, repeat_pairs
 from ftlint.rules.legacy.mostly_uppercase import case_counts, case_counts_many
@@ -89,28 +91,28 @@ def test_content_scan_bits_are_those_of_a_scan_of_every_text(data, ascii_escapes
     record = _record_from_line(json.loads(line), line)
     expected = 0
     for _pointer, _role, text in shapes.iter_texts(record.data):
-        if content.CONTROL_RE.search(text):
-            expected |= content.CONTROL
+        if CONTROL_RE.search(text):
+            expected |= CONTROL
         if not text.isascii():
             if "\ufffd" in text:
-                expected |= content.REPLACEMENT
-            if content.MOJIBAKE_RE.search(text):
-                expected |= content.MOJIBAKE
+                expected |= REPLACEMENT
+            if MOJIBAKE_RE.search(text):
+                expected |= MOJIBAKE
         if "<|" in text or "_of_turn>" in text:
-            expected |= content.SPECIAL
+            expected |= SPECIAL
         if "{" in text:
-            expected |= content.BRACE
-    found = content.suspects(record)
+            expected |= BRACE
+    found = suspects(record)
     # The scan may skip a special-token bit for a text with "_of_turn>" but no "<": no marker
     # the rule reports can be there. Every other bit is exactly the plain scan's.
-    assert found & ~content.SPECIAL == expected & ~content.SPECIAL
-    if found & content.SPECIAL != expected & content.SPECIAL:
+    assert found & ~SPECIAL == expected & ~SPECIAL
+    if found & SPECIAL != expected & SPECIAL:
         assert not any("<" in t for _p, _r, t in shapes.iter_texts(record.data))
 
 
 @given(st.text())
 def test_has_control_is_the_control_regex(text):
-    assert content.has_control(text) == (content.CONTROL_RE.search(text) is not None)
+    assert has_control(text) == (CONTROL_RE.search(text) is not None)
 
 
 CASED = st.text(alphabet=st.sampled_from(list("aZ \n@[`{\x7f\x80éÉßǅΣσДд中ᾼ😕\ud800")))
@@ -131,7 +133,7 @@ MOJIBAKE_PLAIN = re.compile(
 
 @given(st.text(alphabet=st.sampled_from(list("a \x80\x9f\xbf\xc2\xc3\xe9\xf4\xf5\u2019\u20ac中"))))
 def test_mojibake_regex_matches_as_the_two_alternatives_do(text):
-    plain, fast = MOJIBAKE_PLAIN.search(text), content.MOJIBAKE_RE.search(text)
+    plain, fast = MOJIBAKE_PLAIN.search(text), MOJIBAKE_RE.search(text)
     assert (plain is None) == (fast is None)
     assert plain is None or plain.span() == fast.span()
 

@@ -10,7 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
-from ftlint.rules import content
+from ftlint.rules.content import ftlint_rules
+from ftlint.rules.content.controls import CONTROL_RE, remove_controls
+from ftlint.rules.content.encoding import repair_mojibake
+from ftlint.rules.content.template_placeholder import find_placeholders
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -273,10 +276,10 @@ def test_no_placeholder_false_alarms(run_json, tmp_path, text):
 
 @given(st.text(max_size=60))
 def test_content_helpers_never_fail(text):
-    content.find_placeholders(text)
-    content.remove_controls(text)
-    content.repair_mojibake(text)
-    assert content.CONTROL_RE.search(content.remove_controls(text)) is None
+    find_placeholders(text)
+    remove_controls(text)
+    repair_mojibake(text)
+    assert CONTROL_RE.search(remove_controls(text)) is None
 
 
 def test_rules_do_not_fail_on_odd_records(run_json, tmp_path):
@@ -293,7 +296,7 @@ def test_rules_do_not_fail_on_odd_records(run_json, tmp_path):
 
 
 def test_rule_documentation(run_cli):
-    for rule in content.RULES:
+    for rule in ftlint_rules():
         code, out, _ = run_cli("rule", rule.code)
         assert code == 0
         for section in SECTIONS:

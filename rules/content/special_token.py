@@ -1,0 +1,79 @@
+"""FT504 special-token: `<|endoftext|>`, `<|im_end|>` and other chat-template markers in a text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from ftlint.rules.content.base import TextRule, snippet
+from ftlint.rules.content.controls import remove_controls
+from ftlint.rules.content.encoding import repaired
+from ftlint.rules.content.texts import SPECIAL, record_texts, suspects
+
+from ftlint import Applicability, Diagnostic, Fix, Record, SetValue, Severity
+
+#: Tokens OpenAI's tokenizers reserve: the API refuses training text containing them.
+OPENAI_SPECIAL = frozenset(
+    {"endoftext", "endofprompt", "fim_prefix", "fim_middle", "fim_suffix", "im_start", "im_end",
+     "im_sep"}
+)  # fmt: skip
+#: ``<|name|>`` (GPT, ChatML, Llama 3, Phi ...) and Gemma's turn markers.
+SPECIAL_RE = re.compile(r"<\|([A-Za-z_][A-Za-z0-9_]{1,40})\|>|<(?:start|end)_of_turn>")
+
+
+class SpecialToken(TextRule):
+    """## What it does
+    Finds special tokens written as text: `<|endoftext|>`, `<|im_start|>`, `<|im_end|>`,
+    `<|fim_prefix|>` and the other `<|name|>` markers, and Gemma's `<start_of_turn>`.
+
+    ## Why is this bad?
+    OpenAI's tokenizers reserve `<|endoftext|>`, `<|endofprompt|>`, `<|fim_*|>` and the
+    ChatML markers: the fine-tuning API refuses training data that contains them (error).
+    Other `<|...|>` markers are another model family's chat template leaking into the text
+    (warning): the model learns to write them.
+
+    ## Example
+    `{"role": "assistant", "content": "Sure!<|im_end|>"}`
+
+    ## Fix safety
+    Unsafe: the markers are removed, which can leave the remains of a chat template (role
+    names, line breaks) in the text; read the result. Fixes of one text replace it whole, so
+    this one also makes the repairs of `ControlCharacters` and `Mojibake` on the same text,
+    which it would otherwise undo.
+    """
+
+    code = "FT504"
+    name = "special-token"
+    severity = Severity.ERROR
+    fix_applicability = Applicability.UNSAFE
+    provider_error = r"invalid token|special token|<\|[a-z_]+\|>"
+
+    def check_record(self, record: Record) -> Iterable[Diagnostic]:
+        # Not a generator: a clean record (nearly all) costs one bit test.
+        return self._findings(record) if suspects(record) & SPECIAL else ()
+
+    def _findings(self, record: Record) -> Iterator[Diagnostic]:
+        for field, _role, text in record_texts(record):
+            if "<|" not in text and "_of_turn>" not in text:
+                continue
+            matches = list(SPECIAL_RE.finditer(text))
+            if not matches:
+                continue
+            found = [m.group() for m in matches]
+            names = {m.strip("<|>") for m in found}
+            reserved = names & OPENAI_SPECIAL
+            listed = ", ".join(f"`{t}`" for t in dict.fromkeys(found))
+            if reserved:
+                why = "OpenAI reserves these tokens and rejects training data containing them"
+            else:
+                why = "a chat-template marker of another model; the model would learn to write it"
+            yield self.diagnostic(
+                f"special token{'' if len(set(found)) == 1 else 's'} {listed} in the text: {why}",
+                record.location.at(field=field),
+                fix=Fix.unsafe(
+                    "remove the special tokens",
+                    SetValue(field, remove_controls(SPECIAL_RE.sub("", repaired(text)))),
+                ),
+                severity=Severity.ERROR if reserved else Severity.WARNING,
+                excerpt=snippet(text, matches[0].start(), matches[0].end(), 40),
+            )
