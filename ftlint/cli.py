@@ -202,7 +202,7 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
     prepare.add_argument(
         "--force",
         action="store_true",
-        help="overwrite existing files: the output, the JSON report, --output-file",
+        help="overwrite existing files: the output, the JSON report, --output-file, --report-html",
     )
     prepare.add_argument(
         "--in-place", action="store_true", help="rewrite the input itself (JSONL only)"
@@ -211,6 +211,12 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
         "--report", type=Path, metavar="FILE", help="JSON report path (default: beside the output)"
     )
     prepare.add_argument("--no-report", action="store_true", help="do not write a JSON report")
+    prepare.add_argument(
+        "--report-html",
+        type=Path,
+        metavar="FILE",
+        help="also write the report as one self-contained HTML page (needs ftlint[html])",
+    )
     prepare.add_argument(
         "--split",
         nargs="?",
@@ -303,7 +309,7 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
 _CORE_ARGS = {
     "command", "func", "paths", "config", "plugins", "reader_format", "map", "fix",
     "unsafe_fixes", "max_file_size", "color", "output_file", "output", "force", "in_place",
-    "report", "no_report", "exit_non_zero_on_fix", "validation_file", "fail_on",
+    "report", "no_report", "exit_non_zero_on_fix", "validation_file", "fail_on", "report_html",
 }  # fmt: skip
 
 
@@ -467,6 +473,9 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
         written.append(("JSON report", report_target))
     if args.output_file is not None:
         written.append(("report (--output-file)", Path(args.output_file)))
+    html = _report_format(plugins, "html", "--report-html") if args.report_html else None
+    if args.report_html:
+        written.append(("HTML report", Path(args.report_html)))
     refuse_overwrites(args, written)
     options = PrepareOptions(
         output=args.output,
@@ -478,8 +487,29 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
     report = engine.prepare(args.paths, options)
     if not args.no_report:
         _write_json_report(report, args)
+    if html is not None:
+        _write_report(report, html, Path(args.report_html), overwrite=bool(args.force))
     render(report, config, plugins, args)
     return report.exit_code
+
+
+def _report_format(plugins: Plugins, name: str, option: str) -> Any:
+    """The output format an option writes a report with, checked before the run starts."""
+    fmt = plugins.output_formats().get(name)
+    if fmt is None:
+        raise ConfigError(f"{option} needs the {name} output format, which is not loaded")
+    fmt.require()
+    return fmt
+
+
+def _write_report(report: Report, fmt: Any, path: Path, *, overwrite: bool) -> None:
+    """``report`` rendered by ``fmt`` into ``path``, atomically (as ``--output-file``)."""
+    from ftlint.atomic import AtomicWriter
+
+    text = io.StringIO(newline="\n")
+    fmt.render(report, text, color=False)
+    with AtomicWriter(path, overwrite=overwrite) as handle:
+        handle.write(text.getvalue().encode("utf-8", errors="backslashreplace"))
 
 
 def _write_json_report(report: Report, args: argparse.Namespace) -> None:
