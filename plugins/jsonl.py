@@ -7,7 +7,7 @@ a ``not-line-delimited`` notice. Files can be cut into byte ranges for parallel 
 
 Lines are read with a cap (``--max-record-size``): a longer one is reported and skipped in
 chunks, never held whole nor parsed. Nesting deeper than ``--max-depth`` is refused after a
-count of brackets (two ``bytes.count`` per line, the only cost on the hot path).
+count of brackets (one ``bytes.translate`` per line, the only cost on the hot path).
 """
 
 from __future__ import annotations
@@ -228,7 +228,8 @@ class JsonlReader(Reader):
                                               message, text, column)  # fmt: skip
                         continue
                 location = Location(path, line_no, None, record_no)
-                if body.count(b"{") + body.count(b"[") > max_depth:  # rarely true: measure
+                # Openers bound the depth; one pass (cheaper than two ``count``), rarely true.
+                if len(body) - len(body.translate(None, b"{[")) > max_depth:
                     depth = depth_of(data)
                     if depth > max_depth:
                         yield over_limit(location, _too_deep(depth, max_depth), "jsonl")
