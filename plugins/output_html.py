@@ -279,8 +279,8 @@ def histogram_chart(
         for i in range(0, bins.regular, every):
             x = LEFT + i * step
             chart.xticks.append({"x": round(x, 2), "label": number(bins.low + i * bins.width)})
-        if not bins.overflow:
-            x = LEFT + len(counts) * step
+        x = LEFT + len(counts) * step
+        if not bins.overflow and x - chart.xticks[-1]["x"] >= 36:  # room for the last label
             chart.xticks.append({"x": round(x, 2), "label": number(bins.end)})
     if bins.overflow:
         x = LEFT + (bins.regular + 0.5) * step
