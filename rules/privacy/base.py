@@ -1,0 +1,252 @@
+"""What the two privacy rules share: a finding, the allow-list, the masked excerpt, and the
+typed placeholders of their fixes.
+
+A finding never travels with its value into a report: the message and the excerpt show a
+masked form (``sk-…9f2c``, ``j…@acme.com``) and the fix's message names placeholders only.
+The fixes replace each value with a typed placeholder, the same value always with the same
+placeholder within an example: ``<EMAIL>`` when the example holds one e-mail address,
+``<EMAIL_1>``, ``<EMAIL_2>`` ... (in order of first appearance) when it holds several.
+
+Both rules may fix the same text (a message with a key and an e-mail address). Their fixes
+set the whole text, so the second must not undo the first: the rules run in code order and
+note what they replace in ``redactions``, a record analysis both read; each rule's fix of a
+text replaces what the rules before it found there as well as its own findings, and leaves
+alone what they already claimed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ftlint.rules.privacy.texts import suspect_texts, suspects
+
+from ftlint import (
+    ConfigError,
+    Diagnostic,
+    Fix,
+    Record,
+    Rule,
+    RuleContext,
+    Scope,
+    SetValue,
+    Severity,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One value found in a text: ``text[start:end]`` is what the fix replaces."""
+
+    start: int
+    end: int
+    #: The placeholder's type: ``SECRET``, ``EMAIL``, ``PHONE``, ``CARD``, ``IBAN``, ``SSN``,
+    #: ``IP``.
+    kind: str
+    #: What it is, for the message: ``an OpenAI API key``, ``an e-mail address``.
+    label: str
+    #: The value in a canonical form (E.164 for a phone number, digits for a card ...): two
+    #: spellings of one value get the same placeholder.
+    value: str
+    #: What the message and the excerpt show instead of the value.
+    masked: str
+    #: Other spellings the allow-list is matched against (the whole URL of a password ...).
+    aliases: tuple[str, ...] = ()
+    #: What the excerpt shows in the value's place, when not ``masked`` (which may show
+    #: context around the value, as a URL does around its password).
+    inline: str | None = None
+
+
+#: ``(start, end, placeholder)`` of what a rule's fix replaces in one text.
+Span = tuple[int, int, str]
+
+
+def redactions(record: Record) -> dict[str, list[Span]]:
+    """Record analysis: per text pointer, what the privacy rules that already ran replace
+    there (each rule adds its own)."""
+    return {}
+
+
+def overlaps(finding: Finding, spans: Iterable[Span]) -> bool:
+    return any(finding.start < end and start < finding.end for start, end, _ in spans)
+
+
+def redact(text: str, spans: Iterable[Span]) -> str:
+    """``text`` with each span replaced by its placeholder (overlapping spans: the first)."""
+    parts: list[str] = []
+    position = 0
+    for start, end, placeholder in sorted(spans):
+        if start < position:
+            continue
+        parts.append(text[position:start])
+        parts.append(placeholder)
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+_VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_VISIBLE.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"})
+
+
+def masked_excerpt(
+    text: str, findings: Sequence[Finding], claimed: Iterable[Span], width: int = 30
+) -> str:
+    """The text around the first finding, every finding masked and every value another rule
+    claimed shown as its placeholder, on one line."""
+    items = sorted(
+        [(f.start, f.end, f.inline or f.masked, i == 0) for i, f in enumerate(findings)]
+        + [(start, end, placeholder, False) for start, end, placeholder in claimed]
+    )
+    parts: list[str] = []
+    position = length = 0
+    focus = (0, 0)
+    for start, end, shown, first in items:
+        if start < position:
+            continue
+        parts.append(text[position:start])
+        length += start - position
+        if first:
+            focus = (length, length + len(shown))
+        parts.append(shown)
+        length += len(shown)
+        position = end
+    parts.append(text[position:])
+    view = "".join(parts)
+    left = max(0, focus[0] - width)
+    right = min(len(view), focus[1] + width)
+    shown = view[left:right].translate(_VISIBLE)
+    return ("…" if left else "") + shown + ("…" if right < len(view) else "")
+
+
+def keep_start(value: str, shown: int, tail: int = 4) -> str:
+    """``value``'s first ``shown`` characters (a documented prefix), ``…`` and its last
+    ``tail`` characters, when that leaves at least half of it out."""
+    if len(value) - shown - tail < len(value) // 2:
+        tail = 0
+    return value[:shown] + "…" + (value[-tail:] if tail else "")
+
+
+_PLACES = {
+    "assistant": "an assistant message",
+    "completion": "the completion",
+    "user": "a user message",
+    "system": "the system prompt",
+    "tool": "a tool message",
+    "prompt": "the prompt",
+}
+
+
+def place(pointer: str, role: str | None) -> str:
+    if pointer.endswith("/arguments"):
+        return "the arguments of a tool call"
+    return _PLACES.get(role or "", "a text")
+
+
+def placeholders(found: Iterable[Sequence[Finding]]) -> dict[tuple[str, str], str]:
+    """The placeholder of each ``(kind, value)`` of one example: ``<KIND>`` when the example
+    holds one value of that kind, else ``<KIND_1>``, ``<KIND_2>`` ... in order of first
+    appearance."""
+    order: dict[str, dict[str, None]] = {}
+    for findings in found:
+        for finding in sorted(findings, key=lambda f: f.start):
+            order.setdefault(finding.kind, {}).setdefault(finding.value, None)
+    names: dict[tuple[str, str], str] = {}
+    for kind, values in order.items():
+        for i, value in enumerate(values, 1):
+            names[kind, value] = f"<{kind}>" if len(values) == 1 else f"<{kind}_{i}>"
+    return names
+
+
+def listing(findings: Sequence[Finding], limit: int = 3) -> str:
+    shown = ", ".join(f"{f.label} `{f.masked}`" for f in findings[:limit])
+    more = len(findings) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+class PrivacyRule(Rule):
+    """A record rule that searches the texts ``texts.scan`` let through. Not a rule itself
+    (no code, not registered).
+
+    Both privacy rules share the group ``privacy-texts``: the engine skips them at once for
+    a record whose source raises no suspicion (``quiet``), which is most records. Subclasses
+    set ``bits`` (the ``texts`` bits they look at), ``find`` (the findings of one text) and
+    ``message`` / ``severity_of``.
+    """
+
+    scope: ClassVar[Scope] = Scope.RECORD
+    group: ClassVar[str | None] = "privacy-texts"
+    #: The ``texts`` bits of the texts this rule searches.
+    bits: int = 0
+    default_options: ClassVar[dict[str, Any]] = {"allow": []}
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        allow = self.options.get("allow") or []
+        if isinstance(allow, str):
+            allow = [allow]
+        if not isinstance(allow, list) or not all(isinstance(v, str) for v in allow):
+            raise ConfigError(f"[tool.ftlint.rules.{self.name}] allow must be a list of strings")
+        entries = [v.strip().lower() for v in allow if v.strip()]
+        self.allow_exact = frozenset(v for v in entries if not any(c in v for c in "*?["))
+        self.allow_globs = tuple(v for v in entries if any(c in v for c in "*?["))
+
+    def allowed(self, finding: Finding, text: str) -> bool:
+        if not (self.allow_exact or self.allow_globs):
+            return False
+        forms = {text[finding.start : finding.end].lower(), finding.value.lower()}
+        forms.update(a.lower() for a in finding.aliases)
+        if forms & self.allow_exact:
+            return True
+        return any(fnmatch.fnmatchcase(form, glob) for form in forms for glob in self.allow_globs)
+
+    def quiet(self, record: Record) -> bool:
+        return not suspects(record)
+
+    # -- what a subclass provides ----------------------------------------------------------
+    def find(self, text: str, bits: int) -> list[Finding]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def message(self, findings: Sequence[Finding], where: str) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+    def severity_of(self, role: str | None) -> Severity:
+        return self.severity
+
+    # -- the check -------------------------------------------------------------------------
+    def check_record(self, record: Record) -> Iterable[Diagnostic]:
+        # Not a generator: a clean record (nearly all) costs one bit test.
+        return self._findings(record) if suspects(record) & self.bits else ()
+
+    def _findings(self, record: Record) -> Iterator[Diagnostic]:
+        shared = record.analysis.get(redactions)
+        per_text = []
+        for pointer, role, text, bits in suspect_texts(record):
+            if not bits & self.bits:
+                continue
+            claimed = shared.get(pointer, ())
+            found = [
+                f
+                for f in self.find(text, bits)
+                if not overlaps(f, claimed) and not self.allowed(f, text)
+            ]
+            if found:
+                per_text.append((pointer, role, text, found, list(claimed)))
+        if not per_text:
+            return
+        names = placeholders(found for *_, found, _claimed in per_text)
+        for pointer, role, text, found, claimed in per_text:
+            own = [(f.start, f.end, names[f.kind, f.value]) for f in found]
+            shared.setdefault(pointer, []).extend(own)
+            used = ", ".join(dict.fromkeys(span[2] for span in sorted(own)))
+            yield self.diagnostic(
+                self.message(found, place(pointer, role)),
+                record.location.at(field=pointer),
+                fix=Fix.unsafe(
+                    f"replace with {used}", SetValue(pointer, redact(text, claimed + own))
+                ),
+                severity=self.severity_of(role),
+                excerpt=masked_excerpt(text, found, claimed),
+            )

@@ -1,0 +1,379 @@
+"""FT802 personal-data: e-mail addresses, phone numbers, card numbers, IBANs, US social
+security numbers and IP addresses in the texts."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from ftlint.rules.privacy.base import Finding, PrivacyRule, listing
+from ftlint.rules.privacy.checks import iban_ok, luhn_ok
+from ftlint.rules.privacy.texts import AT, DIGITS
+
+from ftlint import Applicability, ConfigError, RuleContext, Severity
+
+#: What the rule looks for, and the sources of each test (not re-checked 2026-12):
+#: email  RFC 5322 section 3.4.1 (addr-spec, the common subset); RFC 2606 and RFC 6761 (the
+#:        reserved documentation domains, not reported)
+#: phone  the ``phonenumbers`` library (Google's libphonenumber metadata), numbers it
+#:        finds valid with leniency VALID
+#: card   ISO/IEC 7812-1 (the Luhn check) and the issuer ranges and lengths of
+#:        https://en.wikipedia.org/wiki/Payment_card_number
+#: iban   ISO 13616 (mod 97) and the lengths of SWIFT's IBAN registry,
+#:        https://www.swift.com/standards/data-standards/iban-international-bank-account-number
+#: ssn    https://www.ssa.gov/employer/randomization.html and
+#:        https://www.ssa.gov/history/ssn/misused.html (numbers never issued)
+#: ip     RFC 6890 special-purpose registries through Python's ``ipaddress.is_global``
+#:        (private, loopback, link-local, documentation RFC 5737 / RFC 3849 ranges are not
+#:        reported)
+KINDS = ("email", "phone", "card", "iban", "ssn", "ip")
+
+# ---------------------------------------------------------------------------------------------
+# E-mail addresses
+
+_EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63})@"
+    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})"
+    r"(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"
+)
+_RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+_RESERVED_SUFFIXES = tuple("." + d for d in _RESERVED_DOMAINS)
+_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
+#: ``logo@2x.png``: image names, not addresses.
+_FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tiff"})
+
+
+def _emails(text: str) -> list[Finding]:
+    found = []
+    for match in _EMAIL_RE.finditer(text):
+        local, domain = match.group("local"), match.group("domain").lower()
+        tld = domain.rsplit(".", 1)[-1]
+        if tld in _RESERVED_TLDS or tld in _FILE_TLDS:
+            continue
+        if domain in _RESERVED_DOMAINS or domain.endswith(
+            tuple("." + d for d in _RESERVED_DOMAINS)
+        ):
+            continue
+        if local == "git":
+            continue  # git@github.com:org/repo.git, an SSH remote
+        start = match.start()
+        before = text[max(0, start - 200) : start]
+        scheme = before.rfind("://")
+        if scheme >= 0 and not re.search(r"[\s/]", before[scheme + 3 :]):
+            continue  # user:password@host in a URL (secret-in-data's)
+        found.append(
+            Finding(
+                start, match.end(), "EMAIL", "an e-mail address", match.group().lower(),
+                f"{local[0]}…@{domain}",
+            )
+        )  # fmt: skip
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Payment card numbers
+
+_CARD_RE = re.compile(
+    r"(?<![\d.,-])(?:\d{4}(?P<s>[ -])\d{4}(?P=s)\d{4}(?P=s)\d{4}(?:(?P=s)\d{3})?"
+    r"|\d{4}(?P<t>[ -])\d{6}(?P=t)\d{4,5}"
+    r"|\d{13,19})(?![\d-]|[.,]\d)"
+)
+
+#: ``(first digits low, high, lengths, brand)``: the issuer ranges of the networks.
+_ISSUERS: tuple[tuple[int, int, tuple[int, ...], str], ...] = (
+    (4, 4, (13, 16, 19), "Visa"),
+    (51, 55, (16,), "Mastercard"),
+    (2221, 2720, (16,), "Mastercard"),
+    (34, 34, (15,), "American Express"),
+    (37, 37, (15,), "American Express"),
+    (6011, 6011, (16, 17, 18, 19), "Discover"),
+    (644, 649, (16, 17, 18, 19), "Discover"),
+    (65, 65, (16, 17, 18, 19), "Discover"),
+    (3528, 3589, (16, 17, 18, 19), "JCB"),
+    (36, 36, (14, 15, 16, 17, 18, 19), "Diners Club"),
+    (300, 305, (14, 15, 16, 17, 18, 19), "Diners Club"),
+    (38, 39, (16, 17, 18, 19), "Diners Club"),
+    (62, 62, (16, 17, 18, 19), "UnionPay"),
+    (2200, 2204, (16, 17, 18, 19), "Mir"),
+)
+
+#: Test numbers the payment processors publish for their sandboxes (Stripe, Adyen, Braintree
+#: docs): they appear in support and coding data and belong to nobody.
+TEST_CARDS = frozenset(
+    {"4242424242424242", "4111111111111111", "4000056655665556", "4012888888881881",
+     "5555555555554444", "5105105105105100", "2223003122003222", "5200828282828210",
+     "378282246310005", "371449635398431", "6011111111111117", "6011000990139424",
+     "3056930009020004", "36227206271667", "3566002020360505", "6200000000000005"}
+)  # fmt: skip
+
+
+def card_brand(digits: str) -> str | None:
+    for low, high, lengths, brand in _ISSUERS:
+        size = len(str(low))
+        if low <= int(digits[:size]) <= high and len(digits) in lengths:
+            return brand
+    return None
+
+
+def _cards(text: str) -> list[Finding]:
+    found = []
+    for match in _CARD_RE.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        brand = card_brand(digits)
+        if brand is None or not luhn_ok(digits) or digits in TEST_CARDS:
+            continue
+        found.append(
+            Finding(
+                match.start(), match.end(), "CARD", "a card number", digits,
+                f"{brand} …{digits[-4:]}",
+            )
+        )  # fmt: skip
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# IBANs
+
+#: The length of each country's IBAN (SWIFT's registry).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27,
+    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27,
+    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HN": 28, "HR": 21, "HU": 28,
+    "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28,
+    "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22,
+    "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23,
+    "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24,
+    "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}  # fmt: skip
+
+_IBAN_RE = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
+)
+
+
+def _ibans(text: str) -> list[Finding]:
+    found = []
+    for match in _IBAN_RE.finditer(text):
+        compact = match.group().replace(" ", "")
+        if len(compact) != IBAN_LENGTHS.get(compact[:2]) or not iban_ok(compact):
+            continue
+        found.append(
+            Finding(
+                match.start(), match.end(), "IBAN", "an IBAN", compact,
+                f"{compact[:2]}…{compact[-2:]}",
+            )
+        )  # fmt: skip
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# US social security numbers
+
+_SSN_RE = re.compile(r"(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])")
+#: Numbers published as examples (the 1938 Woolworth wallet card, an advertisement, the
+#: SSA's own sample): reported by the SSA as misused, they identify nobody.
+_SSN_EXAMPLES = frozenset({"078-05-1120", "219-09-9999", "123-45-6789"})
+
+
+def _ssns(text: str) -> list[Finding]:
+    found = []
+    for match in _SSN_RE.finditer(text):
+        area, group, serial = match.groups()
+        if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
+            continue  # never issued
+        if match.group() in _SSN_EXAMPLES:
+            continue
+        found.append(
+            Finding(
+                match.start(), match.end(), "SSN", "a US social security number", match.group(),
+                f"…-…-{serial}",
+            )
+        )  # fmt: skip
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# IP addresses
+
+_IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+_IPV6_RE = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+#: ``version 1.2.3.4``: a four-part version, not an address.
+_VERSION_RE = re.compile(r"(?:version|release|build|ver|v)[\s.:]*$", re.I)
+#: Public DNS resolvers (Google, Cloudflare, Quad9, OpenDNS): services, not people.
+PUBLIC_SERVICES = frozenset(
+    {"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112",
+     "208.67.222.222", "208.67.220.220", "2001:4860:4860::8888", "2001:4860:4860::8844",
+     "2606:4700:4700::1111", "2606:4700:4700::1001"}
+)  # fmt: skip
+
+
+def _ips(text: str) -> list[Finding]:
+    found = []
+    for regex in (_IPV4_RE, _IPV6_RE) if ":" in text else (_IPV4_RE,):
+        for match in regex.finditer(text):
+            raw = match.group()
+            if regex is _IPV6_RE and raw.count(":") < 2:
+                continue
+            try:
+                address = ipaddress.ip_address(raw)
+            except ValueError:
+                continue
+            if not address.is_global or str(address) in PUBLIC_SERVICES:
+                continue
+            if _VERSION_RE.search(text, max(0, match.start() - 12), match.start()):
+                continue
+            canonical = str(address)
+            if address.version == 4:
+                masked = ".".join(canonical.split(".")[:2]) + ".…"
+            else:
+                masked = ":".join(address.exploded.split(":")[:2]) + ":…"
+            found.append(
+                Finding(match.start(), match.end(), "IP", "an IP address", canonical, masked)
+            )
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Phone numbers (phonenumbers, imported at the first text with a run of seven digits)
+
+#: A number written with a ``+`` or with separators between its digits; a bare run of
+#: digits is an order number or an id as often as a phone number.
+_FORMATTED_RE = re.compile(r"^\+|\d[\s.\-()/]+\d|^\(")
+
+
+def _phones(text: str, regions: Sequence[str]) -> list[Finding]:
+    try:
+        import phonenumbers
+    except ImportError:  # a broken install (it is a dependency): no phone numbers
+        return []
+    found: dict[tuple[int, int], Finding] = {}
+    for region in regions:
+        for match in phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.VALID
+        ):
+            if not _FORMATTED_RE.search(match.raw_string):
+                continue
+            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            span = (match.start, match.end)
+            if any(s < span[1] and span[0] < e for s, e in found):
+                continue
+            found[span] = Finding(
+                match.start, match.end, "PHONE", "a phone number", e164,
+                f"+{match.number.country_code} …{e164[-2:]}",
+            )  # fmt: skip
+    return list(found.values())
+
+
+class PersonalData(PrivacyRule):
+    """## What it does
+    Finds personal data in the texts of an example: e-mail addresses, phone numbers, payment
+    card numbers, IBANs, US social security numbers and IP addresses. Phone numbers are
+    validated with the `phonenumbers` library (numbers without a `+` country code are read as
+    numbers of the option `regions`, `["US"]` by default; a bare run of digits is not taken
+    for one); card numbers by the issuer ranges and lengths of Visa, Mastercard, American
+    Express, Discover, JCB, Diners Club, UnionPay and Mir, and the Luhn check; IBANs by each
+    country's length and the mod-97 check; social security numbers are written with dashes
+    (`123-45-6789`), without the numbers never issued (area 000, 666 or 9xx, group 00,
+    serial 0000); IP addresses are IPv4 and IPv6. Tool-call arguments are searched too.
+
+    What identifies nobody is not reported: addresses at the documentation domains
+    (`example.com`, `.test`, `.invalid` ...), the sandbox card numbers payment processors
+    publish (`4242 4242 4242 4242`), IP addresses that are not globally routable (private,
+    loopback, link-local, the documentation ranges `192.0.2.0/24`, `2001:db8::/32` ...) and
+    public DNS resolvers (`8.8.8.8`, `1.1.1.1`). Values that belong in the data go in the
+    allow-list (exact values, in the data's spelling or the canonical one: E.164 for phones,
+    digits for cards; or globs), and `kinds` chooses what to look for:
+
+    ```toml
+    [tool.ftlint.rules.personal-data]
+    allow = ["support@acme.com", "*@acme.com", "+18005550199"]
+    kinds = ["email", "phone", "card", "iban", "ssn", "ip"]
+    regions = ["US", "GB"]
+    ```
+
+    A warning in assistant messages and completions (what the model learns to produce),
+    a note elsewhere (a user's own address in a prompt is data the model reads, not writes).
+    The report never shows the value: `j…@acme.com`, `+1 …42`, `Visa …4242`.
+
+    ## Why is this bad?
+    A fine-tuned model can reproduce personal data it was trained on, to anyone; and the
+    data file is personal data wherever it is copied or uploaded (GDPR, CCPA). Assistant
+    answers that carry a real person's phone number teach the model to hand it out.
+
+    ## Example
+    `{"role": "assistant", "content": "Call Jane on +1 650 253 0000 or mail jane@acme.com."}`
+
+    ## Fix safety
+    Unsafe: each value is replaced with a typed placeholder, `<EMAIL>`, `<PHONE>`, `<CARD>`,
+    `<IBAN>`, `<SSN>`, `<IP>` (numbered, `<EMAIL_1>`, `<EMAIL_2>` ..., when an example holds
+    several different values of a kind; the same value always gets the same placeholder
+    within an example). The text changes, and a placeholder may read oddly where the value
+    was part of the sentence.
+    """
+
+    code = "FT802"
+    name = "personal-data"
+    severity = Severity.WARNING
+    fix_applicability = Applicability.UNSAFE
+    bits = AT | DIGITS
+    default_options: ClassVar[dict[str, Any]] = {
+        "allow": [],
+        "kinds": list(KINDS),
+        "regions": ["US"],
+    }
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        kinds = self.options.get("kinds")
+        if not isinstance(kinds, list) or not set(kinds) <= set(KINDS):
+            raise ConfigError(
+                f"[tool.ftlint.rules.{self.name}] kinds must be a list of {', '.join(KINDS)}"
+            )
+        regions = self.options.get("regions")
+        if not isinstance(regions, list) or not all(
+            isinstance(r, str) and len(r) == 2 and r.isalpha() for r in regions
+        ):
+            raise ConfigError(
+                f"[tool.ftlint.rules.{self.name}] regions must be a list of two-letter "
+                "region codes (ISO 3166-1: US, GB, FR ...)"
+            )
+        self.kinds = frozenset(kinds)
+        self.regions = tuple(r.upper() for r in regions) or ("US",)
+        self.bits = (AT if "email" in self.kinds else 0) | (DIGITS if self.kinds - {"email"} else 0)
+
+    def find(self, text: str, bits: int) -> list[Finding]:
+        found: list[Finding] = []
+
+        def add(findings: list[Finding]) -> None:
+            found.extend(
+                f for f in findings if not any(f.start < o.end and o.start < f.end for o in found)
+            )
+
+        kinds = self.kinds
+        if bits & DIGITS:
+            if "card" in kinds:
+                add(_cards(text))
+            if "iban" in kinds:
+                add(_ibans(text))
+            if "ssn" in kinds:
+                add(_ssns(text))
+            if "ip" in kinds:
+                add(_ips(text))
+        if bits & AT and "email" in kinds:
+            add(_emails(text))
+        if bits & DIGITS and "phone" in kinds:
+            add(_phones(text, self.regions))
+        found.sort(key=lambda f: f.start)
+        return found
+
+    def severity_of(self, role: str | None) -> Severity:
+        return Severity.WARNING if role in ("assistant", "completion") else Severity.INFO
+
+    def message(self, findings: Sequence[Finding], where: str) -> str:
+        taught = where in ("an assistant message", "the completion", "the arguments of a tool call")
+        why = "the model learns to produce it" if taught else "keep it out of the data"
+        return f"personal data in {where}: {listing(findings)}; {why}"
