@@ -105,6 +105,30 @@ CASES = [
         cause="not idempotent: the unsafe fix of control-characters (FT501) leaves the system "
         "message empty (''), and only a second prepare drops the empty system message",
     ),
+    Case(
+        "alpaca_special_token.jsonl",
+        cause="found by the fuzzer: an Alpaca record whose instruction is only a special token "
+        "is written unconverted ({'instruction': '', ...}, not chat) by prepare --fix "
+        "--unsafe-fixes: the special-token fix (FT504) replaces the community-format "
+        "conversion of the same record; a second prepare then drops it (not idempotent)",
+    ),
+    Case(
+        "fuzz_alpaca_special_token.json",
+        cause="found by the fuzzer (shrunk): the same cause as alpaca_special_token.jsonl in a "
+        ".json file",
+    ),
+    Case(
+        "deep_record_tokens_recursion.json",
+        cause="found by the fuzzer (shrunk): a JSONL-in-.json record nested ~900 deep parses, "
+        "then RecursionError in ftlint/tokens.py strings_in: FT701 and FT702 fail (FT001)",
+        fixed="6bae6ea",
+    ),
+    Case(
+        "big_int_bad_line.jsonl",
+        cause="found by the fuzzer (shrunk): a line of 4302 digits: ValueError (int max str "
+        "digits) in plugins/jsonl.py _invalid_json_message; the reader stops",
+        fixed="6bae6ea",
+    ),
     Case("alpaca_unhashable.jsonl"),
     Case("alpaca_unhashable.json"),
     Case("sharegpt_unhashable.jsonl", cause=_UNHASHABLE, fixed="189393c"),
