@@ -323,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
                         "--output-format",
                         "json",
                         "--output-file",
-                        str(work / "report.json"),
+                        # a new file each run: ftlint does not write over one
+                        str(work / f"report-{len(check_runs)}.json"),
                         *args.ftlint_args,
                     ],
                     work,

@@ -276,7 +276,9 @@ def check(
             )
         engine = Engine(run_config, plugin_set, display_names=names)
         if run_config.applies_fixes:
-            return engine.fix_in_place(paths, PrepareOptions(in_place=True))
+            return engine.fix_in_place(
+                paths, PrepareOptions(in_place=True, validation=args.validation_file)
+            )
         return engine.check(paths, validation=args.validation_file)
     finally:
         if temp is not None:
@@ -305,7 +307,7 @@ def prepare(
     written only with ``write_report=True`` (the report is always returned)."""
     from ftlint.engine import Engine, PrepareOptions
 
-    run_config, plugin_set, _args = configure(
+    run_config, plugin_set, args = configure(
         "prepare", config=config, isolated=isolated, plugins=plugins, **options
     )
     paths, names, directory, temp = _inputs(inputs, None)
@@ -319,6 +321,7 @@ def prepare(
         force=force,
         split=None if split is None else _split_text(split),
         seed=seed,
+        validation=args.validation_file,
     )
     engine = Engine(run_config, plugin_set, display_names=names)
     report = engine.prepare(paths, prepare_options)

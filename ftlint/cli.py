@@ -38,6 +38,16 @@ def _split_list(values: list[str] | None) -> list[str]:
     return out
 
 
+def _add_validation_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--validation-file",
+        type=Path,
+        metavar="VALID",
+        help="validation set to check against the training file (with --fix or prepare, "
+        "its own fixes are applied too: examples that leak from training are removed)",
+    )
+
+
 def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to read")
     sel = parser.add_argument_group("rule selection")
@@ -176,22 +186,18 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="report problems in datasets")
     _add_lint_options(check)
+    _add_validation_option(check)
     check.add_argument(
         "--exit-non-zero-on-fix",
         action="store_true",
         help="with --fix: exit 1 when a file was changed (pre-commit)",
-    )
-    check.add_argument(
-        "--validation-file",
-        type=Path,
-        metavar="VALID",
-        help="validation set to check against the training file",
     )
     check.add_argument("--force", action="store_true", help="overwrite an existing --output-file")
     check.set_defaults(func=cmd_check)
 
     prepare = sub.add_parser("prepare", help="write a fixed, canonical JSONL")
     _add_lint_options(prepare)
+    _add_validation_option(prepare)
     prepare.add_argument(
         "-o",
         "--output",
@@ -370,6 +376,10 @@ def planned_outputs(args: argparse.Namespace) -> list[Path]:
             continue
         out = args.output or path.with_name(f"{path.stem}_prepared.jsonl")
         outputs.extend(split_paths(out) if args.split is not None else (out,))
+    validation = getattr(args, "validation_file", None)
+    if validation is not None:
+        valid = Path(validation)
+        outputs.append(valid if args.in_place else valid.with_name(f"{valid.stem}_prepared.jsonl"))
     return outputs
 
 
@@ -397,6 +407,8 @@ def refuse_overwrites(args: argparse.Namespace, written: Sequence[tuple[str, Pat
     (always refused) or exists (refused without ``--force``). ``AtomicWriter`` makes the final
     creation exclusive too, for a file that appears while the run goes on."""
     inputs = [Path(p) for p in args.paths if str(p) != "-"]
+    if getattr(args, "validation_file", None) is not None:
+        inputs.append(Path(args.validation_file))
     force = bool(getattr(args, "force", False))
     for what, target in written:
         for source in inputs:
@@ -430,7 +442,9 @@ def cmd_check(args: argparse.Namespace, plugins: Plugins) -> int:
         refuse_overwrites(args, [("report (--output-file)", Path(args.output_file))])
     engine, config = _engine(args, plugins)
     if config.applies_fixes:
-        report = engine.fix_in_place(args.paths, PrepareOptions(in_place=True))
+        report = engine.fix_in_place(
+            args.paths, PrepareOptions(in_place=True, validation=args.validation_file)
+        )
         for file in report.files:
             if not file.outputs:
                 file.written = None  # left untouched: nothing was written
@@ -466,6 +480,8 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
         )
     if args.split is not None and args.in_place:
         raise ConfigError("--split writes two new files; it cannot be combined with --in-place")
+    if args.split is not None and args.validation_file is not None:
+        raise ConfigError("--split makes the validation file; it cannot take --validation-file")
     outputs = [] if args.in_place else planned_outputs(args)
     written = [("output", out) for out in outputs]
     report_target = report_path(args, planned_outputs(args))
@@ -483,6 +499,7 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
         in_place=args.in_place,
         split=args.split,
         seed=args.seed,
+        validation=args.validation_file,
     )
     report = engine.prepare(args.paths, options)
     if not args.no_report:

@@ -23,8 +23,8 @@ A case file tests one rule (sqlfluff's ``std_rule_cases`` in spirit)::
 The input of a case is one of ``records`` (written as JSONL, one object per line, to
 ``filename``, default ``train.jsonl``), ``text`` (the file's exact text), ``base64`` or ``hex``
 (its exact bytes), or ``sheets`` (an XLSX workbook: sheet name -> rows of cells).
-``validation`` (records) adds a validation file (to ``expect`` cases: ``prepare``
-takes one file). ``options`` of a case are added to the
+``validation`` (records) adds a validation file; a fixed case then also writes it, and
+``fixed_validation`` gives the records expected there. ``options`` of a case are added to the
 file's; ``rules: {RULE-NAME: {option: value}}`` sets rule options as the configuration file
 does. Only the rule under test runs unless ``options`` select more (``extend_select``).
 
@@ -59,7 +59,7 @@ CASE_KEYS = frozenset(
     {
         "name", "description", "records", "text", "base64", "hex", "sheets", "filename",
         "validation", "options", "rules", "expect", "fix", "fixed", "fixed_text", "dropped",
-        "plugins",
+        "plugins", "fixed_validation",
     }
 )  # fmt: skip
 FINDING_KEYS = frozenset(
@@ -94,7 +94,7 @@ class RuleCase:
     @property
     def kind(self) -> str:
         """``fixed`` (has an expected output), ``fail`` (expects findings) or ``pass``."""
-        if "fixed" in self.spec or "fixed_text" in self.spec:
+        if {"fixed", "fixed_text", "fixed_validation"} & set(self.spec):
             return "fixed"
         return "fail" if self.spec.get("expect") else "pass"
 
@@ -151,14 +151,11 @@ def _cases_of(path: Path, document: Any) -> list[RuleCase]:
             raise CaseFileError(
                 f"{path}: case {name!r} needs exactly one of records, text, base64, hex, sheets"
             )
-        if "expect" not in spec and "fixed" not in spec and "fixed_text" not in spec:
+        if "expect" not in spec and not {"fixed", "fixed_text", "fixed_validation"} & set(spec):
             raise CaseFileError(f"{path}: case {name!r} expects nothing (add expect or fixed)")
-        fixed = "fixed" in spec or "fixed_text" in spec
-        if "validation" in spec and fixed:
-            raise CaseFileError(
-                f"{path}: case {name!r}: a fixed case runs prepare, which takes one file and "
-                "no validation file; check the validation case with expect instead"
-            )
+        fixed = bool({"fixed", "fixed_text", "fixed_validation"} & set(spec))
+        if "fixed_validation" in spec and "validation" not in spec:
+            raise CaseFileError(f"{path}: case {name!r}: 'fixed_validation' needs validation")
         for key in ("dropped", "fix"):
             if key in spec and not fixed:
                 raise CaseFileError(f"{path}: case {name!r}: {key!r} needs fixed or fixed_text")
@@ -286,7 +283,7 @@ def run_case(case: RuleCase) -> None:
             for number, (diagnostic, wanted) in enumerate(zip(found, expected, strict=True), 1):
                 problems = _matches(diagnostic, wanted, rule_class.code)
                 assert not problems, f"{context}finding {number}: " + "; ".join(problems)
-        if "fixed" in spec or "fixed_text" in spec:
+        if {"fixed", "fixed_text", "fixed_validation"} & set(spec):
             fix = spec.get("fix", "safe")
             if fix not in {"safe", "unsafe"}:
                 raise CaseFileError(f"{case.id}: fix must be safe or unsafe, not {fix!r}")
@@ -311,6 +308,15 @@ def run_case(case: RuleCase) -> None:
                 records = list(result.records()) if written is not None else []
                 assert same_json(records, list(spec["fixed"] or [])), (
                     f"{case.id}: prepare wrote\n  {records}\nexpected\n  {spec['fixed']}"
+                )
+            if "fixed_validation" in spec:
+                valid = Path(options["validation_file"])
+                valid_out = valid.with_name(f"{valid.stem}_prepared.jsonl")
+                lines = valid_out.read_text(encoding="utf-8").splitlines()
+                valid_records = [json.loads(line) for line in lines if line.strip()]
+                assert same_json(valid_records, list(spec["fixed_validation"] or [])), (
+                    f"{case.id}: prepare wrote the validation file\n  {valid_records}\n"
+                    f"expected\n  {spec['fixed_validation']}"
                 )
             if "dropped" in spec:
                 dropped = [d for f in result.report.files for d in f.dropped]

@@ -157,11 +157,11 @@ def test_a_family_registers_its_rules_lazily(family):
     hooks = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "ftlint_rules"]
     assert hooks, f"rules/{family}/__init__.py has no ftlint_rules hook"
     code = (
-        "import sys, ftlint.rules.{0} as family\n"
-        "print(sorted(m for m in sys.modules if m.startswith('ftlint.rules.{0}.')))\n"
+        f"import sys, ftlint.rules.{family} as family\n"
+        f"print(sorted(m for m in sys.modules if m.startswith('ftlint.rules.{family}.')))\n"
         "family.ftlint_rules()\n"
-        "print(len([m for m in sys.modules if m.startswith('ftlint.rules.{0}.')]))\n"
-    ).format(family)
+        f"print(len([m for m in sys.modules if m.startswith('ftlint.rules.{family}.')]))\n"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split("\n")
@@ -251,7 +251,9 @@ core = sorted(
 )
 # The package's own __init__ re-exports the public API and imports everything; imports of
 # the package name are not edges between modules.
-edges = {m: sorted(i for i in graph.find_modules_directly_imported_by(m) if i in core) for m in core}
+edges = {
+    m: sorted(i for i in graph.find_modules_directly_imported_by(m) if i in core) for m in core
+}
 index, low, stack, on, cycles, counter = {}, {}, [], set(), [], [0]
 
 def visit(node):

@@ -88,8 +88,8 @@ def test_a_wrong_fixed_output_fails(tmp_path):
         ("rule: x\ncases:\n  - {name: a, text: '', expect: []}\n"
          "  - {name: a, text: '', expect: []}\n", "two cases are named"),
         ("rule: [\n", "not valid YAML"),
-        ("rule: x\ncases:\n  - {name: a, records: [], validation: [], fixed: []}\n",
-         "no validation file"),
+        ("rule: x\ncases:\n  - {name: a, records: [], fixed_validation: []}\n",
+         "'fixed_validation' needs validation"),
         ("rule: x\ncases:\n  - {name: a, records: [], expect: [], dropped: []}\n",
          "'dropped' needs fixed"),
         ("rule: x\ncases:\n  - {name: a, records: [], expect: [], fix: safe}\n",

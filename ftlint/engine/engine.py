@@ -9,6 +9,7 @@ readers and rules come from plugins and declare what the engine needs from them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ftlint.config import Config, ConfigError
@@ -35,6 +36,18 @@ def make_printable(diagnostics: list[Diagnostic]) -> None:
         field = d.location.field
         if field is not None and printable(field) != field:
             d.location = d.location.at(field=printable(field))
+
+
+@dataclass
+class Checked:
+    """A checked file ready to be written: its reader, its fix plan and its report, and the
+    validation file checked with it."""
+
+    file: FileContext
+    reader: Reader
+    plan: FixPlan
+    report: FileReport
+    validation: Checked | None = None
 
 
 class Engine(Scanning, ParallelScanning, Fixing, Writing):
@@ -160,7 +173,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
 
     def check_path(
         self, path: Path, report: Report, validation: Path | None = None
-    ) -> tuple[FileContext, Reader, FixPlan] | None:
+    ) -> Checked | None:
         """Check one file (and its validation file, which joins the same dataset with
         ``split="valid"`` so that dataset rules can compare the two)."""
         file, reader, problems = self.open_file(path)
@@ -177,15 +190,14 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         # validation file will join (train-valid-overlap).
         self.settings["validation_file"] = str(validation) if validation is not None else None
         result = self.scan_file(file, reader, report=report)
+        valid = None
         if validation is not None:
-            self._scan_validation(validation, result, report)
+            valid = self._scan_validation(validation, result, report)
         self.finish(result, file, file_report)
         diagnostics.extend(result.diagnostics)
         make_printable(diagnostics)
         file_report.records = result.records
         file_report.rejected = sum(1 for d in result.dropped if d.rejected)
-        for dropped in result.dropped:
-            dropped.reason = printable(dropped.reason)
         for dropped in result.dropped:
             dropped.reason = printable(dropped.reason)
         if report.command == "prepare":  # in a check nothing is written, so nothing dropped
@@ -194,15 +206,22 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         # Record edits are keyed by record number: only this file's diagnostics may plan them
         # (a validation file's findings are reported, never applied to the training file).
         own = [d for d in diagnostics if d.location.path == file.display_path]
-        return file, reader, self.plan_fixes(own, report.command)
+        checked = Checked(file, reader, self.plan_fixes(own, report.command), file_report)
+        if valid is not None:
+            # The validation file's own fixes, from its findings (the merge of the two
+            # datasets reports on validation records: train-valid-overlap).
+            theirs = [d for d in report.diagnostics if d.location.path == valid.file.display_path]
+            valid.plan = self.plan_fixes(theirs, report.command)
+            checked.validation = valid
+        return checked
 
-    def _scan_validation(self, path: Path, train: ScanResult, report: Report) -> None:
+    def _scan_validation(self, path: Path, train: ScanResult, report: Report) -> Checked | None:
         file, reader, problems = self.open_file(path)
         report.diagnostics.extend(problems)
         file_report = FileReport(path=printable(str(path)), reader=reader.name if reader else None)
         report.files.append(file_report)
         if file is None or reader is None:
-            return
+            return None
         report.diagnostics.extend(self.check_file_scope(file))
         valid = self.scan_file(file, reader, split="valid", report=report)
         make_printable(valid.diagnostics)
@@ -214,6 +233,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         report.diagnostics.extend(
             self._merge_accumulators(train.accumulators, valid.accumulators, file)
         )
+        return Checked(file, reader, FixPlan(), file_report)
 
     def new_report(self, command: str) -> Report:
         return Report(
@@ -248,7 +268,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                     "to write a fixed JSONL"
                 )
                 first_new = len(report.diagnostics)
-                self.check_path(path, report)
+                self.check_path(path, report, options.validation)
                 for diagnostic in report.diagnostics[first_new:]:
                     diagnostic.fixed = False
                 continue
@@ -256,9 +276,16 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         return report
 
     def _prepare_one(self, path: Path, options: PrepareOptions, report: Report) -> None:
-        checked = self.check_path(path, report)
+        checked = self.check_path(path, report, options.validation)
         if checked is None:
             return
-        file, reader, plan = checked
-        out = self.output_path(file, options)
-        self.write_output(file, reader, plan, out, report.files[-1], options)
+        out = self.output_path(checked.file, options)
+        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        valid = checked.validation
+        if valid is not None:
+            # Beside the validation file (or over it, in place); -o names the training output.
+            valid_options = replace(options, output=None, split=None)
+            out = self.output_path(valid.file, valid_options)
+            self.write_output(
+                valid.file, valid.reader, valid.plan, out, valid.report, valid_options
+            )

@@ -16,3 +16,6 @@ class PrepareOptions:
     #: ``None`` writes one ``_prepared.jsonl``. See ``ftlint.split``.
     split: str | None = None
     seed: int = 42
+    #: ``--validation-file``: checked with the training file, and written (or rewritten in
+    #: place) with its own fixes, such as the removal of examples that leak from training.
+    validation: Path | None = None
