@@ -298,7 +298,7 @@ def test_text_has_no_colour_when_piped(workdir, run_cli, monkeypatch):
            "enclosed in double quotes (invalid-json)" in lines  # fmt: skip
     assert "  │ {bad json" in lines
     assert "  fix (safe, --fix): remove the blank line" in lines
-    assert "train,v1.jsonl: jsonl · 3 records" in lines
+    assert "train,v1.jsonl: jsonl · 3 records · 2 rejected" in lines
     assert lines[-1] == "Found 5 errors, 1 warning (2 fixable with --fix)."
 
 
@@ -317,7 +317,8 @@ def test_text_figures_and_dropped_records(workdir, run_cli):
     )
     assert code == 1
     lines = out.splitlines()
-    start = lines.index("train,v1.jsonl: jsonl · 3 records · 1 written · 2 dropped")
+    # Every record read is accounted for: written, dropped by a fix, or rejected unread.
+    start = lines.index("train,v1.jsonl: jsonl · 3 records · 1 written · 0 dropped · 2 rejected")
     assert lines[start + 1 : start + 7] == [
         "  wrote out.jsonl",
         "  1 example",
