@@ -62,6 +62,11 @@ _STRAY_BOM = (
     "invalid record, and the safe fix (check --fix, prepare --fix) transcodes the file into "
     "CJK garbage"
 )
+_PRECISION = (
+    "found by the fuzzer: the JSONL path turns an integer beyond 64 bits into a float "
+    "(123456789012345678901 -> 1.2345678901234568e+20), even without fixes; from .json the "
+    "first prepare keeps the integer and prepare of that output changes it (not idempotent)"
+)
 _UNHASHABLE = (
     "TypeError unhashable type: 'list' in ftlint/tokens.py _community (a ShareGPT 'from' that "
     "is a list/dict is used as a dict key): FT701/FT702/FT604 fail with rule-error FT001"
@@ -129,6 +134,8 @@ CASES = [
         "digits) in plugins/jsonl.py _invalid_json_message; the reader stops",
         fixed="6bae6ea",
     ),
+    Case("big_int_precision.json", cause=_PRECISION),
+    Case("big_int_precision.jsonl"),  # passes the generic oracle; see the test at the end
     Case("alpaca_unhashable.jsonl"),
     Case("alpaca_unhashable.json"),
     Case("sharegpt_unhashable.jsonl", cause=_UNHASHABLE, fixed="189393c"),
@@ -223,4 +230,18 @@ def test_stray_utf16_bom_keeps_the_records(case: Case):
         assert (
             json.loads(ftlint.check(path, isolated=True, jobs=1).to_json())["files"][0]["records"]
             == 12
+        )
+
+
+@pytest.mark.xfail(strict=False, reason=_PRECISION)
+def test_big_integers_keep_their_digits():
+    case = _BY_FILE["big_int_precision.jsonl"]
+    import ftlint
+
+    with oracle.workdir() as directory:
+        path = directory / "input.jsonl"
+        path.write_bytes(case.data())
+        result = ftlint.prepare(path, output=directory / "out.jsonl", isolated=True, jobs=1)
+        assert b"123456789012345678901" in (directory / "out.jsonl").read_bytes(), list(
+            result.records()
         )
