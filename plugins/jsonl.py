@@ -13,6 +13,7 @@ count of brackets (one ``bytes.translate`` per line, the only cost on the hot pa
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import json
 import re
@@ -35,6 +36,10 @@ from ftlint import (
 )  # fmt: skip
 
 BOM = codecs.BOM_UTF8
+#: For one pass over a line: openers become ``{`` (their count bounds the depth) and digits
+#: ``0`` (a run of 20 is an integer that may not fit in 64 bits).
+_SHAPE = bytes.maketrans(b"[0123456789", b"{0000000000")
+_LONG_DIGITS = b"0" * 20
 
 
 def _is_wide(encoding: str) -> bool:
@@ -228,12 +233,17 @@ class JsonlReader(Reader):
                                               message, text, column)  # fmt: skip
                         continue
                 location = Location(path, line_no, None, record_no)
-                # Openers bound the depth; one pass (cheaper than two ``count``), rarely true.
-                if len(body) - len(body.translate(None, b"{[")) > max_depth:
+                shape = body.translate(_SHAPE)
+                if shape.count(b"{") > max_depth:  # openers bound the depth; rarely true
                     depth = depth_of(data)
                     if depth > max_depth:
                         yield over_limit(location, _too_deep(depth, max_depth), "jsonl")
                         continue
+                if _LONG_DIGITS in shape:
+                    # orjson reads an integer beyond 64 bits as a float, losing digits; the
+                    # standard library keeps it exact (rare: only such lines pay for it).
+                    with contextlib.suppress(ValueError, RecursionError):
+                        data = json.loads(text)
                 if not isinstance(data, dict):
                     kind = type(data).__name__ if data is not None else "null"
                     yield Record(
