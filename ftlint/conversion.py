@@ -30,6 +30,7 @@ from ftlint.shapes import (
     SHAREGPT_ROLES,
     TABULAR_FORMATS,
     UNKNOWN,
+    blank,
     detect_shape,
     model_shapes,
 )
@@ -95,8 +96,8 @@ def _with_system(messages: list[dict], system: Any) -> list[dict]:
 
 
 def _blank(text: str) -> bool:
-    """Empty or only whitespace (without building a stripped copy: this runs per record)."""
-    return not text or text.isspace()
+    """Empty, or only whitespace and control characters (``ftlint.shapes.blank``)."""
+    return blank(text)
 
 
 def prompt_completion_to_chat(data: dict, system: str | None) -> dict:
@@ -112,15 +113,12 @@ def prompt_completion_to_chat(data: dict, system: str | None) -> dict:
         if completion is None:
             raise ConversionError("the record has no completion to train on", "/completion")
         completion = _text(completion, "/completion", "the completion")
-    if not completion or completion.isspace():
+    if blank(completion):
         raise ConversionError(
             "the completion is empty: there is nothing to train on", "/completion"
         )
     assistant = {"role": "assistant", "content": completion}
-    if not prompt or prompt.isspace():
-        messages = [assistant]
-    else:
-        messages = [{"role": "user", "content": prompt}, assistant]
+    messages = [assistant] if blank(prompt) else [{"role": "user", "content": prompt}, assistant]
     own = data.get("system")
     if isinstance(own, str) and not _blank(own):
         system = own
@@ -157,7 +155,7 @@ def chat_to_prompt_completion(data: dict) -> dict:
             )
         if not isinstance(message.get("content"), str):
             raise ConversionError("the content is not plain text", f"/messages/{i}/content")
-    if not messages[1]["content"].strip():
+    if blank(messages[1]["content"]):
         raise ConversionError("the answer is empty", "/messages/1/content")
     return {"prompt": messages[0]["content"], "completion": messages[1]["content"]}
 
@@ -175,9 +173,9 @@ def alpaca_to_chat(data: dict, system: str | None, prefix: str = "") -> dict:
     if data.get(key) is None:
         raise ConversionError(f"the record has no {key!r} to train on", f"{prefix}/{key}")
     output = _text(data[key], f"{prefix}/{key}", f"{key!r}")
-    if not output.strip():
+    if blank(output):
         raise ConversionError(f"{key!r} is empty: there is nothing to train on", f"{prefix}/{key}")
-    user = "\n\n".join(part for part in (instruction, extra) if part.strip())
+    user = "\n\n".join(part for part in (instruction, extra) if not blank(part))
     if not user:
         raise ConversionError("'instruction' and 'input' are both empty", f"{prefix}/instruction")
     messages: list[dict] = []
@@ -284,7 +282,9 @@ def _sharegpt_calls(value: Any, pointer: str) -> list[tuple[str, str]]:
 def _turns(turns: Any, pointer: str, calls: bool = False) -> tuple[list[dict], int]:
     """ShareGPT turns (``from``/``value``) or OpenAI messages (``role``/``content``) as OpenAI
     messages; with ``calls``, ``function_call`` / ``observation`` turns become ``tool_calls`` and
-    ``tool`` messages with generated ids (``call_1``, ``call_2`` ...)."""
+    ``tool`` messages with generated ids (``call_1``, ``call_2`` ...). A blank system turn is
+    left out, as a blank ``system`` field is: the empty-content fix would remove the empty
+    system message it became, in the next run."""
     if not isinstance(turns, list):
         raise ConversionError("the conversation must be a list of turns", pointer)
     messages: list[dict] = []
@@ -334,8 +334,10 @@ def _turns(turns: Any, pointer: str, calls: bool = False) -> tuple[list[dict], i
             continue
         if pending:
             raise ConversionError("a function call has no observation (tool result)", where)
-        if role == "assistant" and not text.strip():
+        if role == "assistant" and blank(text):
             raise ConversionError("the answer is empty", f"{where}/value")
+        if role == "system" and blank(text):
+            continue  # an empty system turn says nothing (as a blank 'system' field)
         messages.append({"role": role, "content": text})
     return messages, counter
 
@@ -429,7 +431,7 @@ def chosen_rejected_to_preference(data: dict, system: str | None) -> dict:
             raise ConversionError(
                 f"{key!r} must end in exactly one assistant answer after the prompt", f"/{key}"
             )
-        if not isinstance(answer[0].get("content"), str) or not answer[0]["content"].strip():
+        if not isinstance(answer[0].get("content"), str) or blank(answer[0]["content"]):
             raise ConversionError(f"the {key} answer is empty", f"/{key}")
     if not prompt:
         raise ConversionError("the pair has no prompt (conversation before the answers)", "")

@@ -4,6 +4,7 @@ way. Pure functions, no hooks."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,6 +55,20 @@ SHAREGPT_ROLES = {
     "observation": "tool",
     "tool": "tool",
 }
+
+
+#: Whitespace and the other control characters (U+0000-U+001F, U+007F).
+_BLANK_RE = re.compile(r"[\s\x00-\x1f\x7f]*")
+
+
+def blank(text: str) -> bool:
+    """A text with nothing in it: empty, or only whitespace and control characters.
+
+    The control-characters fix removes the controls, so a text of controls alone is empty
+    once fixed: the rules and conversions that ask whether a text is empty (empty content,
+    empty completion, an answer to convert) ask this, so that the first run decides what the
+    second would, and a fix that empties a text leaves what the next run leaves."""
+    return not text or text.isspace() or _BLANK_RE.fullmatch(text) is not None
 
 
 def detect_shape(data: Any) -> str:

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
 class EmptyContent(ChatRule):
     """## What it does
-    Reports messages whose content is missing, null, empty or only whitespace where content
-    is required. An assistant message that makes `tool_calls` (or a legacy `function_call`),
-    or carries a `refusal`, needs no content.
+    Reports messages whose content is missing, null, empty or only whitespace and control
+    characters where content is required. An assistant message that makes `tool_calls` (or a
+    legacy `function_call`), or carries a `refusal`, needs no content.
 
     ## Why is this bad?
     A missing or null content is rejected by the API; an empty assistant message trains the
@@ -28,6 +28,9 @@ class EmptyContent(ChatRule):
 
     ## Fix safety
     Unsafe for an empty system message: the fix removes it. Otherwise no fix: write the text.
+    A content of control characters alone counts as empty: the control-characters fix empties
+    it, and both fixes apply in the same run (the message removed with unsafe fixes, an empty
+    content left with the safe ones), so that a second run changes nothing.
     """
 
     code = "FT314"

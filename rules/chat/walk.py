@@ -53,7 +53,7 @@ from ftlint.rules.chat.schema import (
 from ftlint.rules.chat.undefined_tool import undefined
 from ftlint.rules.chat.unknown_key import preference_weight, unknown_keys
 
-from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
+from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, blank, detect_shape
 
 if TYPE_CHECKING:
     from ftlint import Fix, Record, Severity
@@ -136,7 +136,7 @@ class Walk:
                     and role in PLAIN_ROLES
                     and type(content) is str
                     and content
-                    and (not content[0].isspace() or content.strip())
+                    and (_visible(content[0]) or not blank(content))
                 ):
                     append((role, 1))
                     continue
@@ -196,7 +196,7 @@ class Walk:
             return
         content = message["content"]
         if isinstance(content, str):
-            if not content.strip():
+            if blank(content):
                 empty_content.empty(
                     self, role, pointer, has_calls, "empty" if not content else "blank"
                 )
@@ -243,7 +243,7 @@ class Walk:
                     wrong_type.part_field(self, kind, field, value, pointer)
                 else:
                     missing_key.part_field(self, kind, field, pointer)
-            elif value.strip():
+            elif not blank(value):
                 substance = True
             unknown_keys(self, part, PART_KEYS[kind], pointer, f"in {a(str(kind))} part")
         return substance
@@ -349,10 +349,16 @@ def _plain_chat(data: dict) -> bool:
             and role in PLAIN_ROLES
             and type(content) is str
             and content
-            and (not content[0].isspace() or content.strip())
+            and (_visible(content[0]) or not blank(content))
         ):
             return False
     return messages[-1]["role"] == "assistant"
+
+
+def _visible(char: str) -> bool:
+    """Neither whitespace nor a control character (the fast paths' test of a first character:
+    a content that starts with one is no blank text, ``ftlint.shapes.blank``)."""
+    return char > " " and char != "\x7f" and not char.isspace()
 
 
 def _chat(walk: Walk, data: dict, keys_matter: bool) -> None:

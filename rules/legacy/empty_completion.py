@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from ftlint.rules.legacy.features import record_texts
 
 from ftlint import Applicability, Diagnostic, DropRecord, Fix, Record, Rule, Scope, Severity
+from ftlint.shapes import blank
 
 
 class EmptyCompletion(Rule):
     """## What it does
     Reports prompt/completion examples whose completion is missing, null, empty or only
-    whitespace (CSV rows with an empty answer cell included).
+    whitespace and control characters (CSV rows with an empty answer cell included).
 
     ## Why is this bad?
     The example teaches nothing but stopping at once; the legacy `prepare_data` tool removed
@@ -34,7 +35,7 @@ class EmptyCompletion(Rule):
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         texts = record.analysis.get(record_texts)
-        if texts is None or texts[1].strip():
+        if texts is None or not blank(texts[1]):
             return ()
         what = "missing" if record.data.get("completion") is None else "empty"
         return [

@@ -16,7 +16,7 @@ from typing import Any
 
 from ftlint import Location, Record
 from ftlint.conversion import Planner, plan_of
-from ftlint.shapes import PROMPT_COMPLETION, detect_shape
+from ftlint.shapes import PROMPT_COMPLETION, blank, detect_shape
 
 #: Completions longer than this are counted by a digest instead of their text.
 LABEL_TEXT_LIMIT = 256
@@ -86,6 +86,6 @@ def features(record: Record, planner: Planner | None = None) -> Features | None:
             texts = pc_texts(plan.data)
     if texts is None:
         texts = record.analysis.get(record_texts)
-    if texts is None or not texts[1].strip():
+    if texts is None or blank(texts[1]):
         return None
     return Features(texts[0], texts[1], record.location)
