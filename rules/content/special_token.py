@@ -21,6 +21,16 @@ OPENAI_SPECIAL = frozenset(
 SPECIAL_RE = re.compile(r"<\|([A-Za-z_][A-Za-z0-9_]{1,40})\|>|<(?:start|end)_of_turn>")
 
 
+def without_tokens(text: str) -> str:
+    """``text`` without special tokens and control characters, removed until none is left:
+    removing one can join the pieces of another."""
+    while True:
+        fixed = remove_controls(SPECIAL_RE.sub("", text))
+        if fixed == text:
+            return fixed
+        text = fixed
+
+
 class SpecialToken(TextRule):
     """## What it does
     Finds special tokens written as text: `<|endoftext|>`, `<|im_start|>`, `<|im_end|>`,
@@ -37,9 +47,10 @@ class SpecialToken(TextRule):
 
     ## Fix safety
     Unsafe: the markers are removed, which can leave the remains of a chat template (role
-    names, line breaks) in the text; read the result. Fixes of one text replace it whole, so
-    this one also makes the repairs of `ControlCharacters` and `Mojibake` on the same text,
-    which it would otherwise undo.
+    names, line breaks) in the text; read the result. Markers that the removal joins
+    (`<|im_<|endoftext|>start|>`) are removed too, so that a second run finds none. Fixes of
+    one text replace it whole, so this one also makes the repairs of `ControlCharacters` and
+    `Mojibake` on the same text, which it would otherwise undo.
     """
 
     code = "FT504"
@@ -72,7 +83,7 @@ class SpecialToken(TextRule):
                 record.location.at(field=field),
                 fix=Fix.unsafe(
                     "remove the special tokens",
-                    SetValue(field, remove_controls(SPECIAL_RE.sub("", repaired(text)))),
+                    SetValue(field, without_tokens(repaired(text))),
                 ),
                 severity=Severity.ERROR if reserved else Severity.WARNING,
                 excerpt=snippet(text, matches[0].start(), matches[0].end(), 40),
