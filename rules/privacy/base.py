@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ftlint.rules.privacy.texts import suspect_texts, suspects
+from ftlint.rules.privacy.texts import gate, suspect_texts, suspects
 
 from ftlint import (
     ConfigError,
@@ -34,6 +34,7 @@ from ftlint import (
     SetValue,
     Severity,
 )
+from ftlint.shapes import json_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,11 @@ class PrivacyRule(Rule):
         return any(fnmatch.fnmatchcase(form, glob) for form in forms for glob in self.allow_globs)
 
     def quiet(self, record: Record) -> bool:
+        # The gate of the record's JSON source without the record analysis: nearly every
+        # record stops here, and a first ``analysis.get`` costs more than the gate itself.
+        source = json_source(record)
+        if source is not None:
+            return not gate(source)
         return not suspects(record)
 
     # -- what a subclass provides ----------------------------------------------------------

@@ -158,12 +158,24 @@ _IBAN_RE = re.compile(
 def _ibans(text: str) -> list[Finding]:
     found = []
     for match in _IBAN_RE.finditer(text):
-        compact = match.group().replace(" ", "")
-        if len(compact) != IBAN_LENGTHS.get(compact[:2]) or not iban_ok(compact):
+        raw = match.group()
+        size = IBAN_LENGTHS.get(raw[:2])
+        if size is None:
+            continue
+        # The pattern may take in a short word after the number (``... 0130 00 A``): cut
+        # it at the country's length, where a group ends.
+        end, count = 0, 0
+        while end < len(raw) and count < size:
+            count += raw[end] != " "
+            end += 1
+        if count < size or (end < len(raw) and raw[end] != " "):
+            continue
+        compact = raw[:end].replace(" ", "")
+        if not iban_ok(compact):
             continue
         found.append(
             Finding(
-                match.start(), match.end(), "IBAN", "an IBAN", compact,
+                match.start(), match.start() + end, "IBAN", "an IBAN", compact,
                 f"{compact[:2]}…{compact[-2:]}",
             )
         )  # fmt: skip
@@ -245,6 +257,24 @@ def _ips(text: str) -> list[Finding]:
 _FORMATTED_RE = re.compile(r"^\+|\d[\s.\-()/]+\d|^\(")
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the spaces and unmatched parentheses the matcher may take in at its
+    ends (``( +33 1 ...``)."""
+
+    def unbalanced(span: str) -> int:
+        return span.count("(") - span.count(")")
+
+    while start < end and (
+        text[start].isspace() or (text[start] == "(" and unbalanced(text[start:end]) > 0)
+    ):
+        start += 1
+    while end > start and (
+        text[end - 1].isspace() or (text[end - 1] == ")" and unbalanced(text[start:end]) < 0)
+    ):
+        end -= 1
+    return start, end
+
+
 def _phones(text: str, regions: Sequence[str]) -> list[Finding]:
     try:
         import phonenumbers
@@ -258,11 +288,11 @@ def _phones(text: str, regions: Sequence[str]) -> list[Finding]:
             if not _FORMATTED_RE.search(match.raw_string):
                 continue
             e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            span = (match.start, match.end)
+            span = _trimmed(text, match.start, match.end)
             if any(s < span[1] and span[0] < e for s, e in found):
                 continue
             found[span] = Finding(
-                match.start, match.end, "PHONE", "a phone number", e164,
+                *span, "PHONE", "a phone number", e164,
                 f"+{match.number.country_code} …{e164[-2:]}",
             )  # fmt: skip
     return list(found.values())

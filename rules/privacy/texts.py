@@ -5,45 +5,48 @@ pays for it, the other finds it on the record. It looks at the record's JSON sou
 a row of a table, at its texts) with a few searches that cost about a microsecond per record
 and rule out nearly every record: an ``@`` (an e-mail address, a password in a URL), the
 characters and prefixes every secret format has (``-`` of ``sk-`` and ``xoxb-``, ``_`` of
-``ghp_`` and ``sk_live_``, ``AKIA``, ``ASIA``, ``AIza``, ``eyJ``), and seven digits in a row
-once the separators of phone, card and account numbers are taken out (``.`` and ``:`` count as
-digits, for IP addresses). Only the texts of a record that passes are searched with the real
-patterns, each text only for what its own test found.
+``ghp_`` and ``sk_live_``, ``AKIA``, ``ASIA``, ``AIza``, ``eyJ``), and seven digits and
+separators in a row (``650-253-0000``, ``81.2.69.160``). Only the texts of a record that passes are
+searched with the real patterns, each text only for what its own test found.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ftlint import Record
 from ftlint.shapes import json_source, texts_of
 
-#: The bits of ``gate``: an ``@``; something a secret starts with; a run of digits.
+#: The bits of ``gate``: an ``@``; something a secret starts with; a number.
 AT, SECRET, DIGITS = 1, 2, 4
 
-#: ASCII digits, ``.`` and ``:`` become ``0``; the separators written inside phone, card and
-#: account numbers are deleted: seven ``0`` in a row are seven digits of one number.
-_DIGITS = bytes(48 if chr(b) in "0123456789.:" else b for b in range(256))
-_SEPARATORS = b" -()/+"
+#: ASCII digits and the characters written between the digits of a number (``.``, ``-``, ``/``,
+#: ``+``, parentheses, space) become ``0``: one pass in C (deleting would be slower). Not
+#: ``:``, which follows numbers in prose (``Ticket 12345: ...``).
+_DIGITS = bytes(48 if chr(b) in "0123456789.-/+() " else b for b in range(256))
 _SEVEN = b"0000000"
+#: ``AKIA``, ``ASIA`` and ``AIza`` in one search with a literal first character (as fast as
+#: one ``in``; a character class first would be eight times slower).
+_AWS_GOOGLE = re.compile("A(?:KIA|SIA|Iza)")
 
 #: ``(pointer, role, text, bits)`` of the texts worth searching.
 Suspect = tuple[str, "str | None", str, int]
 
 
 def gate(text: str) -> int:
-    """The bits of what ``text`` may hold (a superset: the rules confirm)."""
+    """The bits of what ``text`` may hold (a superset: the rules confirm).
+
+    Every test is a search for one character (``memchr``) or a literal. ``DIGITS`` is seven
+    digits and separators in a row, which every phone, card, account and social security
+    number and IPv4 address has (``1.2.3.4`` is seven), or ``::`` (a compressed IPv6
+    address); runs of spaces or dashes pass too, and the rules look closer. An IPv6 address
+    written in full (no ``::``), in a record without any other number, is not seen.
+    """
     bits = AT if "@" in text else 0
-    if (
-        "-" in text
-        or "_" in text
-        or "AKIA" in text
-        or "ASIA" in text
-        or "AIza" in text
-        or ("J" in text and "eyJ" in text)
-    ):
+    if "-" in text or "_" in text or _AWS_GOOGLE.search(text) or ("J" in text and "eyJ" in text):
         bits |= SECRET
-    if _SEVEN in text.encode("utf-8", "surrogatepass").translate(_DIGITS, _SEPARATORS):
+    if _SEVEN in text.encode("utf-8", "surrogatepass").translate(_DIGITS) or "::" in text:
         bits |= DIGITS
     return bits
 
