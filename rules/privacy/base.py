@@ -93,13 +93,25 @@ _VISIBLE.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"})
 
 
 def masked_excerpt(
-    text: str, findings: Sequence[Finding], claimed: Iterable[Span], width: int = 30
+    text: str,
+    findings: Sequence[Finding],
+    claimed: Sequence[Span],
+    context: Iterable[Finding] = (),
+    width: int = 30,
 ) -> str:
-    """The text around the first finding, every finding masked and every value another rule
-    claimed shown as its placeholder, on one line."""
+    """The text around the first finding, on one line: every finding masked, every value
+    another rule claimed shown as its placeholder, and the ``context`` findings (what the
+    other rule would find, were it running) masked too."""
+    spans = [(f.start, f.end) for f in findings] + [(s, e) for s, e, _ in claimed]
+    others = [
+        (f.start, f.end, f.inline or f.masked, False)
+        for f in context
+        if not any(f.start < end and start < f.end for start, end in spans)
+    ]
     items = sorted(
         [(f.start, f.end, f.inline or f.masked, i == 0) for i, f in enumerate(findings)]
         + [(start, end, placeholder, False) for start, end, placeholder in claimed]
+        + others
     )
     parts: list[str] = []
     position = length = 0
@@ -218,6 +230,11 @@ class PrivacyRule(Rule):
     def message(self, findings: Sequence[Finding], where: str) -> str:  # pragma: no cover
         raise NotImplementedError
 
+    def context_findings(self, text: str) -> list[Finding]:
+        """What the other privacy rule finds in ``text``, masked in this rule's excerpts
+        too, whether that rule runs or not: an excerpt never shows a value of either kind."""
+        return []
+
     def severity_of(self, role: str | None) -> Severity:
         return self.severity
 
@@ -254,5 +271,5 @@ class PrivacyRule(Rule):
                     f"replace with {used}", SetValue(pointer, redact(text, claimed + own))
                 ),
                 severity=self.severity_of(role),
-                excerpt=masked_excerpt(text, found, claimed),
+                excerpt=masked_excerpt(text, found, claimed, self.context_findings(text)),
             )

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from ftlint.rules.privacy.base import Finding, PrivacyRule, listing
 from ftlint.rules.privacy.checks import iban_ok, luhn_ok
-from ftlint.rules.privacy.texts import AT, DIGITS
+from ftlint.rules.privacy.texts import AT, DIGITS, gate
 
 from ftlint import Applicability, ConfigError, RuleContext, Severity
 
@@ -214,7 +214,7 @@ def _ssns(text: str) -> list[Finding]:
 _IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6_RE = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 #: ``version 1.2.3.4``: a four-part version, not an address.
-_VERSION_RE = re.compile(r"(?:version|release|build|ver|v)[\s.:]*$", re.I)
+_VERSION_RE = re.compile(r"\b(?:version|release|build|ver)[\s.:]*$", re.I)
 #: Public DNS resolvers (Google, Cloudflare, Quad9, OpenDNS): services, not people.
 PUBLIC_SERVICES = frozenset(
     {"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112",
@@ -298,6 +298,36 @@ def _phones(text: str, regions: Sequence[str]) -> list[Finding]:
     return list(found.values())
 
 
+def find_personal_data(
+    text: str, kinds: frozenset[str] = frozenset(KINDS), regions: Sequence[str] = ("US",)
+) -> list[Finding]:
+    """Every value of ``kinds`` in ``text``, in order (the first kind to claim a span keeps
+    it: cards, IBANs, social security numbers, IP addresses, e-mail addresses, phones)."""
+    bits = gate(text)
+    found: list[Finding] = []
+
+    def add(findings: list[Finding]) -> None:
+        found.extend(
+            f for f in findings if not any(f.start < o.end and o.start < f.end for o in found)
+        )
+
+    if bits & DIGITS:
+        if "card" in kinds:
+            add(_cards(text))
+        if "iban" in kinds:
+            add(_ibans(text))
+        if "ssn" in kinds:
+            add(_ssns(text))
+        if "ip" in kinds:
+            add(_ips(text))
+    if bits & AT and "email" in kinds:
+        add(_emails(text))
+    if bits & DIGITS and "phone" in kinds:
+        add(_phones(text, regions))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
 class PersonalData(PrivacyRule):
     """## What it does
     Finds personal data in the texts of an example: e-mail addresses, phone numbers, payment
@@ -376,29 +406,12 @@ class PersonalData(PrivacyRule):
         self.bits = (AT if "email" in self.kinds else 0) | (DIGITS if self.kinds - {"email"} else 0)
 
     def find(self, text: str, bits: int) -> list[Finding]:
-        found: list[Finding] = []
+        return find_personal_data(text, self.kinds, self.regions)
 
-        def add(findings: list[Finding]) -> None:
-            found.extend(
-                f for f in findings if not any(f.start < o.end and o.start < f.end for o in found)
-            )
+    def context_findings(self, text: str) -> list[Finding]:
+        from ftlint.rules.privacy.secret_in_data import find_secrets
 
-        kinds = self.kinds
-        if bits & DIGITS:
-            if "card" in kinds:
-                add(_cards(text))
-            if "iban" in kinds:
-                add(_ibans(text))
-            if "ssn" in kinds:
-                add(_ssns(text))
-            if "ip" in kinds:
-                add(_ips(text))
-        if bits & AT and "email" in kinds:
-            add(_emails(text))
-        if bits & DIGITS and "phone" in kinds:
-            add(_phones(text, self.regions))
-        found.sort(key=lambda f: f.start)
-        return found
+        return find_secrets(text)
 
     def severity_of(self, role: str | None) -> Severity:
         return Severity.WARNING if role in ("assistant", "completion") else Severity.INFO

@@ -346,6 +346,11 @@ class SecretInData(PrivacyRule):
     def find(self, text: str, bits: int) -> list[Finding]:
         return find_secrets(text, bits)
 
+    def context_findings(self, text: str) -> list[Finding]:
+        from ftlint.rules.privacy.personal_data import find_personal_data
+
+        return find_personal_data(text)
+
     def message(self, findings: Sequence[Finding], where: str) -> str:
         count = len(findings)
         what = "a secret" if count == 1 else f"{count} secrets"
