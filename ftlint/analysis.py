@@ -16,6 +16,8 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+#: ``Analysis.get`` called without arguments.
+_NO_ARG: Any = object()
 
 
 class Analysis:
@@ -27,14 +29,22 @@ class Analysis:
         self._record = record
         self._values: dict[Any, Any] = {}
 
-    def get(self, compute: Callable[..., T], *args: Hashable) -> T:
-        """``compute(record, *args)``, computed at most once for this record."""
-        key = (compute, *args) if args else compute
-        values = self._values
+    def get(self, compute: Callable[..., T], arg: Hashable = _NO_ARG, *more: Hashable) -> T:
+        """``compute(record, *args)``, computed at most once for this record.
+
+        (The first argument is named so that the common calls, with none or one, build no
+        argument tuple: this runs several times per record for every record.)"""
+        if arg is _NO_ARG:
+            key: Any = compute
+        elif more:
+            key = (compute, arg, *more)
+        else:
+            key = (compute, arg)
         try:
-            return values[key]
+            return self._values[key]
         except KeyError:
-            value = values[key] = compute(self._record, *args)
+            args = () if arg is _NO_ARG else (arg, *more)
+            value = self._values[key] = compute(self._record, *args)
             return value
 
     def peek(self, compute: Callable[..., T], *args: Hashable) -> T | None:

@@ -517,33 +517,34 @@ def _plain_plan(source: str, target: str | None, community: bool, mapped: bool) 
     return plan
 
 
-@dataclass(frozen=True)
+#: The planners made so far (``Planner.from_context``), by their fields.
+_PLANNERS: dict[tuple[Any, ...], Planner] = {}
+
+
+@dataclass(frozen=True, eq=False)
 class Planner:
-    """Decides the plan of a record for one run (model, ``--system``, ``--map``)."""
+    """Decides the plan of a record for one run (model, ``--system``, ``--map``).
+
+    Compared by identity: ``from_context`` returns one object for equal settings."""
 
     accepted: tuple[str, ...] | None
     system: str | None = None
     mapping: tuple[tuple[str, str], ...] = ()
-
-    def __hash__(self) -> int:
-        # A planner keys the per-record plan cache: hash its fields once, not per record.
-        try:
-            return self._hash  # type: ignore[has-type]
-        except AttributeError:
-            value = hash((self.accepted, self.system, self.mapping))
-            object.__setattr__(self, "_hash", value)
-            return value
 
     @classmethod
     def from_context(cls, context: RuleContext) -> Planner:
         settings = context.settings or {}
         system = settings.get("system")
         mapping = settings.get("column_map") or {}
-        return cls(
+        planner = cls(
             accepted=model_shapes(context.target, context.model),
             system=system if isinstance(system, str) and system.strip() else None,
             mapping=tuple((str(k), str(v)) for k, v in mapping.items() if isinstance(v, str) and v),
         )
+        # One object per distinct planner: the rules of a run share it, and it compares and
+        # hashes by identity (in C), which the per-record analyses keyed by it need to be cheap.
+        key = (planner.accepted, planner.system, planner.mapping)
+        return _PLANNERS.setdefault(key, planner)
 
     def route(self, shape: str) -> tuple[str | None, bool]:
         accepted = self.accepted or ALL_NATIVE

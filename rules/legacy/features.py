@@ -80,7 +80,10 @@ def features(record: Record, planner: Planner | None = None) -> Features | None:
     it and the next run would find it wanting. (A lossy conversion is an unsafe fix, applied
     or not: such records count as they are.)"""
     texts = None
-    if planner is not None and record.ok and isinstance(record.data, dict):
+    converts_to_pc = planner is not None and (
+        planner.accepted is None or PROMPT_COMPLETION in planner.accepted
+    )
+    if converts_to_pc and record.ok and isinstance(record.data, dict):
         plan = plan_of(record, planner)
         if plan.converts and plan.target == PROMPT_COMPLETION and not plan.lossy:
             texts = pc_texts(plan.data)

@@ -134,7 +134,7 @@ CASES = [
         "digits) in plugins/jsonl.py _invalid_json_message; the reader stops",
         fixed="6bae6ea",
     ),
-    Case("big_int_precision.json", cause=_PRECISION),
+    Case("big_int_precision.json", cause=_PRECISION, fixed="5088272"),
     Case("big_int_precision.jsonl"),  # passes the generic oracle; see the test at the end
     Case("alpaca_unhashable.jsonl"),
     Case("alpaca_unhashable.json"),
@@ -233,8 +233,8 @@ def test_stray_utf16_bom_keeps_the_records(case: Case):
         )
 
 
-@pytest.mark.xfail(strict=False, reason=_PRECISION)
 def test_big_integers_keep_their_digits():
+    """Fixed in 5088272 (was: the JSONL path read them as floats)."""
     case = _BY_FILE["big_int_precision.jsonl"]
     import ftlint
 
