@@ -20,7 +20,7 @@ from ftlint.rules.privacy.checks import base62, github_checksum_ok, iban_ok, luh
 from ftlint.rules.privacy.personal_data import PUBLIC_SERVICES, TEST_CARDS, card_brand
 from ftlint.rules.privacy.secret_in_data import find_secrets
 from ftlint.rules.privacy.texts import gate
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ftlint
@@ -208,7 +208,7 @@ def plant(before: str, value: str, after: str) -> tuple[str, int]:
 # Detectors
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.sampled_from(sorted(SECRET_MAKERS)), st.integers(0, 2**32), prose(), prose())
 def test_a_planted_secret_is_found_where_it_is(kind, seed, before, after):
     value = SECRET_MAKERS[kind](random.Random(seed))
@@ -219,7 +219,7 @@ def test_a_planted_secret_is_found_where_it_is(kind, seed, before, after):
     assert value not in found[0].masked
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(st.integers(0, 2**32), prose(), prose())
 def test_a_password_in_a_url_is_found_and_only_the_password_is_replaced(seed, before, after):
     url, password = url_password(random.Random(seed))
@@ -242,8 +242,10 @@ def _personal_rule(**options):
 PERSONAL = _personal_rule()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.sampled_from(sorted(PERSONAL_MAKERS)), st.integers(0, 2**32), prose(), prose())
+# Found in CI: an IBAN whose digits hold a Luhn-valid card number was reported as a card.
+@example("IBAN", 83157, "", "")
 def test_planted_personal_data_is_found_where_it_is(kind, seed, before, after):
     value = PERSONAL_MAKERS[kind](random.Random(seed))
     text, start = plant(before, value, after)
@@ -291,7 +293,7 @@ def _lookalikes(rng: random.Random) -> list[str]:
     ]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(st.integers(0, 2**32), st.lists(st.integers(0, 29), min_size=1, max_size=6), prose())
 def test_lookalikes_are_not_reported(seed, picks, words):
     lookalikes = _lookalikes(random.Random(seed))
