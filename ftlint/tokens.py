@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ftlint.config import ConfigError
+from ftlint.conversion import plan_of
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
 
 if TYPE_CHECKING:
@@ -683,8 +684,6 @@ def token_figures(
 def _count_record(record: Record, encoding_name: str, planner: Planner | None) -> tuple[Any, bytes]:
     data = record.data
     if planner is not None and isinstance(data, dict):
-        from ftlint.conversion import plan_of
-
         plan = plan_of(record, planner)
         if plan.converts:
             data = plan.data

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from ftlint.rules.legacy.affixes import Ending, common_prefix
-from ftlint.rules.legacy.features import Features, features
+from ftlint.rules.legacy.features import Features, converts_to_pc, features
 
 from ftlint import (
     Accumulator,
@@ -93,6 +93,9 @@ class Stats(Accumulator):
 
     def __init__(self, rule: LegacyRule) -> None:
         self.rule = rule
+        #: Chat records have no features in this run: skipped before the analysis lookup
+        #: (most records of most files, and every legacy rule asks).
+        self.chat_never_counts = not converts_to_pc(rule.planner)
         self.path: str | None = None
         self.count = 0
         self.any_prompt = False
@@ -108,6 +111,10 @@ class Stats(Accumulator):
 
     # -- folding ---------------------------------------------------------------------------
     def add(self, record: Record) -> None:
+        if self.chat_never_counts:
+            data = record.data
+            if type(data) is dict and "messages" in data:  # a chat record: no features
+                return
         found = record.analysis.get(features, self.rule.planner)
         if found is None:
             return

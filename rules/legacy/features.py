@@ -69,6 +69,14 @@ def record_texts(record: Record) -> tuple[str, str] | None:
     return pc_texts(record.data) if record.ok else None
 
 
+def converts_to_pc(planner: Planner | None) -> bool:
+    """Whether ``prepare`` may turn other shapes into prompt/completion records in this run
+    (else only records written as prompt/completion count: a chat record never does)."""
+    return planner is not None and (
+        planner.accepted is None or PROMPT_COMPLETION in planner.accepted
+    )
+
+
 def features(record: Record, planner: Planner | None = None) -> Features | None:
     """Record analysis: the features of a record that counts for the dataset figures, else
     ``None``: other shapes, wrong types, and empty completions (``EmptyCompletion`` reports
@@ -80,10 +88,7 @@ def features(record: Record, planner: Planner | None = None) -> Features | None:
     it and the next run would find it wanting. (A lossy conversion is an unsafe fix, applied
     or not: such records count as they are.)"""
     texts = None
-    converts_to_pc = planner is not None and (
-        planner.accepted is None or PROMPT_COMPLETION in planner.accepted
-    )
-    if converts_to_pc and record.ok and isinstance(record.data, dict):
+    if converts_to_pc(planner) and record.ok and isinstance(record.data, dict):
         plan = plan_of(record, planner)
         if plan.converts and plan.target == PROMPT_COMPLETION and not plan.lossy:
             texts = pc_texts(plan.data)
