@@ -90,6 +90,17 @@ def make_temp(directory: str | os.PathLike[str], what: str, suffix: str) -> tupl
     return tempfile.mkstemp(prefix=temp_prefix(what), suffix=suffix, dir=directory)
 
 
+def refuse_target(target: Path, source: Path, force: bool) -> None:
+    """Refuse to write ``target`` over ``source`` (the input it is made from: always) or
+    over any existing file (unless ``force``)."""
+    if not target.exists():
+        return
+    if target.resolve() == source.resolve():
+        raise ConfigError(f"refusing to write the output over the input {source}")
+    if not force:
+        raise OutputExists(f"{target} exists; pass --force to overwrite it")
+
+
 class AtomicWriter:
     """Write to a temporary file beside the target and move it into place on success.
 

@@ -482,9 +482,9 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
         raise ConfigError("--split writes two new files; it cannot be combined with --in-place")
     if args.split is not None and args.validation_file is not None:
         raise ConfigError("--split makes the validation file; it cannot take --validation-file")
-    outputs = [] if args.in_place else planned_outputs(args)
-    written = [("output", out) for out in outputs]
-    report_target = report_path(args, planned_outputs(args))
+    planned = planned_outputs(args)
+    written = [] if args.in_place else [("output", out) for out in planned]
+    report_target = report_path(args, planned)
     if report_target is not None:
         written.append(("JSON report", report_target))
     if args.output_file is not None:

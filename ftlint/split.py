@@ -304,18 +304,14 @@ def write_split(
     options: PrepareOptions,
 ) -> None:
     """Write the fixed records of ``file`` to its ``_train`` and ``_valid`` files."""
-    from ftlint.atomic import AtomicWriter
+    from ftlint.atomic import AtomicWriter, refuse_target
     from ftlint.jsonl import dumps_line
     from ftlint.report import FileReport
 
     spec = SplitSpec.parse(options.split)
     train_path, valid_path = split_paths(options.output or file.path)
     for path in (train_path, valid_path):
-        if path.exists():
-            if path.resolve() == file.path.resolve():
-                raise ConfigError(f"refusing to write the output over the input {file.path}")
-            if not options.force:
-                raise ConfigError(f"{path} exists; pass --force to overwrite it")
+        refuse_target(path, file.path, options.force)
 
     def records(report: FileReport) -> Iterable[Any]:
         for _record, data, _changed in engine.fixed_records(file, reader, plan, report):

@@ -7,8 +7,7 @@ import codecs
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ftlint.atomic import AtomicWriter
-from ftlint.config import ConfigError
+from ftlint.atomic import AtomicWriter, refuse_target
 from ftlint.engine.options import PrepareOptions
 from ftlint.model import FileAction
 
@@ -35,11 +34,7 @@ class Writing:
             out = file.path.with_name(f"{file.path.stem}_prepared.jsonl")
         if options.split is not None:
             return out  # ftlint.split names (and checks) the _train and _valid files
-        if out.exists():
-            if out.resolve() == file.path.resolve():
-                raise ConfigError(f"refusing to write the output over the input {file.path}")
-            if not options.force:
-                raise ConfigError(f"{out} exists; pass --force to overwrite it")
+        refuse_target(out, file.path, options.force)
         return out
 
     def write_output(
