@@ -28,6 +28,15 @@ class ModelInfo:
     max_tokens: int
     #: USD per 1M training tokens, or None when the target publishes no fixed price.
     train_price_per_1m: float | None = None
+    #: How this model's tokens are counted, as ``scheme:argument``: ``tiktoken:o200k_base``,
+    #: ``mistral:<tokenizer version>``, ``hf`` (the ``--tokenizer`` the user names) or
+    #: ``estimate:<method>`` (no public tokenizer: an estimate, never presented as exact).
+    #: Defaults to ``tiktoken:<encoding>``.
+    tokenizer: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.tokenizer:
+            object.__setattr__(self, "tokenizer", f"tiktoken:{self.encoding}")
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,11 @@ class Target:
     default_model: str
     models: dict[str, ModelInfo] = field(default_factory=dict)
     prices_date: str = ""
+    #: Names of the record formats the target accepts (``openai-chat``, ``gemini`` ...), empty
+    #: for "whatever the models' shapes say" (the two OpenAI-style targets).
+    formats: tuple[str, ...] = ()
+    #: The record format ``prepare`` writes for this target.
+    write_format: str = "openai-chat"
 
     def model(self, name: str | None) -> ModelInfo | None:
         """Look up a model by exact name, or by base name (``gpt-4o-mini`` matches the dated
@@ -69,6 +83,7 @@ def load_target(path: Path) -> Target:
             shapes=tuple(spec["shapes"]),
             max_tokens=int(spec["max_tokens"]),
             train_price_per_1m=spec.get("train_price_per_1m"),
+            tokenizer=spec.get("tokenizer", ""),
         )
         for name, spec in data.get("models", {}).items()
     }
@@ -82,6 +97,8 @@ def load_target(path: Path) -> Target:
         default_model=data["default_model"],
         models=models,
         prices_date=data.get("prices_date", ""),
+        formats=tuple(data.get("formats", ())),
+        write_format=data.get("write_format", "openai-chat"),
     )
 
 
