@@ -239,6 +239,9 @@ class Diagnostic:
     excerpt: str | None = None
     #: Filled in by the engine: whether the fix was applied in this run.
     fixed: bool = False
+    #: Filled in by ``prepare``: the record it is about was rejected (not written; it is in
+    #: the ``<stem>_rejected.jsonl`` sidecar with this reason).
+    rejected: bool = False
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -266,6 +269,7 @@ class Diagnostic:
                 "applied": self.fixed,
             },
             "excerpt": self.excerpt,
+            "rejected": self.rejected,
         }
 
 

@@ -48,16 +48,20 @@ def make_console(stream: TextIO, color: bool | None) -> Any:
     )
 
 
-def fix_hint(diagnostic: Diagnostic) -> str | None:
+def fix_hint(diagnostic: Diagnostic, report: Report | None = None) -> str | None:
     fix = diagnostic.fix
     if fix is None:
         return None
     if diagnostic.fixed:
         return f"fixed: {fix.message}"
+    if diagnostic.rejected:
+        return f"rejected: the record is not written (the fix on offer: {fix.message})"
     if fix.applicability is Applicability.SAFE:
-        return f"fix (safe, --fix): {fix.message}"
+        option = report.fix_option(diagnostic) if report is not None else "--fix"
+        return f"fix (safe, {option}): {fix.message}"
     if fix.applicability is Applicability.UNSAFE:
-        return f"fix (unsafe, --unsafe-fixes): {fix.message}"
+        option = report.fix_option(diagnostic, True) if report is not None else "--unsafe-fixes"
+        return f"fix (unsafe, {option}): {fix.message}"
     return f"suggestion: {fix.message}"
 
 
@@ -69,16 +73,44 @@ def summary_line(report: Report) -> str:
         if counts[name]
     ]
     fixed = sum(1 for d in report.diagnostics if d.fixed)
-    fixable = sum(
-        1
-        for d in report.remaining()
-        if d.fix is not None and d.fix.edits and d.fix.applicability is Applicability.SAFE
-    )
+    fixable: dict[str, int] = {}
+    for d in report.remaining():
+        if d.rejected or d.fix is None or not d.fix.edits:
+            continue
+        if d.fix.applicability is Applicability.SAFE:
+            option = report.fix_option(d)
+            fixable[option] = fixable.get(option, 0) + 1
     text = "Found " + ", ".join(parts) if parts else "No problems found"
     if fixed:
         text += f"; fixed {fixed}"
     if fixable:
-        text += f" ({fixable} fixable with --fix)"
+        text += " (" + ", ".join(f"{n} fixable with {o}" for o, n in fixable.items()) + ")"
+    text += "."
+    if report.command == "prepare":
+        text = _records_sentence(report) + " " + text
+    return text
+
+
+def _records_sentence(report: Report) -> str:
+    """prepare's outcome in words: written, fixed, dropped, rejected."""
+    files = [f for f in report.files if f.written is not None]
+    written = sum(f.written or 0 for f in files)
+    read = sum(f.records for f in files)
+    fixed = sum(f.fixed_records or 0 for f in files)
+    dropped = sum(f.dropped_by_fix for f in files)
+    rejected = sum(f.rejected for f in files)
+    text = f"Wrote {_number(written)} of {_plural(read, 'record')}"
+    details = [f"{_number(fixed)} fixed"]
+    details.append(f"{_number(dropped)} dropped")
+    details.append(f"{_number(rejected)} rejected")
+    text += " (" + ", ".join(details) + ")"
+    sidecars = [f.rejected_file for f in files if f.rejected_file]
+    if sidecars:
+        text += "; the rejected records and their reasons are in " + ", ".join(sidecars)
+        if report.allow_rejects:
+            text += " (allowed: --allow-rejects)"
+    elif written == 0 and files:
+        text += "; no output was written"
     return text + "."
 
 
@@ -237,13 +269,13 @@ class TextFormat(OutputFormat):
         for note in report.notes:
             console.print(f"[dim]note:[/] {_escape(note)}")
         for diagnostic in report.sorted_diagnostics():
-            self._diagnostic(console, diagnostic)
+            self._diagnostic(console, diagnostic, report)
         for file in report.files:
             self._file(console, file)
         ok = report.exit_code == 0
         console.print(f"[{'green' if ok else 'bold red'}]{_escape(summary_line(report))}[/]")
 
-    def _diagnostic(self, console: Any, d: Diagnostic) -> None:
+    def _diagnostic(self, console: Any, d: Diagnostic, report: Report | None = None) -> None:
         style = "dim" if d.fixed else STYLE[d.severity]
         console.print(
             f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]: "
@@ -251,7 +283,7 @@ class TextFormat(OutputFormat):
         )
         if d.excerpt:
             console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
-        hint = fix_hint(d)
+        hint = fix_hint(d, report)
         if hint:
             console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
 
@@ -266,15 +298,29 @@ class TextFormat(OutputFormat):
             lines = []
         for line in lines:
             console.print(f"  {_escape(line)}")
-        if file.dropped:
-            console.print(f"  [yellow]left out of the output ({len(file.dropped)}):[/]")
-        for dropped in file.dropped[:MAX_DROPPED]:
+        if not file.dropped:
+            return
+        dropped = [d for d in file.dropped if not d.rejected]
+        rejected = [d for d in file.dropped if d.rejected]
+        where = ""
+        if file.rejected_file:
+            where = f", with their reasons in {printable(file.rejected_file)}"
+        if file.written is None or not rejected or not dropped:
+            title = "rejected" if rejected and not dropped and where else "left out of the output"
+            self._left_out(console, title, file.dropped, where if rejected else "")
+            return
+        self._left_out(console, "dropped by a fix", dropped)
+        self._left_out(console, "rejected", rejected, where)
+
+    def _left_out(self, console: Any, title: str, records: list, tail: str = "") -> None:
+        console.print(f"  [yellow]{_escape(f'{title} ({len(records)}){tail}')}:[/]")
+        for dropped in records[:MAX_DROPPED]:
             where = _dropped_where(dropped.location)
             code = f" [{dropped.code}]" if dropped.code else ""
             console.print(f"    [dim]{_escape(f'{where}: {dropped.reason}{code}')}[/]")
-        if len(file.dropped) > MAX_DROPPED:
+        if len(records) > MAX_DROPPED:
             console.print(
-                f"    [dim]... and {len(file.dropped) - MAX_DROPPED} more "
+                f"    [dim]... and {len(records) - MAX_DROPPED} more "
                 "(all are listed in the JSON report)[/]"
             )
 
