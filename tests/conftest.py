@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from ftlint.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+#: ``FTLINT_SHARED_DATA`` points elsewhere (a worktree beside the checkout has no ../shared).
+SHARED_DATA = Path(os.environ.get("FTLINT_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
 @pytest.fixture

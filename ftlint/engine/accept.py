@@ -146,7 +146,7 @@ def _finish(
     loop: FixLoop,
     outcome: Outcome,
 ) -> None:
-    file, plan, file_report = checked.file, checked.plan, checked.report
+    file, file_report = checked.file, checked.report
     display = file.display_path
     final = outcome.final
     unreadable = [d for d in file_report.dropped if d.rejected]
@@ -242,11 +242,7 @@ def _finish(
         entries.append((source, sources.entry(source, [_reason(d) for d in errors], location)))
     file_report.rejected = len(unreadable) + len(outcome.rejected)
     file_report.written = len(outcome.provenance)
-    first_fixed = {
-        r
-        for r, edits in plan.record_edits.items()
-        if not any(isinstance(e, DropRecord) for _c, e in edits)
-    }
+    first_fixed = _fixed_first(engine, checked, own)
     file_report.fixed_records = len((first_fixed | outcome.changed) & written)
     sidecar = sidecar_path(out)
     if entries:
@@ -276,6 +272,49 @@ def _finish(
             "with an error left were rejected, and a second prepare may still find fixes"
         )
     _say_dataset_errors(report, display, file_report)
+
+
+def _fixed_first(engine: Engine, checked: Checked, own: list[Diagnostic]) -> set[int]:
+    """Source ordinals of the records a fix of the first write changed. Record edits say it;
+    a dataset-wide fix (a transform) is tried record by record, in one more read of the
+    source, only when there is one (the conversions ``prepare`` makes are no fixes)."""
+    plan = checked.plan
+    fixed = {
+        r
+        for r, edits in plan.record_edits.items()
+        if not any(isinstance(e, DropRecord) for _c, e in edits)
+    }
+    conversions = {
+        id(edit)
+        for d in own
+        if d.fixed and d.fix is not None and d.fix.in_prepare
+        for edit in d.fix.edits
+    }
+    fixes = [t for t in plan.transforms if id(t) not in conversions]
+    if not fixes:
+        return fixed
+    from ftlint.engine.fixes import apply_record_edits
+
+    try:
+        for record in checked.reader.read(checked.file):
+            if record.problem is not None or record.index in fixed:
+                continue
+            data = record.data
+            edits = plan.record_edits.get(record.index)
+            if edits:
+                data, drop, _code = apply_record_edits(data, edits)
+                if drop is not None:
+                    continue
+            for transform in plan.transforms:
+                new = transform.transform(data)
+                if new is not data and id(transform) not in conversions:
+                    fixed.add(record.index)
+                    break
+                data = new
+            record._analysis = None
+    except Exception:  # the first read reported what fails here
+        pass
+    return fixed
 
 
 def _provenance(provenance: array, record: int | None) -> int | None:

@@ -104,7 +104,8 @@ class _CostAccumulator(TokenStats):
         tokens = f["tokens"]
         epochs_how = "set with n_epochs" if f["epochs_source"] == "n_epochs" else "automatic"
         text = (
-            f"{f['examples']:,} examples, {tokens['total']:,} tokens ({tokens['trained']:,} "
+            f"{f['examples']:,} example{'s' if f['examples'] != 1 else ''}, "
+            f"{tokens['total']:,} tokens ({tokens['trained']:,} "
             f"trained, {tokens['encoding']}); billed ≈ {tokens['billed_per_epoch']:,} tokens "
             f"per epoch × {f['epochs']} epoch{'s' if f['epochs'] != 1 else ''} ({epochs_how}) "
             f"= {f['billed_tokens']:,} tokens"
