@@ -30,6 +30,7 @@ MAX_DROPPED = 20
 _KNOWN_FIGURES = {
     "examples", "validation_examples", "shapes", "tokens", "epochs", "epochs_source",
     "billed_tokens", "estimated_cost_usd", "price_per_1m", "price_source", "model",
+    "train_examples", "valid_examples",
 }  # fmt: skip
 
 

@@ -359,7 +359,9 @@ def _write_split(
         check: Pass = loop.check_written(path, str(path))
         for d in check.diagnostics:
             d.fixed = False
-            if d.location.record is None or d.severity >= Severity.ERROR:
+            # The training file's figures and findings; of the validation file, its errors
+            # only (its token cost is not billed, its size is no training set's).
+            if d.severity >= Severity.ERROR or (role == "train" and d.location.record is None):
                 report.diagnostics.append(d)
         figures[role] = check.report.summary
     # The figures of the whole file would bill the validation examples too: the training
@@ -367,9 +369,12 @@ def _write_split(
     train = figures.get("train", {})
     for key, value in train.items():
         file_report.summary[key] = value
+    valid = figures.get("valid", {})
     file_report.summary["validation"] = {
-        k: v for k, v in figures.get("valid", {}).items() if k in ("examples", "shapes", "tokens")
+        k: v for k, v in valid.items() if k in ("examples", "shapes", "tokens")
     }
+    if isinstance(valid.get("examples"), int):
+        file_report.summary["validation_examples"] = valid["examples"]
 
 
 def _say_dataset_errors(report: Report, display: str, file_report: FileReport) -> None:
