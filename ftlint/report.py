@@ -116,12 +116,15 @@ class TargetVerdict:
     #: ``(code, name, count)`` of the deciding findings, most frequent first.
     findings: list[tuple[str, str, int]]
     summary: dict[str, Any] = field(default_factory=dict)
+    #: How this run counted the target's tokens: ``exact (...)`` or ``estimated (...)``.
+    token_counts: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "target": self.target,
             "model": self.model,
             "verdict": self.verdict,
+            "token_counts": self.token_counts,
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": [
@@ -157,6 +160,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     #: ``(target, model)`` of every target of the run, the primary first (``--target a,b``).
     run_targets: list[tuple[str, str | None]] = field(default_factory=list)
+    #: How each target's tokens were counted (``TargetVerdict.token_counts``).
+    token_counts: dict[str, str] = field(default_factory=dict)
 
     @property
     def multi_target(self) -> bool:
@@ -182,7 +187,16 @@ class Report:
                 file = with_figures[0]
                 figures = dict(file.target_summaries.get(name) or file.summary)
             verdicts.append(
-                TargetVerdict(name, model, verdict, len(errors), len(warnings), findings, figures)
+                TargetVerdict(
+                    name,
+                    model,
+                    verdict,
+                    len(errors),
+                    len(warnings),
+                    findings,
+                    figures,
+                    self.token_counts.get(name, ""),
+                )
             )
         return verdicts
 
