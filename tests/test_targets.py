@@ -107,6 +107,7 @@ def test_single_target_output_is_unchanged(tmp_path, run_cli, run_json):
 def test_text_sarif_and_concise_carry_the_target(tmp_path, run_cli):
     path = write_jsonl(tmp_path / "train.jsonl", chats(5))
     code, out, _ = run_cli("check", path, "--target", "openai,together")
+    assert code == 1
     assert "FT601 error [openai]:" in out
     assert "FT601 warning [together]:" in out
     assert "verdicts" in out and "together (openai/gpt-oss-20b): accepted with warnings" in out
