@@ -116,9 +116,7 @@ def test_text_sarif_and_concise_carry_the_target(tmp_path, run_cli):
     run = json.loads(out)["runs"][0]
     assert {r["properties"].get("target") for r in run["results"]} == {"openai", "together"}
     assert [v["target"] for v in run["properties"]["targets"]] == ["openai", "together"]
-    _, out, _ = run_cli(
-        "check", path, "--target", "openai,together", "--output-format", "concise"
-    )
+    _, out, _ = run_cli("check", path, "--target", "openai,together", "--output-format", "concise")
     assert "FT601 [error] [openai] " in out
 
 
