@@ -150,6 +150,10 @@ class Rule:
     #: rule runs once and its findings hold for every target. A rule that reads
     #: ``context.target`` or ``context.model`` must say True (or set ``targets``).
     target_dependent: ClassVar[bool] = False
+    #: ``ftlint submit`` repeats this rule's findings as a warning just before it uploads,
+    #: whatever their severity (the model's lifecycle: the job may not run, or the trained
+    #: model may not serve long).
+    warn_before_upload: ClassVar[bool] = False
     #: Whether the rule runs unless selected explicitly.
     default_enabled: ClassVar[bool] = True
     #: Options and their defaults; ``[tool.ftlint.rules.NAME]`` overrides them.

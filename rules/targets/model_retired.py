@@ -42,6 +42,7 @@ class ModelRetired(Rule):
     scope = Scope.FILE
     severity = Severity.ERROR
     target_dependent = True
+    warn_before_upload = True
     default_options: ClassVar[dict] = {"margin-days": DEFAULT_MARGIN_DAYS, "today": None}
 
     def check_file(self, file: FileContext) -> Iterable[Diagnostic]:
