@@ -8,6 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from ftlint.targets import ftlint_targets
 from ftlint.targets.listing import markdown_table
 from tests.conftest import REPO, write_jsonl
@@ -221,3 +223,16 @@ def test_every_real_file_through_target_all(shared_data, tmp_path, run_json):
         for verdict in report["targets"]:
             assert verdict["verdict"] in ("accepted", "accepted with warnings", "rejected")
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_html_report_has_a_verdict_per_target(tmp_path, run_cli):
+    pytest.importorskip("jinja2")
+    path = write_jsonl(tmp_path / "train.jsonl", chats(5))
+    code, out, _ = run_cli("check", path, "--target", "openai,together", "-f", "html")
+    assert code == 1
+    assert '<table class="files" id="targets">' in out
+    assert '<tr data-target="openai"><td>openai</td>' in out
+    assert '<span class="verdict rejected">rejected</span>' in out
+    assert '<tr data-target="together">' in out
+    _, single, _ = run_cli("check", path, "-f", "html")
+    assert 'id="targets"' not in single  # one target: the page as before
