@@ -156,6 +156,9 @@ def rendering(data: Any) -> Rendering:
             rejected=_answer(data.get("non_preferred_output")),
         )
     if shape == CHOSEN_REJECTED:
+        converted = _community(data, shape)  # ShareGPT-style pairs, as prepare converts them
+        if converted is not None:
+            return rendering(converted)
         chosen = data.get("chosen")
         rejected = data.get("rejected")
         prompt = _prompt(data.get("prompt")) if "prompt" in data else []
@@ -168,7 +171,7 @@ def rendering(data: Any) -> Rendering:
     if shape in (ALPACA, SHAREGPT, SELF_INSTRUCT):
         converted = _community(data, shape)
         if converted is not None:
-            return Rendering(CONVERSATION, messages=messages_of(converted.get("messages")))
+            return rendering(converted)
     text = data.get("text")
     if isinstance(text, str):
         return Rendering(TEXT, text=text)
@@ -183,10 +186,11 @@ def _community(data: dict, shape: str) -> dict | None:
         ALPACA: conversion.alpaca_to_chat,
         SHAREGPT: conversion.sharegpt_to_chat,
         SELF_INSTRUCT: conversion.self_instruct_to_chat,
+        CHOSEN_REJECTED: conversion.chosen_rejected_to_preference,
     }[shape]
     try:
         return convert(data, None)
-    except conversion.ConversionError:
+    except (conversion.ConversionError, TypeError, ValueError, AttributeError):
         return None
 
 

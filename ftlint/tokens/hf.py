@@ -8,11 +8,15 @@ is rendered as TRL's ``SFTTrainer`` renders it:
   total is the length of the rendered ids. When the template marks the assistant's turns with
   ``{% generation %}`` blocks, the trained tokens are those of transformers' own assistant
   mask (``return_assistant_tokens_mask``, what TRL's ``assistant_only_loss`` trains on).
-  Without such blocks, ftlint finds each assistant message's content in the rendered text (in
-  order, after the previous one; its stripped text when the template trims it) and counts the
-  tokens whose character offsets overlap those spans, so the turn's framing (role header,
-  end-of-turn token) is not counted as trained; TRL itself trains on every token of such a
-  template unless told otherwise, and refuses ``assistant_only_loss`` without the blocks;
+  Without such blocks, ftlint finds where each assistant message's content sits in the
+  rendered text: it renders the conversation once more with a unique marker in place of each
+  assistant content, and when the marked rendering with the contents put back is the very
+  text, the markers' places are the spans (exact); when the template rewrites contents (a
+  ``trim``, a reasoning block it drops), it searches each content (or its stripped text) in
+  order after the previous one. The trained tokens are those whose character offsets overlap
+  a span, so the turn's framing (role header, end-of-turn token) is not counted as trained.
+  TRL itself trains on every token of such a template unless told otherwise, and refuses
+  ``assistant_only_loss`` without the blocks;
 - a prompt/completion pair of texts is tokenized without a template, prompt + completion and
   an end-of-sequence token as TRL appends it; the completion is trained;
 - a ``text`` (language modelling) is tokenized with the tokenizer's special tokens and an
@@ -28,6 +32,7 @@ assistant texts trained; so is every conversation when the tokenizer has no chat
 
 from __future__ import annotations
 
+import os
 import re
 from array import array
 from typing import Any
@@ -43,6 +48,8 @@ _GENERATION = re.compile(r"\{%-?\s*generation\s*-?%\}")
 
 
 def _load(source: str) -> Any:
+    # transformers says on import that PyTorch is missing: true, and not needed for tokenizers.
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
     transformers = import_extra(
         "transformers", "hf", f"counting tokens with the Hugging Face tokenizer {source!r}"
     )
@@ -131,12 +138,53 @@ class HFCounter:
             return list(out["input_ids"]), [int(bool(m)) for m in out["assistant_masks"]]
         text = tokenizer.apply_chat_template(messages, tools=tools, tokenize=False)
         encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        spans = _assistant_spans(text, messages)
+        spans = self._marked_spans(text, messages, tools)
+        if spans is None:
+            spans = _assistant_spans(text, messages)
         mask = [
             int(end > start and any(start < s_end and end > s_start for s_start, s_end in spans))
             for start, end in encoded["offset_mapping"]
         ]
         return list(encoded["input_ids"]), mask
+
+    def _marked_spans(
+        self, text: str, messages: list[dict], tools: list[dict] | None
+    ) -> list[tuple[int, int]] | None:
+        """The assistant contents' spans in ``text``, found by rendering the conversation
+        once more with a unique marker in place of each assistant content: exact when the
+        template writes contents verbatim (then the marked rendering, markers replaced by the
+        contents, is ``text`` itself); None when it does not (it trims or rewrites them)."""
+        marked = []
+        contents: list[str] = []
+        for message in messages:
+            content = message.get("content")
+            if message.get("role") == "assistant" and isinstance(content, str) and content:
+                marked.append({**message, "content": f"\ue000{len(contents)}\ue001"})
+                contents.append(content)
+            else:
+                marked.append(message)
+        if not contents:
+            return []
+        try:
+            rendered = self._tokenizer.apply_chat_template(marked, tools=tools, tokenize=False)
+        except Exception:
+            return None
+        spans: list[tuple[int, int]] = []
+        pieces: list[str] = []
+        cursor = length = 0
+        for number, content in enumerate(contents):
+            marker = f"\ue000{number}\ue001"
+            found = rendered.find(marker, cursor)
+            if found < 0:
+                return None
+            pieces.append(rendered[cursor:found])
+            length += found - cursor
+            spans.append((length, length + len(content)))
+            pieces.append(content)
+            length += len(content)
+            cursor = found + len(marker)
+        pieces.append(rendered[cursor:])
+        return spans if "".join(pieces) == text else None
 
     def sequence(self, data: Any) -> list[tuple[int, bool]]:
         """The runs ``(tokens, trained)`` of the example's longest sequence, in order."""

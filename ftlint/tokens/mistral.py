@@ -102,8 +102,7 @@ class MistralCounter:
         self._assistant = messages.AssistantMessage
         self._instruct = self._mistral.instruct_tokenizer
         self._raw = self._instruct.tokenizer
-        kind = "tekken" if path.suffix == ".json" else "sentencepiece"
-        self.label = f"mistral {self._raw.version.value} ({kind}, {path.name})"
+        self.label = f"mistral {self._raw.version.value} {path.name}"
         self.version = version
 
     # -- texts --------------------------------------------------------------------------------
