@@ -113,6 +113,8 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         self.settings = settings = {
             "system": config.system,
             "column_map": dict(config.column_map),
+            "tokenizer": config.tokenizer,
+            "max_seq_length": config.max_seq_length,
             **config.extra,
         }
         self.rules: list[Rule] = []
