@@ -76,6 +76,9 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
         self.notes: list[str] = list(plugins.warnings)
+        from ftlint.formats import register_formats
+
+        self.notes.extend(register_formats(plugins.record_formats()))
         all_rules = [*CORE_RULES, *plugins.rules()]
         for pattern in unknown_selectors(all_rules, config):
             self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
