@@ -252,7 +252,9 @@ def iter_texts(data: Any) -> Iterator[tuple[str, str | None, str]]:
                 yield "/" + _escape(key), None, value
 
 
-def _parts_texts(parts: Any, prefix: str, role: str | None) -> Iterator[tuple[str, str | None, str]]:
+def _parts_texts(
+    parts: Any, prefix: str, role: str | None
+) -> Iterator[tuple[str, str | None, str]]:
     if isinstance(parts, list):
         for i, part in enumerate(parts):
             if isinstance(part, dict) and isinstance(part.get("text"), str):

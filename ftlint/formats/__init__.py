@@ -28,7 +28,13 @@ from ftlint.formats.providers import (
     TOGETHER_PREFERENCE,
     TOGETHER_TEXT,
 )
-from ftlint.formats.trl import TRL_KTO, TRL_MESSAGES, TRL_PREFERENCE, TRL_PROMPT_COMPLETION, TRL_TEXT
+from ftlint.formats.trl import (
+    TRL_KTO,
+    TRL_MESSAGES,
+    TRL_PREFERENCE,
+    TRL_PROMPT_COMPLETION,
+    TRL_TEXT,
+)
 from ftlint.markers import hookimpl
 
 __all__ = [
@@ -37,8 +43,8 @@ __all__ = [
     "Loss",
     "Problem",
     "RecordFormat",
-    "get_format",
     "format_names",
+    "get_format",
     "register_formats",
     "writer_for",
 ]

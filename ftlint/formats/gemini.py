@@ -160,7 +160,9 @@ class GeminiFormat(RecordFormat):
         texts = []
         for j, part in enumerate(system["parts"]):
             if not isinstance(part, dict) or "text" not in part:
-                raise ConversionError("a system instruction part holds text", f"{pointer}/parts/{j}")
+                raise ConversionError(
+                    "a system instruction part holds text", f"{pointer}/parts/{j}"
+                )
             texts.append(_text(part["text"], f"{pointer}/parts/{j}/text"))
         return texts
 
@@ -259,7 +261,9 @@ class GeminiFormat(RecordFormat):
         roles = [c.get("role") for c in contents if isinstance(c, dict)]
         if roles and "model" not in roles:
             problems.append(
-                Problem("/contents", "the example has no 'model' turn: there is nothing to train on")
+                Problem(
+                    "/contents", "the example has no 'model' turn: there is nothing to train on"
+                )
             )
         tools = data.get("tools")
         if tools is not None and not (

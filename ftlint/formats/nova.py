@@ -114,7 +114,11 @@ class NovaFormat(RecordFormat):
             parts = []
             for j, block in enumerate(blocks):
                 at = f"{where}/content/{j}"
-                if isinstance(block, dict) and isinstance(block.get("text"), str) and len(block) == 1:
+                if (
+                    isinstance(block, dict)
+                    and isinstance(block.get("text"), str)
+                    and len(block) == 1
+                ):
                     parts.append({"type": "text", "text": block["text"]})
                 elif isinstance(block, dict) and isinstance(block.get("image"), dict):
                     uri = _s3_uri(block["image"])
@@ -177,7 +181,9 @@ class NovaFormat(RecordFormat):
         out["messages"] = turns
         for key in data:
             if key not in ("messages", "tools", "functions", "parallel_tool_calls"):
-                losses.append(Loss("key", f"Nova records have no {key!r}: it is left out", "/" + key))
+                losses.append(
+                    Loss("key", f"Nova records have no {key!r}: it is left out", "/" + key)
+                )
         return out, losses
 
     def check(self, data: Any) -> list[Problem]:
@@ -194,7 +200,7 @@ class NovaFormat(RecordFormat):
             else:
                 for i, block in enumerate(system):
                     if not (isinstance(block, dict) and isinstance(block.get("text"), str)):
-                        problems.append(Problem(f"/system/{i}", "a system block is {\"text\": ...}"))
+                        problems.append(Problem(f"/system/{i}", 'a system block is {"text": ...}'))
         messages = data.get("messages")
         if not isinstance(messages, list):
             return [*problems, Problem("/messages", "'messages' must be a list of turns")]
@@ -258,7 +264,9 @@ class NovaFormat(RecordFormat):
             if total_text == 0 and not media:
                 problems.append(Problem(where + "/content", "the turn's text is empty"))
         if messages and isinstance(messages[-1], dict) and messages[-1].get("role") != "assistant":
-            problems.append(Problem(f"/messages/{len(messages) - 1}", "the last turn must be the assistant's"))
+            problems.append(
+                Problem(f"/messages/{len(messages) - 1}", "the last turn must be the assistant's")
+            )
         if images > MAX_IMAGES:
             problems.append(Problem("/messages", f"{images} images: at most {MAX_IMAGES} a sample"))
         if videos > 1:

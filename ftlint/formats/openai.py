@@ -29,7 +29,9 @@ class OpenAIPreference(RecordFormat):
     label = "OpenAI preference"
     shape = "preference"
     family = "openai"
-    source = "https://platform.openai.com/docs/guides/direct-preference-optimization (read 2026-12-03)"
+    source = (
+        "https://platform.openai.com/docs/guides/direct-preference-optimization (read 2026-12-03)"
+    )
 
 
 class PromptCompletion(RecordFormat):
@@ -49,7 +51,7 @@ class Text(RecordFormat):
 
     def check(self, data: Any) -> list[Problem]:
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            return [Problem("/text", "a text record is {\"text\": \"...\"} with a string")]
+            return [Problem("/text", 'a text record is {"text": "..."} with a string')]
         return []
 
 

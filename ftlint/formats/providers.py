@@ -92,9 +92,7 @@ def check_messages(
             previous = "tool"  # a tool result belongs to the assistant's turn before it
         elif alternate and role in ("user", "assistant"):
             if previous is None and role != "user":
-                problems.append(
-                    Problem(where, "the conversation must start with system or user")
-                )
+                problems.append(Problem(where, "the conversation must start with system or user"))
             elif previous == role:
                 problems.append(
                     Problem(where, f"user and assistant must alternate: two {role} messages")

@@ -64,7 +64,9 @@ def _messages_problems(value: Any, pointer: str) -> list[Problem]:
             problems.append(Problem(where, "a message must be an object"))
         elif message.get("role") not in ROLES:
             problems.append(
-                Problem(where + "/role", f"role {message.get('role')!r}: TRL knows {', '.join(ROLES)}")
+                Problem(
+                    where + "/role", f"role {message.get('role')!r}: TRL knows {', '.join(ROLES)}"
+                )
             )
         elif "content" not in message and not message.get("tool_calls"):
             problems.append(Problem(where, "the message has no 'content'"))
@@ -97,7 +99,11 @@ def _split_chat(messages: list) -> tuple[list, list]:
     """A chat as TRL's conversational prompt and completion: the completion is the assistant
     messages after the last turn of anyone else."""
     cut = len(messages)
-    while cut > 0 and isinstance(messages[cut - 1], dict) and messages[cut - 1].get("role") == "assistant":
+    while (
+        cut > 0
+        and isinstance(messages[cut - 1], dict)
+        and messages[cut - 1].get("role") == "assistant"
+    ):
         cut -= 1
     return messages[:cut], messages[cut:]
 
@@ -137,7 +143,11 @@ class TrlPromptCompletion(RecordFormat):
             if not completion:
                 raise ConversionError("the chat does not end with an assistant answer", "/messages")
             losses = []
-            trained = [i for i, m in enumerate(prompt) if isinstance(m, dict) and m.get("role") == "assistant"]
+            trained = [
+                i
+                for i, m in enumerate(prompt)
+                if isinstance(m, dict) and m.get("role") == "assistant"
+            ]
             if trained:
                 losses.append(
                     Loss(
@@ -209,8 +219,10 @@ class TrlUnpaired(RecordFormat):
     source = TrlMessages.source
 
     def detect(self, data: Any) -> bool:
-        return isinstance(data, dict) and isinstance(data.get("label"), bool) and (
-            "prompt" in data or "completion" in data
+        return (
+            isinstance(data, dict)
+            and isinstance(data.get("label"), bool)
+            and ("prompt" in data or "completion" in data)
         )
 
     def check(self, data: Any) -> list[Problem]:

@@ -65,7 +65,9 @@ class FormatWriter:
         key = (planner, target.name, write_format, accepted, source_format)
         writer = _WRITERS.get(key)
         if writer is None:
-            writer = _WRITERS[key] = cls(planner, target.name, write_format, accepted, source_format)
+            writer = _WRITERS[key] = cls(
+                planner, target.name, write_format, accepted, source_format
+            )
         return writer
 
     @property
