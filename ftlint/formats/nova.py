@@ -224,8 +224,9 @@ class NovaFormat(RecordFormat):
                 problems.append(
                     Problem(
                         where + "/role",
-                        f"turns alternate user and assistant, starting with user: a {expected} "
-                        f"turn is expected here, not {role}",
+                        "turns alternate user and assistant, starting with user: "
+                        f"{'an' if expected == 'assistant' else 'a'} {expected} turn is expected "
+                        f"here, not {role}",
                     )
                 )
             content = turn.get("content")
