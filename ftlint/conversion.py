@@ -43,6 +43,10 @@ from ftlint.shapes import (
 if TYPE_CHECKING:
     from ftlint.rule import RuleContext
 
+#: The readers of provider chat formats (``ftlint.formats`` registers them when imported:
+#: the record formats depend on this module, never the other way round).
+FOREIGN_READERS: dict[str, Any] = {}
+
 #: Where each shape may go, best first: (target shape, lossy).
 ROUTES: dict[str, tuple[tuple[str, bool], ...]] = {
     CHAT: ((CHAT, False), (PROMPT_COMPLETION, False)),
@@ -641,12 +645,10 @@ class Planner:
         elif shape == CHOSEN_REJECTED:
             chat = preference_to_chat(chosen_rejected_to_preference(data, system))
         elif shape in FOREIGN_SHAPES:
-            from ftlint.formats import get_format
-
-            fmt = get_format(shape)
-            if fmt is None:  # pragma: no cover - the built-in formats are always there
-                raise ConversionError(f"no reader for {shape} records")
-            chat = fmt.to_canonical(data)
+            reader = FOREIGN_READERS.get(shape)
+            if reader is None:
+                raise ConversionError(f"no reader for {shape} records (-p no:record-formats?)")
+            chat = reader(data)
             if system is not None:
                 chat = {**chat, "messages": _with_system(chat["messages"], system)}
         else:  # pragma: no cover - every routed shape is handled above

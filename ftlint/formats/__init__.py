@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ftlint.conversion import FOREIGN_READERS
 from ftlint.formats.base import ConversionError, Loss, Problem, RecordFormat
 from ftlint.formats.gemini import GEMINI
 from ftlint.formats.nova import NOVA
@@ -56,6 +57,8 @@ BUILTIN_FORMATS: tuple[RecordFormat, ...] = (
 )  # fmt: skip
 
 _REGISTRY: dict[str, RecordFormat] = {f.name: f for f in BUILTIN_FORMATS}
+FOREIGN_READERS[GEMINI.name] = GEMINI.to_canonical
+FOREIGN_READERS[NOVA.name] = NOVA.to_canonical
 
 #: The canonical format of each canonical shape (what a target without formats writes).
 CANONICAL = {

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ftlint.conversion import chosen_rejected_to_preference
 from ftlint.formats.base import ConversionError, Loss, Problem, RecordFormat
 
 ROLES = ("system", "user", "assistant", "tool")
@@ -180,8 +181,6 @@ class TrlPreference(RecordFormat):
         return isinstance(data, dict) and "chosen" in data and "rejected" in data
 
     def to_canonical(self, data: dict) -> dict:
-        from ftlint.conversion import chosen_rejected_to_preference
-
         return chosen_rejected_to_preference(data, None)
 
     def from_canonical(self, data: dict) -> tuple[dict, list[Loss]]:

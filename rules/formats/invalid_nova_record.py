@@ -22,7 +22,8 @@ class InvalidNovaRecord(SourceFormatRule):
 
     ## Example
     `{"schemaVersion": "bedrock-conversation-2024",
-    "messages": [{"role": "user", "content": "Hi"}]}`: content is a list of blocks, and the assistant turn is missing.
+    "messages": [{"role": "user", "content": "Hi"}]}`: content is a list of
+    blocks, and the assistant turn is missing.
 
     ## Fix safety
     No fix: the record says something the format cannot; correct it at the pointer given.
