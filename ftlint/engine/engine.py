@@ -104,6 +104,9 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         self.model = self.models[self.target.name]
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
+        from ftlint.formats import register_formats
+
+        self.notes.extend(register_formats(plugins.record_formats()))
         all_rules = [*CORE_RULES, *plugins.rules()]
         for pattern in unknown_selectors(all_rules, config):
             self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
