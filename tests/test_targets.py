@@ -255,3 +255,19 @@ def test_prepare_refuses_a_format_it_cannot_write_yet(tmp_path, run_cli):
     assert written.exists()
     _, out, _ = run_cli("check", written, "--target", "together", "--select", "FT9")
     assert "format-not-accepted" not in out  # Together reads what prepare wrote for it
+
+
+def test_parallel_run_over_several_targets_equals_one_process(tmp_path, run_json, monkeypatch):
+    rows = [*chats(40), "{broken", *chats(3)]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    _, one = run_json("check", path, "--target", "openai,together,bedrock", "--jobs", "1")
+    monkeypatch.setenv("FTLINT_PARALLEL_MIN_SIZE", "1")
+    _, two = run_json("check", path, "--target", "openai,together,bedrock", "--jobs", "2")
+
+    def findings(report: dict) -> list:
+        return [
+            (d["code"], d["target"], d["message"], d["location"]) for d in report["diagnostics"]
+        ]
+
+    assert findings(two) == findings(one)
+    assert two["targets"] == one["targets"]
