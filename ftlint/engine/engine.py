@@ -25,7 +25,7 @@ from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
 from ftlint.report import FileReport, Report, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
-from ftlint.targets import Target
+from ftlint.targets import WRITABLE_FORMATS, Target
 
 
 def token_counting(target: Target, model: str) -> str:
@@ -321,6 +321,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
 
     def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
         self._one_target("prepare")
+        target = self.target
+        if target.formats and target.write_format not in WRITABLE_FORMATS:
+            raise ConfigError(
+                f"prepare cannot write {target.name}'s record format ({target.write_format}) "
+                f"in this version of ftlint; 'ftlint check --target {target.name}' checks a "
+                f"file for it, and prepare writes {', '.join(sorted(WRITABLE_FORMATS))}"
+            )
         report = self.new_report("prepare")
         for path in paths:
             self._prepare_one(path, options, report)
