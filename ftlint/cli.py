@@ -81,7 +81,12 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
         help="lowest severity that makes the exit code 1 (default: error)",
     )
     tgt = parser.add_argument_group("target")
-    tgt.add_argument("--target", help="provider profile: openai (default), azure-openai")
+    tgt.add_argument(
+        "--target",
+        help="target profile(s): openai (default), azure-openai, together, fireworks, mistral, "
+        "vertex, bedrock, hf; several separated by commas, or 'all' (check only); "
+        "'ftlint targets' lists them",
+    )
     tgt.add_argument("--model", help="the model to fine-tune (decides shape, tokenizer, limits)")
     tgt.add_argument("--max-file-size", metavar="SIZE", help="override the target's file limit")
     tgt.add_argument(
@@ -274,6 +279,16 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
     rule.add_argument("rule", metavar="NAME|CODE")
     rule.add_argument("-p", dest="plugins", action="append", metavar="NAME")
     rule.set_defaults(func=cmd_rule)
+
+    targets = sub.add_parser("targets", help="list the installed targets")
+    targets.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="markdown prints the table the README carries",
+    )
+    targets.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    targets.set_defaults(func=cmd_targets)
 
     plugin_list = sub.add_parser("plugins", help="list the loaded plugins")
     plugin_list.add_argument("-p", dest="plugins", action="append", metavar="NAME")
@@ -669,6 +684,15 @@ def cmd_rule(args: argparse.Namespace, plugins: Plugins) -> int:
             return 0
     print(f"ftlint: no rule named {wanted!r}; see 'ftlint rules'", file=sys.stderr)
     return EXIT_ERROR
+
+
+def cmd_targets(args: argparse.Namespace, plugins: Plugins) -> int:
+    """``ftlint targets``: every installed target, with its formats, limits, tokenizer and
+    sources (``ftlint.targets.listing``)."""
+    from ftlint.targets.listing import render
+
+    print(render(list(plugins.targets().values()), args.format))
+    return 0
 
 
 def cmd_plugins(args: argparse.Namespace, plugins: Plugins) -> int:

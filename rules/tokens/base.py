@@ -12,6 +12,8 @@ from ftlint.tokens import run_encoding, shared_counter
 class TokenRule(Rule):
     """Shared set-up: the model's table entry, its encoding and the shared counter."""
 
+    target_dependent = True
+
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self.model_name = context.model or context.target.default_model
