@@ -45,6 +45,18 @@ def test_specs_and_keys():
         counter_key("hf")
 
 
+def test_how_each_scheme_counts_without_loading_anything():
+    from ftlint.tokens.select import counting
+
+    assert counting("tiktoken:o200k_base", "o200k_base") == (True, "tiktoken:o200k_base")
+    assert counting("mistral:open-mistral-nemo", "o200k_base")[0] is True
+    assert counting("mistral:codestral-latest", "o200k_base")[0] is False
+    assert counting("hf", "o200k_base", "./tok") == (True, "the chat template of ./tok")
+    exact, how = counting("hf", "o200k_base")
+    assert not exact and "o200k_base stand-in" in how and "--tokenizer" in how
+    assert counting("estimate:gemini", "o200k_base")[0] is False
+
+
 def test_unknown_versions_and_methods_stop_with_exit_2(run_cli, tmp_path):
     with pytest.raises(ConfigError, match="unknown token estimate 'chars0'"):
         EstimateCounter("chars0")
