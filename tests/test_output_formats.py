@@ -121,14 +121,16 @@ def test_github_snapshot(workdir, run_cli):
 
 
 def test_github_relative_paths_and_notes(workdir, run_cli):
-    code, out, _err = run_cli(
-        "check", workdir / "b.jsonl", "--select", "FT102,no-such-rule", "-f", "github"
+    (workdir / "b.csv").write_text("prompt,completion\nhi,there\n", encoding="utf-8")
+    code, out, _err = run_cli("check", "b.csv", "--select", "FT102", "--fix", "-f", "github")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "::notice title=ftlint::b.csv: --fix rewrites JSONL files only; run 'ftlint prepare "
+        "b.csv' to write a fixed JSONL"
     )
+    code, out, _err = run_cli("check", workdir / "b.jsonl", "--select", "FT102", "-f", "github")
     assert code == 1
-    lines = out.splitlines()
-    assert lines[0] == (
-        "::notice title=ftlint::--select/--ignore pattern 'no-such-rule' matches no rule"
-    )
+    lines = ["", *out.splitlines()]
     assert lines[1].startswith("::error file=b.jsonl,line=1,col=1,title=FT102 unexpected-bom::")
 
 
