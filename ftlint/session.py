@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ftlint.report import Report
 
 _FOUND = "_ftlint_discovered"
+#: Formats that carry the fixes on offer as edits (SARIF ``fixes``, reviewdog suggestions).
+_WITH_FIXES = {"sarif", "rdjson"}
 _BAR = "_ftlint_progress"
 
 
@@ -173,7 +175,7 @@ def present(report: Report, config: Config, plugins: Plugins, args: argparse.Nam
         show_fixes=bool(getattr(args, "show_fixes", False)),
         project_root=str(Path(root).resolve() if root else display.find_project_root()),
     )
-    if config.output_format == "sarif" and not config.applies_fixes and report.diagnostics:
+    if config.output_format in _WITH_FIXES and not config.applies_fixes and report.diagnostics:
         safe = [d for d in report.diagnostics if d.fix is not None and d.fix.edits]
         if safe:
             from ftlint.fixpreview import preview
