@@ -8,6 +8,7 @@ hook environment); a hook's output is then compact (``ReportOptions.compact``).
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 from collections.abc import Sequence
@@ -114,7 +115,11 @@ def write_settings(
     """The resolved configuration, one ``name = value  # source`` line per setting."""
     everything = [*rows, *extra]
     if as_json:
-        data = {name: {"value": value, "source": source} for name, value, source in everything}
+        data = {
+            name: {"value": str(value) if isinstance(value, enum.Enum) else value,
+                   "source": source}
+            for name, value, source in everything
+        }  # fmt: skip
         stream.write(json.dumps(data, indent=2, default=str) + "\n")
         return
     width = max(len(name) for name, _v, _s in everything)

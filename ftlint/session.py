@@ -129,13 +129,13 @@ def _digests(report: Report, args: argparse.Namespace, plugins: Plugins, config:
 
 def apply_baseline(report: Report, args: argparse.Namespace, plugins: Plugins,
                    config: Config) -> None:  # fmt: skip
-    from ftlint import baseline
-
     path = getattr(args, "baseline", None)
     if getattr(args, "write_baseline", False) and path is None:
         raise ConfigError("--write-baseline needs --baseline FILE (where to write it)")
     if path is None:
         return
+    from ftlint import baseline
+
     digests = _digests(report, args, plugins, config)
     if getattr(args, "write_baseline", False):
         entries = baseline.entries_of(report, digests)
@@ -247,9 +247,12 @@ def show_settings(args: argparse.Namespace, config_from_args: Callable[..., Conf
 
     from_file = load_config(getattr(args, "config", None))
     final = config_from_args(args, load_config(getattr(args, "config", None)))
-    rows = display.settings_sources(final, from_file, Config(), from_file.source)
+    source = from_file.source
+    if source is not None and Path(source).resolve().is_relative_to(Path.cwd().resolve()):
+        source = str(Path(source).resolve().relative_to(Path.cwd().resolve()))
+    rows = display.settings_sources(final, from_file, Config(), source)
     extra = [
-        ("config-file", from_file.source, "found" if from_file.source else "none found"),
+        ("config-file", source, "found" if source else "none found"),
         ("limits", final.limits(), "defaults with the settings above"),
     ]
     as_json = final.output_format in {"json", "json-lines"}

@@ -13,7 +13,6 @@ identical findings. A finding about the whole file is at line 1.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, TextIO
 
@@ -26,6 +25,8 @@ SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "minor", Severity.IN
 
 def fingerprints(diagnostics: list[Diagnostic], paths: list[str]) -> list[str]:
     """A stable, unique fingerprint per finding (see the module doc)."""
+    import hashlib
+
     seen: dict[str, int] = {}
     out = []
     for d, path in zip(diagnostics, paths, strict=True):

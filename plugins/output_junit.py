@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from typing import TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 from ftlint import Diagnostic, OutputFormat, Report, hookimpl, printable
 
@@ -29,7 +28,15 @@ def xml_text(text: str) -> str:
 
 
 def _attr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
     return quoteattr(xml_text(text))
+
+
+def escape(text: str) -> str:
+    from xml.sax.saxutils import escape as xml_escape
+
+    return xml_escape(text)
 
 
 def _where(d: Diagnostic) -> str:

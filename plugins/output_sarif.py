@@ -18,7 +18,6 @@ copy). Every fix is also in ``properties.fix`` (applicability, message, applied)
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -124,6 +123,8 @@ def artifact_location(path: str, root: str | None = None) -> dict[str, str]:
 def fingerprint(diagnostic: Diagnostic, relative: str) -> str:
     """Stable across runs and unrelated edits: rule, file, field, message and excerpt (the
     record's content), never the line number."""
+    import hashlib
+
     loc = diagnostic.location
     text = "\x1f".join(
         (diagnostic.code, relative, loc.sheet or "", loc.field or "", diagnostic.message,
