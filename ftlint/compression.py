@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ftlint.limits import Limits
 
 #: Suffix -> compression name.
-SUFFIXES = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd"}
+SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd"}
 #: Magic bytes of each compression (a ``.gz`` must start with gzip's).
 _MAGIC = (
     (b"\x1f\x8b", "gzip"),

@@ -152,7 +152,7 @@ def line_lengths(path: str, wanted: set[int]) -> dict[int, int]:
     return lengths
 
 
-_COMPRESSED = (".gz", ".gzip", ".bz2", ".xz", ".zst")
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
 
 
 def location(
