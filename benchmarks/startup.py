@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,20 +40,29 @@ def _chat(i: int) -> dict:
     }
 
 
-def _time(command: list[str], env: dict[str, str], cwd: Path, runs: int) -> list[float]:
+def _time(
+    command: list[str], env: dict[str, str], cwd: Path, runs: int
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) seconds of each run: on a shared machine the CPU time
+    is the steadier figure, since waiting for a core counts in the wall time only."""
     subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)  # warm caches
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
-        times.append(time.perf_counter() - start)
-    return times
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
 
 
-def _line(label: str, times: list[float]) -> str:
+def _line(label: str, measured: tuple[list[float], list[float]]) -> str:
+    walls, cpus = measured
     return (
-        f"{label:<44} median {statistics.median(times):6.3f} s   "
-        f"min {min(times):6.3f}   max {max(times):6.3f}   (n={len(times)})"
+        f"{label:<44} wall median {statistics.median(walls):6.3f} s "
+        f"(min {min(walls):.3f}, max {max(walls):.3f})   "
+        f"cpu median {statistics.median(cpus):6.3f} s   (n={len(walls)})"
     )
 
 

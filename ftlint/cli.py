@@ -409,6 +409,7 @@ _CORE_ARGS = {
     "show_all", "statistics", "show_fixes", "figures", "exit_zero", "quiet", "silent",
     "show_settings", "show_files", "project_root", "no_progress", "exclude", "extend_exclude",
     "stdin_filename", "baseline", "write_baseline", "diff",
+    "_ftlint_discovered", "_ftlint_progress",  # what ftlint.session keeps on the namespace
 }  # fmt: skip
 
 
