@@ -82,7 +82,9 @@ def group_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Group]:
     groups: dict[tuple, Group] = {}
     for d in diagnostics:
         pattern = message_pattern(d.message)
-        key = (d.location.path, d.location.sheet, d.code, pattern, d.fixed)
+        # one target's findings never merge with another's (``--target a,b``)
+        key = (d.location.path, d.location.sheet, d.code, pattern, d.fixed,
+               getattr(d, "target", None))  # fmt: skip
         group = groups.get(key)
         if group is None:
             group = groups[key] = Group(d.location.path, d.code, d.name, d.severity, pattern)

@@ -128,7 +128,7 @@ def fingerprint(diagnostic: Diagnostic, relative: str) -> str:
     loc = diagnostic.location
     text = "\x1f".join(
         (diagnostic.code, relative, loc.sheet or "", loc.field or "", diagnostic.message,
-         diagnostic.excerpt or "")
+         diagnostic.excerpt or "", getattr(diagnostic, "target", None) or "")
     )  # fmt: skip
     return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
 
@@ -245,6 +245,8 @@ def result(
     if fix is not None:
         item["fixes"] = [fix]
     properties: dict[str, Any] = {"name": diagnostic.name}
+    if diagnostic.target is not None:
+        properties["target"] = diagnostic.target
     if diagnostic.location.sheet is not None and diagnostic.location.line is not None:
         properties["row"] = diagnostic.location.line
     if diagnostic.excerpt:
@@ -314,6 +316,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
             "command": report.command,
             "target": report.target,
             "model": report.model,
+            "targets": [verdict.to_dict() for verdict in report.verdicts()],
             "summary": report.summary(),
             "files": [file.to_dict() for file in report.files],
         },

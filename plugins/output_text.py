@@ -236,6 +236,15 @@ def file_header(file: FileReport) -> str:
 # -- the format --------------------------------------------------------------------------------
 
 
+VERDICT_STYLE = {
+    "accepted": "green",
+    "accepted with warnings": "yellow",
+    "rejected": "bold red",
+}
+#: Deciding findings named per target in the verdict lines (the rest are counted).
+MAX_DECIDING = 6
+
+
 class TextFormat(OutputFormat):
     name = "text"
     description = "for people: locations, excerpts, fixes, figures (default)"
@@ -243,35 +252,41 @@ class TextFormat(OutputFormat):
     def render(self, report: Report, stream: TextIO, *, color: bool | None = None) -> None:
         console = make_console(stream, color)
         options = report.options
+        labelled = report.multi_target
         if not options.quiet:
             for note in report.notes:
                 console.print(f"[dim]note:[/] {_escape(note)}")
         diagnostics = report.sorted_diagnostics()
         if options.show_all:
             for diagnostic in diagnostics:
-                self._diagnostic(console, diagnostic)
+                self._diagnostic(console, diagnostic, labelled)
         else:
             for group in grouping.group_diagnostics(diagnostics):
                 if group.count == 1:
-                    self._diagnostic(console, group.first)
+                    self._diagnostic(console, group.first, labelled)
                 else:
-                    self._group(console, group, options.group_locations)
+                    self._group(console, group, options.group_locations, labelled)
         if options.quiet:
             return
         figures = not options.compact or options.figures
         for file in report.files:
             self._file(console, file, figures)
+        if labelled:
+            self._verdicts(console, report)
         if options.show_fixes:
             self._fixes(console, report)
         ok = report.exit_code == 0
         console.print(f"[{'green' if ok else 'bold red'}]{_escape(summary_line(report))}[/]")
 
-    def _group(self, console: Any, group: grouping.Group, limit: int) -> None:
+    def _group(
+        self, console: Any, group: grouping.Group, limit: int, labelled: bool = False
+    ) -> None:
         d = group.first
         style = "dim" if d.fixed else STYLE[d.severity]
         where = group.where(limit)
+        label = f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
         console.print(
-            f"[bold]{_escape(group.path)}[/]: [{style}]{d.code} {d.severity}[/]: "
+            f"[bold]{_escape(group.path)}[/]: [{style}]{d.code} {d.severity}[/]{label}: "
             f"{_escape(group.message)} [dim]({d.name})[/] [bold]×{group.count:,}[/] — "
             f"{_escape(where)} [dim](--show-all to list every one)[/]"
         )
@@ -310,17 +325,37 @@ class TextFormat(OutputFormat):
         if not applied and not available:
             console.print("[dim]No fixes applied or available.[/]")
 
-    def _diagnostic(self, console: Any, d: Diagnostic) -> None:
+    def _diagnostic(self, console: Any, d: Diagnostic, labelled: bool = False) -> None:
         style = "dim" if d.fixed else STYLE[d.severity]
+        # In a run over several targets each finding says which target it is about; one
+        # without a label holds for all of them.
+        label = f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
         console.print(
-            f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]: "
-            f"{_escape(d.message)} [dim]({d.name})[/]"
+            f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]"
+            f"{label}: {_escape(d.message)} [dim]({d.name})[/]"
         )
         if d.excerpt:
             console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
         hint = fix_hint(d)
         if hint:
             console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
+
+    def _verdicts(self, console: Any, report: Report) -> None:
+        """One line per target: its verdict and the findings that decide it."""
+        console.print("[bold]verdicts[/] (findings without a target label hold for all):")
+        for verdict in report.verdicts():
+            style = VERDICT_STYLE.get(verdict.verdict, "")
+            deciding = ", ".join(
+                f"{code} {name}" + (f" x{count}" if count > 1 else "")
+                for code, name, count in verdict.findings[:MAX_DECIDING]
+            )
+            if len(verdict.findings) > MAX_DECIDING:
+                deciding += f", ... ({len(verdict.findings) - MAX_DECIDING} more)"
+            model = f" ({verdict.model})" if verdict.model else ""
+            console.print(
+                f"  {_escape(verdict.target + model)}: [{style}]{verdict.verdict}[/]"
+                + (f" [dim]-- {_escape(deciding)}[/]" if deciding else "")
+            )
 
     def _file(self, console: Any, file: FileReport, figures: bool = True) -> None:
         console.print(f"[bold]{_escape(file.path)}[/]: {_escape(file_header(file))}")
