@@ -263,7 +263,7 @@ def _finish(
     if options.split is not None:
         _write_split(engine, checked, loop.final_path, out, options, report)
     else:
-        place(loop.final_path, out, overwrite=options.force or options.in_place)
+        _place_output(loop.final_path, out, overwrite=options.force or options.in_place)
         loop.final_path = None
         file_report.outputs.append(str(out))
     if outcome.runaway:
@@ -315,6 +315,28 @@ def _fixed_first(engine: Engine, checked: Checked, own: list[Diagnostic]) -> set
     except Exception:  # the first read reported what fails here
         pass
     return fixed
+
+
+def _place_output(final: Path, out: Path, overwrite: bool) -> None:
+    """The last pass's file becomes the output: renamed into place, or compressed into it
+    when ``-o`` names a compressed file (``out.jsonl.gz``)."""
+    from ftlint.compression import SUFFIXES, open_compressed_output
+
+    if out.suffix.lower() not in SUFFIXES:
+        place(final, out, overwrite=overwrite)
+        return
+    from ftlint.atomic import AtomicWriter
+
+    with AtomicWriter(out, overwrite=overwrite) as handle:
+        compressor = open_compressed_output(out, handle)
+        sink = compressor if compressor is not None else handle
+        with open(final, "rb") as source:
+            while chunk := source.read(1 << 20):
+                sink.write(chunk)
+        if compressor is not None:
+            compressor.close()
+    with contextlib.suppress(OSError):
+        os.unlink(final)
 
 
 def _provenance(provenance: array, record: int | None) -> int | None:

@@ -129,6 +129,7 @@ class FixLoop:
         file_report = FileReport(path=display, reader=reader.name)
         engine.finish(result, file, file_report)
         diagnostics.extend(result.diagnostics)
+        engine.label_targets(diagnostics)
         make_printable(diagnostics)
         file_report.records = result.records
         plan = engine.plan_fixes(diagnostics, self.command)
