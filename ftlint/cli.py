@@ -38,6 +38,17 @@ def _split_list(values: list[str] | None) -> list[str]:
     return out
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1, else a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _add_validation_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--validation-file",
@@ -78,6 +89,18 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     )
     tgt.add_argument("--model", help="the model to fine-tune (decides shape, tokenizer, limits)")
     tgt.add_argument("--max-file-size", metavar="SIZE", help="override the target's file limit")
+    tgt.add_argument(
+        "--tokenizer",
+        metavar="PATH_OR_HUB_ID",
+        help="Hugging Face tokenizer (and chat template) for targets that count with one "
+        "(hf); needs ftlint[hf]",
+    )
+    tgt.add_argument(
+        "--max-seq-length",
+        type=_positive,
+        metavar="N",
+        help="the trainer's truncation length: report examples longer than N tokens",
+    )
     tgt.add_argument(
         "--min-examples",
         type=int,
@@ -292,7 +315,10 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
             setattr(config, name, values)
     if getattr(args, "fail_on", None):
         config.fail_on = Severity.parse(args.fail_on)
-    for name in ("target", "model", "sheet", "system", "output_format", "jobs", "min_examples"):
+    for name in (
+        "target", "model", "sheet", "system", "output_format", "jobs", "min_examples",
+        "tokenizer", "max_seq_length",
+    ):  # fmt: skip
         value = getattr(args, name, None)
         if value is not None:
             setattr(config, name, value)

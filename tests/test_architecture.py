@@ -30,6 +30,8 @@ FAMILIES = {
     "FT1": "file",
     "FT2": "structure",
     "FT30": "formats",
+    "FT94": "formats",
+    "FT95": "formats",
     "FT31": "chat",
     "FT32": "chat",
     "FT33": "chat",

@@ -20,10 +20,11 @@ def _size(value: int) -> str:
 
 
 def counting(info: ModelInfo | None) -> str:
-    """``exact`` or ``estimated``, as a run of this version counts the model's tokens."""
-    if info is None:
+    """``exact`` (the target's own tokenizer: tiktoken, Mistral's, the model's Hugging Face
+    tokenizer named with ``--tokenizer``) or ``estimated`` (no public tokenizer)."""
+    if info is None or info.tokenizer.startswith("estimate"):
         return "estimated"
-    return "exact" if info.tokenizer == f"tiktoken:{info.encoding}" else "estimated"
+    return "exact"
 
 
 def describe(target: Target) -> dict[str, Any]:
