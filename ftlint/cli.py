@@ -38,6 +38,17 @@ def _split_list(values: list[str] | None) -> list[str]:
     return out
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1, else a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _add_validation_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--validation-file",
@@ -70,9 +81,26 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
         help="lowest severity that makes the exit code 1 (default: error)",
     )
     tgt = parser.add_argument_group("target")
-    tgt.add_argument("--target", help="provider profile: openai (default), azure-openai")
+    tgt.add_argument(
+        "--target",
+        help="target profile(s): openai (default), azure-openai, together, fireworks, mistral, "
+        "vertex, bedrock, hf; several separated by commas, or 'all' (check only); "
+        "'ftlint targets' lists them",
+    )
     tgt.add_argument("--model", help="the model to fine-tune (decides shape, tokenizer, limits)")
     tgt.add_argument("--max-file-size", metavar="SIZE", help="override the target's file limit")
+    tgt.add_argument(
+        "--tokenizer",
+        metavar="PATH_OR_HUB_ID",
+        help="Hugging Face tokenizer (and chat template) for targets that count with one "
+        "(hf); needs ftlint[hf]",
+    )
+    tgt.add_argument(
+        "--max-seq-length",
+        type=_positive,
+        metavar="N",
+        help="the trainer's truncation length: report examples longer than N tokens",
+    )
     tgt.add_argument(
         "--min-examples",
         type=int,
@@ -252,6 +280,16 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
     rule.add_argument("-p", dest="plugins", action="append", metavar="NAME")
     rule.set_defaults(func=cmd_rule)
 
+    targets = sub.add_parser("targets", help="list the installed targets")
+    targets.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="markdown prints the table the README carries",
+    )
+    targets.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    targets.set_defaults(func=cmd_targets)
+
     plugin_list = sub.add_parser("plugins", help="list the loaded plugins")
     plugin_list.add_argument("-p", dest="plugins", action="append", metavar="NAME")
     plugin_list.set_defaults(func=cmd_plugins)
@@ -277,7 +315,10 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
             setattr(config, name, values)
     if getattr(args, "fail_on", None):
         config.fail_on = Severity.parse(args.fail_on)
-    for name in ("target", "model", "sheet", "system", "output_format", "jobs", "min_examples"):
+    for name in (
+        "target", "model", "sheet", "system", "output_format", "jobs", "min_examples",
+        "tokenizer", "max_seq_length",
+    ):  # fmt: skip
         value = getattr(args, name, None)
         if value is not None:
             setattr(config, name, value)
@@ -643,6 +684,15 @@ def cmd_rule(args: argparse.Namespace, plugins: Plugins) -> int:
             return 0
     print(f"ftlint: no rule named {wanted!r}; see 'ftlint rules'", file=sys.stderr)
     return EXIT_ERROR
+
+
+def cmd_targets(args: argparse.Namespace, plugins: Plugins) -> int:
+    """``ftlint targets``: every installed target, with its formats, limits, tokenizer and
+    sources (``ftlint.targets.listing``)."""
+    from ftlint.targets.listing import render
+
+    print(render(list(plugins.targets().values()), args.format))
+    return 0
 
 
 def cmd_plugins(args: argparse.Namespace, plugins: Plugins) -> int:

@@ -37,6 +37,8 @@ class RuleContext:
     options: dict[str, Any] = field(default_factory=dict)
     #: Free-form settings of the run (system prompt, split...), read-only for rules.
     settings: dict[str, Any] = field(default_factory=dict)
+    #: Every installed target by name (a rule that names where else to train reads them).
+    installed: dict[str, Target] = field(default_factory=dict)
 
 
 class NotARegularFile(OSError):
@@ -142,6 +144,16 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     #: Targets this rule applies to (``None``: all).
     targets: ClassVar[frozenset[str] | None] = None
+    #: Whether the rule's findings depend on the target (its profile, its model, the shapes
+    #: the model takes, its tokenizer). A run over several targets (``--target a,b``) runs a
+    #: dependent rule once per target, each finding labelled with its target; an independent
+    #: rule runs once and its findings hold for every target. A rule that reads
+    #: ``context.target`` or ``context.model`` must say True (or set ``targets``).
+    target_dependent: ClassVar[bool] = False
+    #: ``ftlint submit`` repeats this rule's findings as a warning just before it uploads,
+    #: whatever their severity (the model's lifecycle: the job may not run, or the trained
+    #: model may not serve long).
+    warn_before_upload: ClassVar[bool] = False
     #: Whether the rule runs unless selected explicitly.
     default_enabled: ClassVar[bool] = True
     #: Options and their defaults; ``[tool.ftlint.rules.NAME]`` overrides them.
@@ -165,6 +177,20 @@ class Rule:
     def __init__(self, context: RuleContext) -> None:
         self.context = context
         self.options = {**self.default_options, **context.options}
+        #: The target this instance runs for in a run over several targets, ``None`` for a
+        #: rule that runs once for all of them (set by the engine).
+        self.for_target: str | None = None
+
+    @classmethod
+    def depends_on_target(cls) -> bool:
+        """True when the engine must run this rule once per target of the run."""
+        return cls.target_dependent or cls.targets is not None
+
+    @property
+    def key(self) -> str:
+        """What names this rule instance in a run: its code, with its target when it runs
+        once per target (``FT601@together``)."""
+        return self.code if self.for_target is None else f"{self.code}@{self.for_target}"
 
     # -- helpers ---------------------------------------------------------------------------
     def diagnostic(

@@ -138,6 +138,8 @@ def result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
         "locations": [location(diagnostic)],
     }
     properties: dict[str, Any] = {"name": diagnostic.name}
+    if diagnostic.target is not None:
+        properties["target"] = diagnostic.target
     if diagnostic.location.sheet is not None and diagnostic.location.line is not None:
         properties["row"] = diagnostic.location.line
     if diagnostic.excerpt:
@@ -188,6 +190,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
             "command": report.command,
             "target": report.target,
             "model": report.model,
+            "targets": [verdict.to_dict() for verdict in report.verdicts()],
             "summary": report.summary(),
             "files": [file.to_dict() for file in report.files],
         },

@@ -228,6 +228,15 @@ def file_header(file: FileReport) -> str:
 # -- the format --------------------------------------------------------------------------------
 
 
+VERDICT_STYLE = {
+    "accepted": "green",
+    "accepted with warnings": "yellow",
+    "rejected": "bold red",
+}
+#: Deciding findings named per target in the verdict lines (the rest are counted).
+MAX_DECIDING = 6
+
+
 class TextFormat(OutputFormat):
     name = "text"
     description = "for people: locations, excerpts, fixes, figures (default)"
@@ -236,24 +245,47 @@ class TextFormat(OutputFormat):
         console = make_console(stream, color)
         for note in report.notes:
             console.print(f"[dim]note:[/] {_escape(note)}")
+        labelled = report.multi_target
         for diagnostic in report.sorted_diagnostics():
-            self._diagnostic(console, diagnostic)
+            self._diagnostic(console, diagnostic, labelled)
         for file in report.files:
             self._file(console, file)
+        if labelled:
+            self._verdicts(console, report)
         ok = report.exit_code == 0
         console.print(f"[{'green' if ok else 'bold red'}]{_escape(summary_line(report))}[/]")
 
-    def _diagnostic(self, console: Any, d: Diagnostic) -> None:
+    def _diagnostic(self, console: Any, d: Diagnostic, labelled: bool = False) -> None:
         style = "dim" if d.fixed else STYLE[d.severity]
+        # In a run over several targets each finding says which target it is about; one
+        # without a label holds for all of them.
+        label = f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
         console.print(
-            f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]: "
-            f"{_escape(d.message)} [dim]({d.name})[/]"
+            f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]"
+            f"{label}: {_escape(d.message)} [dim]({d.name})[/]"
         )
         if d.excerpt:
             console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
         hint = fix_hint(d)
         if hint:
             console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
+
+    def _verdicts(self, console: Any, report: Report) -> None:
+        """One line per target: its verdict and the findings that decide it."""
+        console.print("[bold]verdicts[/] (findings without a target label hold for all):")
+        for verdict in report.verdicts():
+            style = VERDICT_STYLE.get(verdict.verdict, "")
+            deciding = ", ".join(
+                f"{code} {name}" + (f" x{count}" if count > 1 else "")
+                for code, name, count in verdict.findings[:MAX_DECIDING]
+            )
+            if len(verdict.findings) > MAX_DECIDING:
+                deciding += f", ... ({len(verdict.findings) - MAX_DECIDING} more)"
+            model = f" ({verdict.model})" if verdict.model else ""
+            console.print(
+                f"  {_escape(verdict.target + model)}: [{style}]{verdict.verdict}[/]"
+                + (f" [dim]-- {_escape(deciding)}[/]" if deciding else "")
+            )
 
     def _file(self, console: Any, file: FileReport) -> None:
         console.print(f"[bold]{_escape(file.path)}[/]: {_escape(file_header(file))}")

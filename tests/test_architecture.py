@@ -41,6 +41,7 @@ FAMILIES = {
     "FT6": "dataset",
     "FT7": "tokens",
     "FT8": "privacy",
+    "FT9": "targets",
 }
 
 

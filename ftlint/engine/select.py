@@ -37,6 +37,27 @@ def select_rules(rules: Iterable[type[Rule]], config: Config, target: Target) ->
     return chosen
 
 
+def parse_targets(spec: str, installed: dict[str, Target]) -> list[str]:
+    """The target names of ``--target``: one name, names separated by commas, or ``all``
+    (every installed target, built-in or from a plugin, in name order). The first is the
+    run's primary target. Unknown names stop the run with the list of known ones."""
+    from ftlint.config import ConfigError
+
+    wanted: list[str] = []
+    for part in (spec or "").split(","):
+        name = part.strip()
+        if not name:
+            continue
+        names = sorted(installed) if name.lower() == "all" else [name]
+        wanted.extend(n for n in names if n not in wanted)
+    unknown = [name for name in wanted if name not in installed]
+    if unknown or not wanted:
+        known = ", ".join(sorted(installed)) or "none"
+        shown = ", ".join(repr(n) for n in unknown) or repr(spec)
+        raise ConfigError(f"unknown target {shown} (known: {known}; or 'all')")
+    return wanted
+
+
 def unknown_selectors(rules: Iterable[type[Rule]], config: Config) -> list[str]:
     rules = list(rules)
     return [
