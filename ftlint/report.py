@@ -149,6 +149,29 @@ DIAGNOSTIC_COLUMNS = (
 
 
 @dataclass
+class ReportOptions:
+    """How the run asked its report to be shown; output formats read what applies to them
+    (``text`` groups repeated findings unless ``show_all``; ``sarif`` makes URIs relative to
+    ``project_root``)."""
+
+    #: Every finding on its own (``--show-all``); otherwise ``text`` groups repeats.
+    show_all: bool = False
+    #: Findings only: no notes, figures or summary line (``-q``).
+    quiet: bool = False
+    #: A hook's output (pre-commit): grouped findings and the summary, no figures block,
+    #: token table or histogram unless ``figures`` is asked for.
+    compact: bool = False
+    #: Figures (table, histogram) even in compact output (``--figures``).
+    figures: bool = False
+    #: A list of the fixes applied or available (``--show-fixes``).
+    show_fixes: bool = False
+    #: The root the file URIs of ``sarif`` (and others) are relative to.
+    project_root: str | None = None
+    #: Locations listed on a grouped line before ``…``.
+    group_locations: int = 5
+
+
+@dataclass
 class Report:
     command: str
     files: list[FileReport] = field(default_factory=list)
@@ -158,6 +181,13 @@ class Report:
     model: str | None = None
     #: Messages about the run itself (plugin warnings) shown before the problems.
     notes: list[str] = field(default_factory=list)
+    #: How to show it (set by the command line; the defaults suit the Python API).
+    options: ReportOptions = field(default_factory=ReportOptions)
+    #: Findings a ``--baseline`` suppressed (not in ``diagnostics``; counted in the summary).
+    suppressed: int = 0
+    #: What ``--fix`` would change, per file path (``ftlint.fixpreview``), when the run
+    #: computed it (``--diff``, the SARIF ``fixes``).
+    previews: dict[str, Any] = field(default_factory=dict)
     #: ``(target, model)`` of every target of the run, the primary first (``--target a,b``).
     run_targets: list[tuple[str, str | None]] = field(default_factory=list)
     #: How each target's tokens were counted (``TargetVerdict.token_counts``).
@@ -234,6 +264,8 @@ class Report:
             "model": self.model,
             "exit_code": self.exit_code,
         }
+        if self.suppressed:
+            summary["baseline_suppressed"] = self.suppressed
         with_figures = [f for f in self.files if f.summary]
         if len(with_figures) == 1:
             # One dataset (a training file, maybe with its validation file): its figures

@@ -18,14 +18,20 @@ from ftlint.engine.fixes import Fixing, FixPlan
 from ftlint.engine.options import PrepareOptions
 from ftlint.engine.parallel import ParallelScanning
 from ftlint.engine.scan import Scanning, ScanResult
-from ftlint.engine.select import parse_targets, rule_matches, select_rules, unknown_selectors
+from ftlint.engine.select import (
+    parse_targets,
+    rule_matches,
+    select_error,
+    select_rules,
+    unknown_selectors,
+)
 from ftlint.engine.write import Writing
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
 from ftlint.report import FileReport, Report, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
-from ftlint.targets import Target
+from ftlint.targets import WRITABLE_FORMATS, Target
 
 
 def token_counting(target: Target, model: str, tokenizer: str | None = None) -> str:
@@ -111,8 +117,9 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
 
         self.notes.extend(register_formats(plugins.record_formats()))
         all_rules = [*CORE_RULES, *plugins.rules()]
-        for pattern in unknown_selectors(all_rules, config):
-            self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
+        unknown = unknown_selectors(all_rules, config)
+        if unknown:
+            raise ConfigError(select_error(unknown, all_rules))
         # Problems of the run itself are always reported unless explicitly ignored.
         self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
         #: Shared by every rule's context; the engine adds ``validation_file`` per check.
@@ -188,7 +195,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         display = printable(self.display_names.get(path, str(path)))
         location = Location(path=display)
         try:
-            file = FileContext.open(path, display)
+            file = FileContext.open(path, display, self.limits)
         except NotARegularFile as exc:
             if exc.args[0] == "a directory":
                 return None, None, self._core(UnreadableFile, "is a directory", location)
@@ -327,6 +334,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
 
     def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
         self._one_target("prepare")
+        target = self.target
+        if target.formats and target.write_format not in WRITABLE_FORMATS:
+            raise ConfigError(
+                f"prepare cannot write {target.name}'s record format ({target.write_format}) "
+                f"in this version of ftlint; 'ftlint check --target {target.name}' checks a "
+                f"file for it, and prepare writes {', '.join(sorted(WRITABLE_FORMATS))}"
+            )
         report = self.new_report("prepare")
         for path in paths:
             self._prepare_one(path, options, report)
@@ -338,10 +352,12 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         self._one_target("check --fix")
         report = self.new_report("check")
         for path in paths:
-            _file, reader, _ = self.open_file(path)
-            if reader is not None and not reader.rewrites_in_place:
+            file, reader, _ = self.open_file(path)
+            compressed = file is not None and file.compression is not None
+            if reader is not None and (not reader.rewrites_in_place or compressed):
+                what = "plain (uncompressed) JSONL files" if compressed else "JSONL files"
                 report.notes.append(
-                    f"{path}: --fix rewrites JSONL files only; run 'ftlint prepare {path}' "
+                    f"{path}: --fix rewrites {what} only; run 'ftlint prepare {path}' "
                     "to write a fixed JSONL"
                 )
                 first_new = len(report.diagnostics)
