@@ -30,7 +30,7 @@ from ftlint.formats import format_names, get_format
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
-from ftlint.report import FileReport, Report, printable
+from ftlint.report import FileReport, Report, make_printable, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
 from ftlint.targets import Target
 
@@ -52,17 +52,6 @@ def token_counting(target: Target, model: str, tokenizer: str | None = None) -> 
     except ConfigError as exc:
         return f"estimated ({exc})"
     return f"{'exact' if exact else 'estimated'} ({how})"
-
-
-def make_printable(diagnostics: list[Diagnostic]) -> None:
-    """Escape what valid UTF-8 cannot hold (lone surrogates) in what the report shows."""
-    for d in diagnostics:
-        d.message = printable(d.message)
-        if d.excerpt is not None:
-            d.excerpt = printable(d.excerpt)
-        field = d.location.field
-        if field is not None and printable(field) != field:
-            d.location = d.location.at(field=printable(field))
 
 
 @dataclass
@@ -278,6 +267,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         file_report = FileReport(
             path=printable(self.display_names.get(path, str(path))),
             reader=reader.name if reader else None,
+            fixes_in_place=bool(reader is not None and reader.rewrites_in_place),
         )
         report.files.append(file_report)
         if file is None or reader is None:
@@ -412,13 +402,30 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         checked = self.check_path(path, report, options.validation)
         if checked is None:
             return
-        out = self.output_path(checked.file, options)
-        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        self._write_checked(checked, options, report)
         valid = checked.validation
         if valid is not None:
             # Beside the validation file (or over it, in place); -o names the training output.
-            valid_options = replace(options, output=None, split=None)
-            out = self.output_path(valid.file, valid_options)
-            self.write_output(
-                valid.file, valid.reader, valid.plan, out, valid.report, valid_options
-            )
+            self._write_checked(valid, replace(options, output=None, split=None), report)
+
+    def _write_checked(self, checked: Checked, options: PrepareOptions, report: Report) -> None:
+        """``prepare``: the accepted records (``ftlint.engine.accept``); ``check --fix``: the
+        file rewritten until its fixes settle, reported as it is after fixing."""
+        out = self.output_path(checked.file, options)
+        if report.command == "prepare":
+            from ftlint.engine.accept import prepare_checked
+
+            prepare_checked(self, checked, out, options, report)
+            return
+        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        if not checked.report.outputs:
+            return  # nothing changed: the first check is the state after fixing
+        from ftlint.engine.loop import FixLoop
+
+        file = checked.file
+        final = FixLoop(self, report).run_in_place(file, checked.report)
+        display = file.display_path
+        kept = [d for d in report.diagnostics if d.location.path != display or d.fixed]
+        report.diagnostics[:] = kept + final.diagnostics
+        checked.report.summary = dict(final.report.summary)
+        checked.report.examples = final.report.examples
