@@ -278,7 +278,11 @@ def diff(
     config = config_from_args(args)
     plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
     found = discover_paths(args, plugins, config)
-    previews = preview(config, plugins, found.paths, found.display_names)
+    notes: list[str] = []
+    previews = preview(config, plugins, found.paths, found.display_names, notes)
+    if not getattr(args, "silent", False):
+        for note in dict.fromkeys(notes):
+            print(f"ftlint: note: {note}", file=sys.stderr)
     for item in previews.values():
         sys.stdout.write(item.unified())
     count = len(previews)
