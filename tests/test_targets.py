@@ -236,3 +236,38 @@ def test_html_report_has_a_verdict_per_target(tmp_path, run_cli):
     assert '<tr data-target="together">' in out
     _, single, _ = run_cli("check", path, "-f", "html")
     assert 'id="targets"' not in single  # one target: the page as before
+
+
+def test_prepare_refuses_a_format_it_cannot_write_yet(tmp_path, run_cli):
+    from ftlint.targets import WRITABLE_FORMATS
+
+    path = write_jsonl(tmp_path / "train.jsonl", chats(12))
+    targets = {t.name: t for t in ftlint_targets()}
+    for name in ("vertex", "bedrock"):
+        if targets[name].write_format in WRITABLE_FORMATS:
+            continue  # the writer of that format is installed
+        code, _, err = run_cli("prepare", path, "--target", name)
+        assert code == 2 and f"cannot write {name}'s record format" in err
+    assert not list(tmp_path.glob("*_prepared*"))
+    code, _, _ = run_cli("prepare", path, "--target", "together")
+    assert code in (0, 1)
+    written = tmp_path / "train_prepared.jsonl"
+    assert written.exists()
+    _, out, _ = run_cli("check", written, "--target", "together", "--select", "FT9")
+    assert "format-not-accepted" not in out  # Together reads what prepare wrote for it
+
+
+def test_parallel_run_over_several_targets_equals_one_process(tmp_path, run_json, monkeypatch):
+    rows = [*chats(40), "{broken", *chats(3)]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    _, one = run_json("check", path, "--target", "openai,together,bedrock", "--jobs", "1")
+    monkeypatch.setenv("FTLINT_PARALLEL_MIN_SIZE", "1")
+    _, two = run_json("check", path, "--target", "openai,together,bedrock", "--jobs", "2")
+
+    def findings(report: dict) -> list:
+        return [
+            (d["code"], d["target"], d["message"], d["location"]) for d in report["diagnostics"]
+        ]
+
+    assert findings(two) == findings(one)
+    assert two["targets"] == one["targets"]

@@ -242,3 +242,15 @@ def test_check_on_a_mistral_target_reports_exact_counts(run_json, tmp_path, coun
     assert [d["location"]["line"] for d in truncated] == [2]
     assert f"has {expected[1]:,} tokens" in truncated[0]["message"]
     assert tokens["total"] == sum(expected)
+
+
+def test_model_names_of_the_mistral_profile(counters):
+    """The profile names models: the wheel's own tokenizer of each is exact; a ``-latest``
+    alias whose current tokenizer the wheel lacks is counted with the shipped Tekken and
+    marked approximate."""
+    nemo = MistralCounter("open-mistral-nemo")
+    assert nemo.exact and "tekken_240718.json" in nemo.label
+    row = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}
+    assert nemo.example(row) == counters["v3-tekken"].example(row)
+    small = MistralCounter("mistral-small-latest")
+    assert not small.exact and small.accuracy.startswith("approximate")

@@ -31,19 +31,22 @@ from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
 from ftlint.report import FileReport, Report, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
-from ftlint.targets import Target
+from ftlint.targets import WRITABLE_FORMATS, Target
 
 
-def token_counting(target: Target, model: str) -> str:
-    """How a run counts ``model``'s tokens: exactly when its tokenizer is the tiktoken encoding
-    the counters use; otherwise an estimate with that encoding as the stand-in (the model's
-    own tokenizer, ``mistral:...``, ``hf`` or none published, is not loaded by this path)."""
+def token_counting(target: Target, model: str, tokenizer: str | None = None) -> str:
+    """How a run counts ``model``'s tokens (``ftlint.tokens.select.counting``): ``exact (...)``
+    with the model's own tokenizer, else ``estimated (...)`` with the method."""
+    from ftlint.tokens.select import counting
+
     info = target.model(model)
     if info is None:
         return "estimated (model unknown to the profile)"
-    if info.tokenizer == f"tiktoken:{info.encoding}":
-        return f"exact ({info.tokenizer})"
-    return f"estimated ({info.encoding} stand-in for {info.tokenizer})"
+    try:
+        exact, how = counting(info.tokenizer, info.encoding, tokenizer)
+    except ConfigError as exc:
+        return f"estimated ({exc})"
+    return f"{'exact' if exact else 'estimated'} ({how})"
 
 
 def make_printable(diagnostics: list[Diagnostic]) -> None:
@@ -309,7 +312,10 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             model=self.model,
             notes=list(self.notes),
             run_targets=[(t.name, self.models[t.name]) for t in self.run_targets],
-            token_counts={t.name: token_counting(t, self.models[t.name]) for t in self.run_targets},
+            token_counts={
+                t.name: token_counting(t, self.models[t.name], self.config.tokenizer)
+                for t in self.run_targets
+            },
         )
 
     def _one_target(self, command: str) -> None:
@@ -328,6 +334,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
 
     def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
         self._one_target("prepare")
+        target = self.target
+        if target.formats and target.write_format not in WRITABLE_FORMATS:
+            raise ConfigError(
+                f"prepare cannot write {target.name}'s record format ({target.write_format}) "
+                f"in this version of ftlint; 'ftlint check --target {target.name}' checks a "
+                f"file for it, and prepare writes {', '.join(sorted(WRITABLE_FORMATS))}"
+            )
         report = self.new_report("prepare")
         for path in paths:
             self._prepare_one(path, options, report)

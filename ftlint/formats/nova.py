@@ -43,6 +43,7 @@ from ftlint.formats.base import (
     Problem,
     RecordFormat,
     leading_system,
+    system_losses,
     weight_loss,
 )
 
@@ -147,6 +148,7 @@ class NovaFormat(RecordFormat):
                 )
         losses: list[Loss] = []
         system, start = leading_system(messages, "/messages", self.label)
+        losses.extend(system_losses(system, "/messages", self.label))
         out: dict[str, Any] = {"schemaVersion": SCHEMA_VERSION}
         if system:
             out["system"] = [{"text": t} for t in system]

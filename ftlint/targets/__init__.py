@@ -18,6 +18,19 @@ else:  # pragma: no cover
 DATA_DIR = Path(__file__).parent
 
 
+#: The record formats ``prepare`` can write in this version: the OpenAI-style records (chat,
+#: prompt/completion, preference), which are byte for byte Together's, Fireworks', Mistral's
+#: and TRL's formats of the same names. The writers of the provider formats (``gemini``,
+#: ``nova``, TRL's preference columns ...) add their names here when they are installed;
+#: ``prepare --target`` for a target whose ``write_format`` is missing stops with a message.
+WRITABLE_FORMATS: set[str] = {
+    "openai-chat", "openai-preference", "prompt-completion",
+    "together-chat", "together-instruction", "together-preference",
+    "fireworks-chat", "fireworks-preference", "mistral-chat",
+    "trl-messages", "trl-prompt-completion",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     name: str

@@ -13,6 +13,11 @@ from ftlint.formats.nova import reserved_in
 from ftlint.shapes import NOVA, texts_of
 
 
+def _may_be_nova(data: dict) -> bool:
+    """Cheap: only a record with these keys can be a Nova record (most records are not)."""
+    return "schemaVersion" in data or isinstance(data.get("system"), list)
+
+
 class NovaReservedString(WriterRule):
     """## What it does
     For records in Nova's format, or written in it (`--target` whose write format is `nova`),
@@ -42,7 +47,9 @@ class NovaReservedString(WriterRule):
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         if not isinstance(record.data, dict):
             return ()
-        if "nova" not in self.writer.families and plan_of(record, self.planner).source != NOVA:
+        if "nova" not in self.writer.families and (
+            not _may_be_nova(record.data) or plan_of(record, self.planner).source != NOVA
+        ):
             return ()
         found = []
         for pointer, _role, text in texts_of(record.data):
