@@ -117,6 +117,7 @@ def test_gemini_and_nova_records_render_as_their_conversations():
 def test_every_shape_renders():
     assert rendering({"prompt": "2+2=", "completion": " 4"}).kind == PLAIN
     assert rendering({"text": "plain text"}).kind == TEXT
+    assert rendering({"prompt": "Q?", "completion": "A.", "label": False}).kind == PLAIN  # KTO
     pair = rendering(
         {
             "prompt": "Q?",

@@ -26,12 +26,17 @@ from ftlint.engine.select import (
     unknown_selectors,
 )
 from ftlint.engine.write import Writing
+from ftlint.formats import format_names, get_format
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
 from ftlint.report import FileReport, Report, make_printable, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
-from ftlint.targets import WRITABLE_FORMATS, Target
+from ftlint.targets import Target
+
+#: The tokenizer a target falls back to in a run over several targets when its own cannot
+#: be loaded (``ftlint.tokens.estimate``).
+ESTIMATE_FALLBACK = "estimate:chars4"
 
 
 def token_counting(target: Target, model: str, tokenizer: str | None = None) -> str:
@@ -112,7 +117,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         # Problems of the run itself are always reported unless explicitly ignored.
         self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
         #: Shared by every rule's context; the engine adds ``validation_file`` per check.
-        self.settings = settings = {
+        self.settings = {
             "system": config.system,
             "column_map": dict(config.column_map),
             "tokenizer": config.tokenizer,
@@ -123,32 +128,24 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         # Rules that do not depend on the target run once; those that do run once per target
         # of the run (each with its own context), all in the same pass over the file and
         # sharing each record's analyses (``Record.analysis``).
-        for target in self.run_targets:
-            chosen = select_rules(plugins.rules(), config, target)
-            if target is not self.target:
-                chosen = [r for r in chosen if r.depends_on_target()]
-            self.rule_classes = chosen if target is self.target else self.rule_classes
-            for rule_class in chosen:
-                context = RuleContext(
-                    target=target,
-                    model=self.models[target.name],
-                    options=config.rule_options.get(rule_class.name, {}),
-                    settings=settings,
-                    installed=installed,
-                )
-                try:
-                    rule = rule_class(context)
-                except ConfigError:
+        for index, target in enumerate(self.run_targets):
+            try:
+                self.rules.extend(self._start_rules(target, installed))
+            except ConfigError as exc:
+                if not self.multi_target:
                     raise  # a rule that cannot run as configured stops the run (exit code 2)
-                except Exception as exc:
-                    self.notes.append(
-                        f"rule {rule_class.name} ({rule_class.code}) could not start for "
-                        f"{target.name} and is skipped: {type(exc).__name__}: {exc}"
-                    )
-                    continue
-                if self.multi_target and rule_class.depends_on_target():
-                    rule.for_target = target.name
-                self.rules.append(rule)
+                # Over several targets, one target's missing tokenizer (no --tokenizer for an
+                # open-weight model, an extra not installed) must not stop the others: that
+                # target counts with an estimate instead, and the report says so.
+                target = self._estimating(target)
+                self.run_targets[index] = target
+                if index == 0:
+                    self.target = target
+                self.notes.append(
+                    f"{target.name}: {exc}; its tokens are estimated instead "
+                    f"({ESTIMATE_FALLBACK}: about 4 characters a token)"
+                )
+                self.rules.extend(self._start_rules(target, installed))
         #: Codes of the rules whose findings depend on the target (labelled with it).
         self.dependent_codes = {r.code for r in self.rules if r.depends_on_target()}
         self.file_rules = [r for r in self.rules if r.scope is Scope.FILE]
@@ -160,6 +157,49 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             for kind in rule.problem_kinds:
                 self.problem_rules.setdefault(kind, rule)
         self.dataset_rules = [r for r in self.rules if r.scope is Scope.DATASET]
+
+    def _start_rules(self, target: Target, installed: dict[str, Target]) -> list[Rule]:
+        """The rules of the run for ``target``: every selected rule for the primary target,
+        only the target-dependent ones for the others (the rest run once, for all)."""
+        config = self.config
+        chosen = select_rules(self.plugins.rules(), config, target)
+        if target.name != self.run_targets[0].name:
+            chosen = [r for r in chosen if r.depends_on_target()]
+        else:
+            self.rule_classes = chosen
+        rules = []
+        for rule_class in chosen:
+            context = RuleContext(
+                target=target,
+                model=self.models[target.name],
+                options=config.rule_options.get(rule_class.name, {}),
+                settings=self.settings,
+                installed=installed,
+            )
+            try:
+                rule = rule_class(context)
+            except ConfigError:
+                raise
+            except Exception as exc:
+                self.notes.append(
+                    f"rule {rule_class.name} ({rule_class.code}) could not start for "
+                    f"{target.name} and is skipped: {type(exc).__name__}: {exc}"
+                )
+                continue
+            if self.multi_target and rule_class.depends_on_target():
+                rule.for_target = target.name
+            rules.append(rule)
+        return rules
+
+    def _estimating(self, target: Target) -> Target:
+        """``target`` with its checked model counting tokens by estimate."""
+        name = self.models[target.name]
+        info = target.model(name)
+        if info is None:
+            return target
+        models = dict(target.models)
+        models[info.name] = replace(info, tokenizer=ESTIMATE_FALLBACK)
+        return replace(target, models=models)
 
     def choose_reader(self, file: FileContext) -> Reader | None:
         readers = self.plugins.readers()
@@ -325,11 +365,11 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
     def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
         self._one_target("prepare")
         target = self.target
-        if target.formats and target.write_format not in WRITABLE_FORMATS:
+        if target.formats and get_format(target.write_format) is None:
             raise ConfigError(
-                f"prepare cannot write {target.name}'s record format ({target.write_format}) "
-                f"in this version of ftlint; 'ftlint check --target {target.name}' checks a "
-                f"file for it, and prepare writes {', '.join(sorted(WRITABLE_FORMATS))}"
+                f"prepare cannot write {target.name}'s record format ({target.write_format}): "
+                f"no installed record format has that name (known: {', '.join(format_names())}"
+                f"); 'ftlint check --target {target.name}' still checks files for it"
             )
         report = self.new_report("prepare")
         for path in paths:
