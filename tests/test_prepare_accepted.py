@@ -54,11 +54,11 @@ def scopes() -> dict[str, Scope]:
 
 
 def _writable(target: Any) -> bool:
-    """``prepare`` writes this target's format (the others are checked only, and prepare says
-    so: ``ftlint.targets.WRITABLE_FORMATS``)."""
-    from ftlint.targets import WRITABLE_FORMATS
+    """``prepare`` writes this target's format (an installed record format has its name; the
+    others are checked only, and prepare says so)."""
+    from ftlint.formats import get_format
 
-    return not target.formats or target.write_format in WRITABLE_FORMATS
+    return not target.formats or get_format(target.write_format) is not None
 
 
 def installed_targets() -> list[str]:
