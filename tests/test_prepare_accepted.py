@@ -112,7 +112,7 @@ def assert_accepted(
     if file.rejected:
         assert report.exit_code == 1, "rejected records make prepare exit 1"
         sidecar = Path(file.rejected_file)
-        entries = [json.loads(line) for line in sidecar.read_text("utf-8").splitlines()]
+        entries = [json.loads(line) for line in sidecar.read_bytes().splitlines()]  # not U+2028
         assert len(entries) == file.rejected
         assert all(entry["reasons"] and entry["source"]["path"] for entry in entries)
     if not file.written:
