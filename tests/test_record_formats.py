@@ -91,7 +91,7 @@ def test_the_reserved_strings_are_awss_list():
 # Round trips
 
 # Blank texts are the conversions' own business (a blank system prompt is left out, a blank
-# answer is an error), and so are reserved strings (FT942): not round-trip material.
+# answer is an error), and so are reserved strings (FT903): not round-trip material.
 _text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
     lambda t: not blank(t) and not any(token in t for token in RESERVED_STRINGS)
 )
@@ -195,7 +195,7 @@ ROWS = [
                   {"role": "assistant", "content": "Hello"}]},
     {"instruction": "Translate to French", "input": "cheese", "output": "fromage"},
 ]  # fmt: skip
-FORMAT_CODES = {"FT940", "FT941", "FT942", "FT943", "FT944", "FT945", "FT946", "FT950", "FT952"}
+FORMAT_CODES = {"FT940", "FT941", "FT943", "FT944", "FT945", "FT946", "FT950", "FT952"}
 
 
 @pytest.mark.parametrize(
@@ -288,3 +288,56 @@ def test_the_shared_files_prepare_for_every_family(shared_data, tmp_path, target
             if fmt is not None and detect_shape(row) == fmt.name:
                 canonical = fmt.to_canonical(row)  # every written record reads back
                 assert fmt.from_canonical(canonical)[0] == row, path
+
+
+# ---------------------------------------------------------------------------------------------
+# Converting a file from one target's format to another's
+
+
+@pytest.mark.parametrize(
+    "source, target, key",
+    [(GEMINI_DOC, "fmt-together", "messages"), (NOVA_DOC, "fmt-hf", "messages"),
+     (NOVA_DOC, "fmt-vertex", "contents"), (GEMINI_DOC, "fmt-mistral", "messages")],
+    ids=["gemini-to-together", "nova-to-trl", "nova-to-gemini", "gemini-to-mistral"],
+)  # fmt: skip
+def test_a_file_in_one_targets_format_converts_to_anothers(tmp_path, source, target, key):
+    path = write_jsonl(tmp_path / "train.jsonl", [source])
+    out = tmp_path / "out.jsonl"
+    prepare(path, output=out, target=target, plugins=PLUGINS, isolated=True)
+    (row,) = read_jsonl(out)
+    assert key in row
+    name = detect_shape(source)
+    expected = get_format(name).to_canonical(source)
+    written = get_format("gemini").to_canonical(row) if key == "contents" else row
+    assert written == expected  # the same conversation, whatever the format
+
+
+def test_a_gemini_record_is_checked_as_it_is_and_not_converted_for_vertex(tmp_path):
+    path = write_jsonl(tmp_path / "train.jsonl", [GEMINI_DOC])
+    report = check(path, target="fmt-vertex", plugins=PLUGINS, isolated=True)
+    assert not [d for d in report.diagnostics if d.severity is Severity.ERROR]
+    broken = {**GEMINI_DOC, "contents": [{"role": "assistant", "parts": [{"text": "Hi"}]}]}
+    path = write_jsonl(tmp_path / "broken.jsonl", [broken])
+    report = check(path, target="fmt-vertex", plugins=PLUGINS, isolated=True)
+    found = {d.location.field for d in report.diagnostics if d.code == "FT940"}
+    assert found == {"/contents/0/role", "/contents"}  # a wrong role, so no model turn
+
+
+def test_images_by_uri_survive_gemini():
+    chat = {
+        "messages": [
+            {"role": "user", "content": [
+                {"type": "text", "text": "What is in it?"},
+                {"type": "image_url", "image_url": {"url": "gs://bucket/cat.jpeg"}},
+            ]},
+            {"role": "assistant", "content": "A cat."},
+        ]
+    }  # fmt: skip
+    gemini = get_format("gemini")
+    written, losses = gemini.from_canonical(chat)
+    assert losses == []
+    assert written["contents"][0]["parts"][1] == {
+        "fileData": {"mimeType": "image/jpeg", "fileUri": "gs://bucket/cat.jpeg"}
+    }
+    assert gemini.check(written) == []
+    assert gemini.to_canonical(written) == chat

@@ -18,13 +18,19 @@ from ftlint.engine.fixes import Fixing, FixPlan
 from ftlint.engine.options import PrepareOptions
 from ftlint.engine.parallel import ParallelScanning
 from ftlint.engine.scan import Scanning, ScanResult
-from ftlint.engine.select import parse_targets, rule_matches, select_rules, unknown_selectors
+from ftlint.engine.select import (
+    parse_targets,
+    rule_matches,
+    select_error,
+    select_rules,
+    unknown_selectors,
+)
 from ftlint.engine.write import Writing
 from ftlint.formats import format_names, get_format
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
-from ftlint.report import FileReport, Report, printable
+from ftlint.report import FileReport, Report, make_printable, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
 from ftlint.targets import Target
 
@@ -33,27 +39,19 @@ from ftlint.targets import Target
 ESTIMATE_FALLBACK = "estimate:chars4"
 
 
-def token_counting(target: Target, model: str) -> str:
-    """How a run counts ``model``'s tokens, from its tokenizer scheme: ``estimated`` for an
-    ``estimate:`` method (no public tokenizer, or the fallback of a run over several targets),
-    ``exact`` for the target's own tokenizer (tiktoken, Mistral's, the ``--tokenizer`` of an
-    open-weight model, whose figures say when a missing chat template makes them estimates)."""
+def token_counting(target: Target, model: str, tokenizer: str | None = None) -> str:
+    """How a run counts ``model``'s tokens (``ftlint.tokens.select.counting``): ``exact (...)``
+    with the model's own tokenizer, else ``estimated (...)`` with the method."""
+    from ftlint.tokens.select import counting
+
     info = target.model(model)
     if info is None:
         return "estimated (model unknown to the profile)"
-    kind = "estimated" if info.tokenizer.startswith("estimate") else "exact"
-    return f"{kind} ({info.tokenizer})"
-
-
-def make_printable(diagnostics: list[Diagnostic]) -> None:
-    """Escape what valid UTF-8 cannot hold (lone surrogates) in what the report shows."""
-    for d in diagnostics:
-        d.message = printable(d.message)
-        if d.excerpt is not None:
-            d.excerpt = printable(d.excerpt)
-        field = d.location.field
-        if field is not None and printable(field) != field:
-            d.location = d.location.at(field=printable(field))
+    try:
+        exact, how = counting(info.tokenizer, info.encoding, tokenizer)
+    except ConfigError as exc:
+        return f"estimated ({exc})"
+    return f"{'exact' if exact else 'estimated'} ({how})"
 
 
 @dataclass
@@ -113,8 +111,9 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
 
         self.notes.extend(register_formats(plugins.record_formats()))
         all_rules = [*CORE_RULES, *plugins.rules()]
-        for pattern in unknown_selectors(all_rules, config):
-            self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
+        unknown = unknown_selectors(all_rules, config)
+        if unknown:
+            raise ConfigError(select_error(unknown, all_rules))
         # Problems of the run itself are always reported unless explicitly ignored.
         self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
         #: Shared by every rule's context; the engine adds ``validation_file`` per check.
@@ -225,7 +224,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         display = printable(self.display_names.get(path, str(path)))
         location = Location(path=display)
         try:
-            file = FileContext.open(path, display)
+            file = FileContext.open(path, display, self.limits)
         except NotARegularFile as exc:
             if exc.args[0] == "a directory":
                 return None, None, self._core(UnreadableFile, "is a directory", location)
@@ -268,6 +267,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         file_report = FileReport(
             path=printable(self.display_names.get(path, str(path))),
             reader=reader.name if reader else None,
+            fixes_in_place=bool(reader is not None and reader.rewrites_in_place),
         )
         report.files.append(file_report)
         if file is None or reader is None:
@@ -342,7 +342,10 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             model=self.model,
             notes=list(self.notes),
             run_targets=[(t.name, self.models[t.name]) for t in self.run_targets],
-            token_counts={t.name: token_counting(t, self.models[t.name]) for t in self.run_targets},
+            token_counts={
+                t.name: token_counting(t, self.models[t.name], self.config.tokenizer)
+                for t in self.run_targets
+            },
         )
 
     def _one_target(self, command: str) -> None:
@@ -379,10 +382,12 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         self._one_target("check --fix")
         report = self.new_report("check")
         for path in paths:
-            _file, reader, _ = self.open_file(path)
-            if reader is not None and not reader.rewrites_in_place:
+            file, reader, _ = self.open_file(path)
+            compressed = file is not None and file.compression is not None
+            if reader is not None and (not reader.rewrites_in_place or compressed):
+                what = "plain (uncompressed) JSONL files" if compressed else "JSONL files"
                 report.notes.append(
-                    f"{path}: --fix rewrites JSONL files only; run 'ftlint prepare {path}' "
+                    f"{path}: --fix rewrites {what} only; run 'ftlint prepare {path}' "
                     "to write a fixed JSONL"
                 )
                 first_new = len(report.diagnostics)
@@ -397,13 +402,30 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         checked = self.check_path(path, report, options.validation)
         if checked is None:
             return
-        out = self.output_path(checked.file, options)
-        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        self._write_checked(checked, options, report)
         valid = checked.validation
         if valid is not None:
             # Beside the validation file (or over it, in place); -o names the training output.
-            valid_options = replace(options, output=None, split=None)
-            out = self.output_path(valid.file, valid_options)
-            self.write_output(
-                valid.file, valid.reader, valid.plan, out, valid.report, valid_options
-            )
+            self._write_checked(valid, replace(options, output=None, split=None), report)
+
+    def _write_checked(self, checked: Checked, options: PrepareOptions, report: Report) -> None:
+        """``prepare``: the accepted records (``ftlint.engine.accept``); ``check --fix``: the
+        file rewritten until its fixes settle, reported as it is after fixing."""
+        out = self.output_path(checked.file, options)
+        if report.command == "prepare":
+            from ftlint.engine.accept import prepare_checked
+
+            prepare_checked(self, checked, out, options, report)
+            return
+        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        if not checked.report.outputs:
+            return  # nothing changed: the first check is the state after fixing
+        from ftlint.engine.loop import FixLoop
+
+        file = checked.file
+        final = FixLoop(self, report).run_in_place(file, checked.report)
+        display = file.display_path
+        kept = [d for d in report.diagnostics if d.location.path != display or d.fixed]
+        report.diagnostics[:] = kept + final.diagnostics
+        checked.report.summary = dict(final.report.summary)
+        checked.report.examples = final.report.examples

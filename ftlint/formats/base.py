@@ -142,6 +142,21 @@ def weight_loss(message: dict, pointer: str, format_label: str) -> Loss | None:
     )
 
 
+def system_losses(texts: list[str], pointer: str, format_label: str) -> list[Loss]:
+    """Several leading system messages become one system prompt of several parts: read back,
+    they are one system message (the texts are all kept)."""
+    if len(texts) < 2:
+        return []
+    return [
+        Loss(
+            "system-messages",
+            f"{format_label} has one system prompt: {len(texts)} system messages become its "
+            f"{len(texts)} parts (one system message when read back)",
+            pointer + "/1",
+        )
+    ]
+
+
 def leading_system(messages: list, pointer: str, format_label: str) -> tuple[list[str], int]:
     """The texts of the system messages a conversation starts with, and where the rest starts;
     a system message later in the conversation has no place in formats with one system

@@ -38,6 +38,7 @@ from ftlint.formats.base import (
     RecordFormat,
     json_object,
     leading_system,
+    system_losses,
     text_of_content,
     weight_loss,
 )
@@ -174,6 +175,7 @@ class GeminiFormat(RecordFormat):
             raise ConversionError("'messages' is not a list", "/messages")
         losses: list[Loss] = []
         system, start = leading_system(messages, "/messages", self.label)
+        losses.extend(system_losses(system, "/messages", self.label))
         out: dict[str, Any] = {}
         if system:
             out["systemInstruction"] = {"parts": [{"text": t} for t in system]}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ftlint.conversion import ConversionError, Planner
+from ftlint.conversion import ConversionError, Plan, Planner, plan_of
 from ftlint.formats import CANONICAL, get_format, writer_for
 from ftlint.formats.base import Loss
 from ftlint.shapes import FOREIGN_SHAPES, UNKNOWN
@@ -88,11 +88,19 @@ class FormatWriter:
             )
         return writer
 
-    def output(self, data: Any) -> Output:
-        try:
-            plan = self.planner.plan(data, self.source_format)
-        except Exception:
-            return _NOTHING
+    @property
+    def active(self) -> bool:
+        """The target writes something other than the canonical formats (a target without
+        formats that writes OpenAI chat, the OpenAI-style ones, changes nothing: the format
+        rules then have nothing to do)."""
+        return bool(self.accepted) or self.write_format != CANONICAL["chat"]
+
+    def output(self, data: Any, plan: Plan | None = None) -> Output:
+        if plan is None:
+            try:
+                plan = self.planner.plan(data, self.source_format)
+            except Exception:
+                return _NOTHING
         if plan.error is not None or plan.source == UNKNOWN:
             return _NOTHING  # the formats rules report it (unknown-format, conversions)
         canonical = plan.data if plan.converts else data
@@ -155,4 +163,10 @@ def output_of(record: Record, writer: FormatWriter) -> Output:
 
 
 def _output(record: Record, writer: FormatWriter) -> Output:
-    return writer.output(record.data)
+    if not writer.active:
+        return _NOTHING
+    try:
+        plan = plan_of(record, writer.planner)  # the plan the conversion rules share
+    except Exception:
+        return _NOTHING
+    return writer.output(record.data, plan)

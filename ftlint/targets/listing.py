@@ -20,11 +20,18 @@ def _size(value: int) -> str:
 
 
 def counting(info: ModelInfo | None) -> str:
-    """``exact`` (the target's own tokenizer: tiktoken, Mistral's, the model's Hugging Face
-    tokenizer named with ``--tokenizer``) or ``estimated`` (no public tokenizer)."""
-    if info is None or info.tokenizer.startswith("estimate"):
+    """``exact`` or ``estimated``, as a run of this version counts the model's tokens
+    (``hf`` models: exact with ``--tokenizer``, which this listing cannot know)."""
+    from ftlint.tokens.select import counting as how
+
+    if info is None:
         return "estimated"
-    return "exact"
+    if info.tokenizer == "hf" or info.tokenizer.startswith("hf:"):
+        return "exact with --tokenizer"
+    try:
+        return "exact" if how(info.tokenizer, info.encoding)[0] else "estimated"
+    except Exception:
+        return "estimated"
 
 
 def describe(target: Target) -> dict[str, Any]:

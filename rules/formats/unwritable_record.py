@@ -38,7 +38,7 @@ class UnwritableRecord(WriterRule):
     severity = Severity.ERROR
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if not isinstance(record.data, dict):
+        if not self.writer.active or not isinstance(record.data, dict):
             return ()
         out = self.output(record)
         if out.error is None:

@@ -54,6 +54,8 @@ class FormatCheckRule(WriterRule):
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         if not isinstance(record.data, dict):
             return ()
+        if not self.writer.active and self.family is not None:
+            return ()
         checked = self.checked(record)
         if checked is None:
             return ()
@@ -80,9 +82,10 @@ class SourceFormatRule(FormatCheckRule):
     shape: ClassVar[str] = ""
 
     def checked(self, record: Record) -> tuple[RecordFormat, object, bool] | None:
-        plan = plan_of(record, self.planner)
         fmt = get_format(self.shape)
-        if plan.source != self.shape or fmt is None:
+        if fmt is None or not fmt.detect(record.data):  # a key test: most records stop here
+            return None
+        if plan_of(record, self.planner).source != self.shape:
             return None
         return fmt, record.data, True
 
@@ -104,7 +107,7 @@ class Written(Accumulator):
         self.source_format = ""
 
     def add(self, record: Record) -> None:
-        if not isinstance(record.data, dict):
+        if not self.rule.writer.active or not isinstance(record.data, dict):
             return
         out = self.rule.output(record)
         if out.format is None or out.error is not None:
