@@ -57,6 +57,10 @@ class Config:
     tokenizer: str | None = None
     #: The trainer's truncation length in tokens (``--max-seq-length``).
     max_seq_length: int | None = None
+    #: Globs a folder walk skips (``exclude`` replaces the default, empty list;
+    #: ``extend-exclude`` adds to it): ``ftlint.discovery``.
+    exclude: list[str] = field(default_factory=list)
+    extend_exclude: list[str] = field(default_factory=list)
     #: Where the configuration came from (for messages).
     source: str | None = None
     #: Anything plugins added (``ftlint_add_options``) lands here by option name.
@@ -71,7 +75,7 @@ class Config:
         return DEFAULT_LIMITS.with_overrides(**{name: getattr(self, name) for name in _LIMITS})
 
 
-_LIST_KEYS = {"select", "extend_select", "ignore", "plugins"}
+_LIST_KEYS = {"select", "extend_select", "ignore", "plugins", "exclude", "extend_exclude"}
 _LIMITS = Limits.names()
 #: Limits given in bytes accept sizes as text (``"16MB"``), as on the command line.
 _SIZE_KEYS = {"max_file_size", "max_record_size", "max_expanded_size"}

@@ -129,6 +129,19 @@ def test_openai_is_not_imported_at_start_up():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_submit_without_the_openai_package_names_the_extra(fake, data, run_cli, monkeypatch):
+    """openai is the ``submit`` extra: without it, submit and jobs say what to install."""
+    for name in [m for m in sys.modules if m == "openai" or m.startswith("openai.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "openai", None)  # import fails as if not installed
+    code, _out, err = run_cli(*submit_args(data))
+    assert code == 2
+    assert "needs the openai package" in err and "pip install 'ftlint[submit]'" in err
+    assert not job_creates(fake)
+    code, _out, err = run_cli("jobs", "list")
+    assert code == 2 and "ftlint[submit]" in err
+
+
 def test_commands_are_registered():
     from ftlint.cli import build_parser
     from ftlint.pluginmanager import load_plugins

@@ -20,7 +20,6 @@ from ftlint.tokens.select import counter_key, split_spec
 from ftlint.tokens.sequence import runs_of_ids, runs_of_mask, truncation
 
 REPO = Path(__file__).resolve().parent.parent
-CLI = "import sys; from ftlint.cli import main; sys.exit(main(sys.argv[1:]))"
 CHAT = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}
 
 
@@ -44,6 +43,18 @@ def test_specs_and_keys():
         split_spec("sentencepiece:x")
     with pytest.raises(ConfigError, match="--tokenizer PATH_OR_HUB_ID"):
         counter_key("hf")
+
+
+def test_how_each_scheme_counts_without_loading_anything():
+    from ftlint.tokens.select import counting
+
+    assert counting("tiktoken:o200k_base", "o200k_base") == (True, "tiktoken:o200k_base")
+    assert counting("mistral:open-mistral-nemo", "o200k_base")[0] is True
+    assert counting("mistral:codestral-latest", "o200k_base")[0] is False
+    assert counting("hf", "o200k_base", "./tok") == (True, "the chat template of ./tok")
+    exact, how = counting("hf", "o200k_base")
+    assert not exact and "o200k_base stand-in" in how and "--tokenizer" in how
+    assert counting("estimate:gemini", "o200k_base")[0] is False
 
 
 def test_unknown_versions_and_methods_stop_with_exit_2(run_cli, tmp_path):
@@ -106,6 +117,7 @@ def test_gemini_and_nova_records_render_as_their_conversations():
 def test_every_shape_renders():
     assert rendering({"prompt": "2+2=", "completion": " 4"}).kind == PLAIN
     assert rendering({"text": "plain text"}).kind == TEXT
+    assert rendering({"prompt": "Q?", "completion": "A.", "label": False}).kind == PLAIN  # KTO
     pair = rendering(
         {
             "prompt": "Q?",
@@ -169,26 +181,15 @@ def test_an_estimating_target_says_so_in_every_figure(run_json, tmp_path):
     assert "estimate: ceil(characters / 4)" in message
 
 
-def test_max_seq_length_from_the_configuration(tmp_path):
+def test_max_seq_length_from_the_configuration(run_cli, tmp_path, monkeypatch):
     write(tmp_path / "train.jsonl", [CHAT])
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "ftlint.toml").write_text("max-seq-length = 5\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", CLI, "check", "train.jsonl", "--select", "FT703"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    assert "FT703" in result.stdout and "over --max-seq-length 5" in result.stdout, result
+    code, out, err = run_cli("check", "train.jsonl", "--select", "FT703")
+    assert "FT703" in out and "over --max-seq-length 5" in out, (out, err)
     (tmp_path / "ftlint.toml").write_text("max-seq-length = 0\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", CLI, "check", "train.jsonl"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    assert result.returncode == 2 and "must be a whole number of at least 1" in result.stderr
+    code, out, err = run_cli("check", "train.jsonl")
+    assert code == 2 and "must be a whole number of at least 1" in err
 
 
 def test_max_seq_length_on_the_command_line_must_be_positive(run_cli, tmp_path):
@@ -199,13 +200,6 @@ def test_max_seq_length_on_the_command_line_must_be_positive(run_cli, tmp_path):
 
 # -- optional extras --------------------------------------------------------------------------
 
-MISSING = """
-import sys
-sys.modules[{module!r}] = None  # as if the extra were not installed
-from ftlint.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
 
 @pytest.mark.parametrize(
     ("module", "target", "extra", "more"),
@@ -214,21 +208,18 @@ sys.exit(main(sys.argv[1:]))
         ("transformers", "hf-test", "hf", ["--tokenizer", "some/tokenizer"]),
     ],
 )
-def test_a_missing_extra_stops_with_exit_2_naming_it(tmp_path, module, target, extra, more):
+def test_a_missing_extra_stops_with_exit_2_naming_it(
+    run_cli, tmp_path, monkeypatch, module, target, extra, more
+):
     path = write(tmp_path / "train.jsonl", [CHAT])
-    result = subprocess.run(
-        [
-            sys.executable, "-c", MISSING.format(module=module), "check", str(path),
-            "-p", "tests.tokenizer_targets", "--target", target, *more,
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )  # fmt: skip
-    assert result.returncode == 2, result
-    assert f"pip install 'ftlint[{extra}]'" in result.stderr
-    assert "Traceback" not in result.stderr
+    monkeypatch.setitem(sys.modules, module, None)  # as if the extra were not installed
+    monkeypatch.setattr("ftlint.tokens._COUNTERS", {})
+    code, _out, err = run_cli(
+        "check", str(path), "-p", "tests.tokenizer_targets", "--target", target, *more
+    )
+    assert code == 2, err
+    assert f"pip install 'ftlint[{extra}]'" in err
+    assert "Traceback" not in err
 
 
 # -- lazy imports -----------------------------------------------------------------------------
@@ -243,13 +234,12 @@ print("HEAVY", ",".join(heavy))
 """
 
 
-@pytest.mark.parametrize("target", ["openai", "estimate-test"])
-def test_a_small_run_imports_no_tokenizer_library(tmp_path, target):
+def test_a_small_run_imports_no_tokenizer_library(tmp_path):
+    """The default target (tiktoken) with --max-seq-length: no other tokenizer library."""
     path = write(tmp_path / "train.jsonl", [CHAT] * 3)
     result = subprocess.run(
         [
-            sys.executable, "-c", LAZY, "check", str(path), "--target", target,
-            "-p", "tests.tokenizer_targets", "--max-seq-length", "100",
+            sys.executable, "-c", LAZY, "check", str(path), "--max-seq-length", "100",
         ],
         cwd=REPO,
         capture_output=True,

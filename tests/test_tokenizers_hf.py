@@ -259,15 +259,22 @@ def test_check_with_tokenizer_and_max_seq_length(run_json, tmp_path, tokenizer_d
     assert cost and "assistant mask" in cost[0]["message"]
 
 
-def test_hf_target_without_tokenizer_stops_with_exit_2(run_cli, tmp_path):
+def test_without_tokenizer_the_encoding_stands_in_as_an_estimate(run_json, run_cli, tmp_path):
+    """No --tokenizer: the profile's encoding counts, and every figure says it is an
+    estimate and how to make it exact; a tokenizer that cannot load stops with exit 2."""
     path = tmp_path / "train.jsonl"
     row = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}
     path.write_text(json.dumps(row) + "\n", encoding="utf-8")
-    code, _out, err = run_cli(
-        "check", str(path), "-p", "tests.tokenizer_targets", "--target", "hf-test"
-    )
-    assert code == 2
-    assert "--tokenizer PATH_OR_HUB_ID" in err
+    code, report = run_json(
+        "check", str(path), "-p", "tests.tokenizer_targets", "--target", "hf-test",
+        "--select", "FT702", "--output-format", "json",
+    )  # fmt: skip
+    assert code == 0, report
+    tokens = report["summary"]["tokens"]
+    assert tokens["exact"] is False and tokens["tokenizer"] == "stand-in:o200k_base:hf"
+    assert tokens["total"] == 13  # o200k_base with the cookbook's formula: 2 x (3 + 1 + 1) + 3
+    message = report["diagnostics"][0]["message"]
+    assert message.startswith("1 examples, ≈ 13 tokens") and "--tokenizer PATH_OR_HUB_ID" in message
     code, _out, err = run_cli(
         "check", str(path), "-p", "tests.tokenizer_targets", "--target", "hf-test",
         "--tokenizer", str(tmp_path / "no-such-tokenizer"),

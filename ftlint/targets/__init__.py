@@ -50,12 +50,6 @@ class ModelInfo:
         if not self.tokenizer:
             object.__setattr__(self, "tokenizer", f"tiktoken:{self.encoding}")
 
-    @property
-    def exact_counts(self) -> bool:
-        """Whether token counts are the provider's own (a published tokenizer) rather than an
-        estimate (``estimate:...``), or the user's tokenizer (``hf``)."""
-        return not self.tokenizer.startswith(("estimate", "hf"))
-
 
 @dataclass(frozen=True)
 class Target:

@@ -20,10 +20,18 @@ def _size(value: int) -> str:
 
 
 def counting(info: ModelInfo | None) -> str:
-    """``exact`` or ``estimated``, as a run of this version counts the model's tokens."""
+    """``exact`` or ``estimated``, as a run of this version counts the model's tokens
+    (``hf`` models: exact with ``--tokenizer``, which this listing cannot know)."""
+    from ftlint.tokens.select import counting as how
+
     if info is None:
         return "estimated"
-    return "exact" if info.tokenizer == f"tiktoken:{info.encoding}" else "estimated"
+    if info.tokenizer == "hf" or info.tokenizer.startswith("hf:"):
+        return "exact with --tokenizer"
+    try:
+        return "exact" if how(info.tokenizer, info.encoding)[0] else "estimated"
+    except Exception:
+        return "estimated"
 
 
 def describe(target: Target) -> dict[str, Any]:

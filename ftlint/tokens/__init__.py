@@ -709,6 +709,12 @@ def shared_counter(encoding_name: str) -> Any:
     if counter is None:
         if encoding_name.startswith("tiktoken:"):
             counter = TokenCounter(encoding_name.partition(":")[2])
+        elif encoding_name.startswith("stand-in:"):
+            from ftlint.tokens.select import split_stand_in
+            from ftlint.tokens.standin import StandIn
+
+            encoding, spec = split_stand_in(encoding_name)  # type: ignore[misc]
+            counter = StandIn(shared_counter(encoding), spec)
         elif ":" in encoding_name:
             from ftlint.tokens.select import build, counter_key
 
@@ -755,9 +761,13 @@ def run_encoding(context: RuleContext) -> str:
     info = context.target.model(name)
     spec = getattr(info, "tokenizer", "") if info is not None else ""
     if spec and not spec.startswith("tiktoken:"):
-        from ftlint.tokens.select import counter_key
+        from ftlint.tokens.select import counter_key, split_spec, stand_in_key
 
-        return counter_key(spec, context.settings.get("tokenizer"))
+        tokenizer = context.settings.get("tokenizer")
+        scheme, argument = split_spec(spec)
+        if scheme == "hf" and not (tokenizer or argument):
+            return stand_in_key(info.encoding, spec)
+        return counter_key(spec, tokenizer)
     if spec:
         return spec.partition(":")[2]
     return encoding_for_model(name, info.encoding if info else None)
@@ -769,6 +779,6 @@ def comparison_encoding_name(context: RuleContext) -> str:
     tiktoken ids, and a chat template's framing would make every example look alike)."""
     try:
         key = run_encoding(context)
-    except ConfigError:  # an hf target without --tokenizer: the token rules say so
+    except ConfigError:  # a tokenizer string the token rules report
         return "o200k_base"
     return key if ":" not in key else "o200k_base"

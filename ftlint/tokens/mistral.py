@@ -15,10 +15,12 @@ assistant, a tool call without an id ...; the format rules report those) is coun
 texts through the same tokenizer plus one ``<s>``, ``[INST]``/``[/INST]`` per user message
 and ``</s>`` per assistant message, the framing of the plain instruct format.
 
-Versions (the argument of the scheme): ``v1``, ``v2``, ``v3`` (SentencePiece), ``v3-tekken``
+Arguments of the scheme: a version, ``v1``, ``v2``, ``v3`` (SentencePiece), ``v3-tekken``
 (Tekken, Mistral NeMo / Ministral 8B / Mistral Small 24.09), ``v3-tekken-mm`` (Pixtral),
-``v7`` and ``v7-mm`` (Mistral Large 24.11, Pixtral Large), or the path of a tokenizer file
-(``tekken.json`` or ``tokenizer.model.v*`` from a model's repository) for newer models.
+``v7`` and ``v7-mm`` (Mistral Large 24.11, Pixtral Large); a model name of ``MODELS``; or
+the path of a tokenizer file (``tekken.json`` or ``tokenizer.model.v*`` from a model's
+repository) for newer models. ``mistral-small-latest`` and ``codestral-latest`` are counted
+with the shipped Tekken and marked approximate: their current tokenizers are not in the wheel.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ftlint.config import ConfigError
-from ftlint.tokens.base import import_extra
+from ftlint.tokens.base import CounterBase, import_extra
 from ftlint.tokens.chat import CONVERSATION, PAIR, PLAIN, TEXT, Rendering, rendering, trained
 from ftlint.tokens.figures import ExampleTokens
 from ftlint.tokens.sequence import Runs, common_prefix, runs_of_ids
@@ -44,6 +46,45 @@ VERSIONS = {
     "v7": "mistral_instruct_tokenizer_241114.model.v7",
     "v7-mm": "mistral_instruct_tokenizer_241114.model.v7m1",
 }
+
+#: Mistral's model names and the version of the wheel's tokenizer each was released with
+#: (mistral-common's own table of model names, ``MODEL_NAME_TO_TOKENIZER_CLS``, read
+#: 2026-12-03), and the ``-latest`` aliases of the fine-tunable models: True when that file is
+#: the model's own tokenizer, False when the model's current release uses a newer Tekken file
+#: the wheel does not ship (then the count is an approximation with the shipped Tekken).
+MODELS: dict[str, tuple[str, bool]] = {
+    "open-mistral-nemo": ("v3-tekken", True),
+    "open-mistral-nemo-2407": ("v3-tekken", True),
+    "ministral-8b-latest": ("v3-tekken", True),
+    "ministral-8b-2410": ("v3-tekken", True),
+    "mistral-small-2409": ("v3-tekken", True),
+    "pixtral-12b-2409": ("v3-tekken-mm", True),
+    "mistral-tiny-2312": ("v2", True),
+    "mistral-small-2312": ("v2", True),
+    "mistral-small-2402": ("v2", True),
+    "mistral-large-2402": ("v2", True),
+    "mistral-medium-2312": ("v1", True),
+    "mistral-tiny-2407": ("v3", True),
+    "open-mixtral-8x22b-2404": ("v3", True),
+    "mistral-large-2407": ("v3", True),
+    "codestral-2405": ("v3", True),
+    "codestral-mamba-2407": ("v3", True),
+    "mistral-large-2411": ("v7", True),
+    "pixtral-large-2411": ("v7-mm", True),
+    # current releases (Mistral Small 3.x, Codestral 25.x) use later Tekken files
+    "mistral-small-latest": ("v3-tekken", False),
+    "codestral-latest": ("v3-tekken", False),
+}
+
+
+def resolve(argument: str) -> tuple[str, bool]:
+    """The version (or file) a ``mistral:`` argument loads, and whether it is the model's
+    own tokenizer (False: the closest tokenizer the wheel ships, an approximation)."""
+    name = argument.lower()
+    if name in MODELS:
+        return MODELS[name]
+    return argument, True
+
 
 ACCURACY = (
     "exact: Mistral's instruct encoding (mistral-common), control tokens included; "
@@ -78,13 +119,14 @@ def _content(message: dict) -> dict:
     return out
 
 
-class MistralCounter:
+class MistralCounter(CounterBase):
     """Counts examples with one Mistral tokenizer (see the module docstring)."""
 
     exact = True
     accuracy = ACCURACY
 
-    def __init__(self, version: str) -> None:
+    def __init__(self, argument: str) -> None:
+        version, own = resolve(argument)
         path = _tokenizer_file(version)
         tokenizers = import_extra("mistral_common.tokens.tokenizers.mistral", "mistral", "Mistral")
         validator = import_extra("mistral_common.protocol.instruct.validator", "mistral", "Mistral")
@@ -104,6 +146,13 @@ class MistralCounter:
         self._raw = self._instruct.tokenizer
         self.label = f"mistral {self._raw.version.value} {path.name}"
         self.version = version
+        self.exact = own
+        if not own:
+            self.accuracy = (
+                f"approximate: mistral-common does not ship {argument}'s current tokenizer; "
+                f"counted with Mistral's instruct encoding and {path.name}, the closest Tekken "
+                "it ships (a model file can be named as mistral:<path to tekken.json>)"
+            )
 
     # -- texts --------------------------------------------------------------------------------
     def text(self, value: str) -> int:

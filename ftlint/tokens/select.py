@@ -3,7 +3,9 @@
 - ``tiktoken:<encoding>`` (or a bare encoding name): ``TokenCounter``, the cookbook formula;
 - ``mistral:<version or tokenizer file>``: ``MistralCounter`` (extra ``ftlint[mistral]``);
 - ``hf`` or ``hf:<path or hub id>``: ``HFCounter`` with the run's ``--tokenizer`` (extra
-  ``ftlint[hf]``); ``--tokenizer`` wins over a path written in the profile;
+  ``ftlint[hf]``); ``--tokenizer`` wins over a path written in the profile. Without either,
+  the model's tiktoken ``encoding`` stands in (``StandIn``: every figure an estimate), so that
+  ``--target all`` runs without a tokenizer named;
 - ``estimate:<method>``: ``EstimateCounter`` (no public tokenizer; never exact).
 
 A counter is built once per process and key; the key (``counter_key``) is what the token
@@ -49,6 +51,41 @@ def counter_key(spec: str, tokenizer: str | None = None) -> str:
             )
         return f"hf:{source}"
     return f"{scheme}:{argument}"
+
+
+def stand_in_key(encoding: str, spec: str) -> str:
+    """The key of the tiktoken stand-in for a model whose own tokenizer is not at hand (an
+    ``hf`` target without ``--tokenizer``): its counts are estimates."""
+    return f"stand-in:{encoding}:{spec}"
+
+
+def split_stand_in(key: str) -> tuple[str, str] | None:
+    """``(encoding, spec)`` of a stand-in key, else None."""
+    if not key.startswith("stand-in:"):
+        return None
+    encoding, _, spec = key[len("stand-in:") :].partition(":")
+    return encoding, spec
+
+
+def counting(spec: str, encoding: str, tokenizer: str | None = None) -> tuple[bool, str]:
+    """Whether a run counts a model's tokens exactly, and how, from its tokenizer string
+    alone (nothing is loaded: ``ftlint targets`` and the report's verdicts use it)."""
+    scheme, argument = split_spec(spec)
+    if scheme == "tiktoken":
+        return True, spec if ":" in spec else f"tiktoken:{spec}"
+    if scheme == "mistral":
+        from ftlint.tokens.mistral import resolve
+
+        version, own = resolve(argument or "v3")
+        if own:
+            return True, f"Mistral's instruct encoding, tokenizer {version} (mistral-common)"
+        return False, f"Mistral's instruct encoding with the shipped {version} tokenizer"
+    if scheme == "hf":
+        source = tokenizer or argument
+        if source:
+            return True, f"the chat template of {source}"
+        return False, f"{encoding} stand-in; pass --tokenizer PATH_OR_HUB_ID for exact counts"
+    return False, f"{argument or 'chars4'}: about 4 characters per token"
 
 
 def build(key: str) -> Any:
