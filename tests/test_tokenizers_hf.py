@@ -288,3 +288,24 @@ def test_the_counter_is_shared_per_tokenizer(tokenizer_dirs):
     key = f"hf:{tokenizer_dirs['generation']}"
     assert shared_counter(key) is shared_counter(key)
     assert shared_counter(key).exact
+
+
+def test_the_tokenizer_from_the_configuration(
+    run_json, run_cli, tmp_path, monkeypatch, tokenizer_dirs
+):
+    row = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}
+    (tmp_path / "train.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "ftlint.toml"
+    config.write_text(f"tokenizer = {json.dumps(str(tokenizer_dirs['generation']))}\n", "utf-8")
+    code, report = run_json(
+        "check", "train.jsonl", "-p", "tests.tokenizer_targets", "--target", "hf-test",
+        "--select", "FT702", "--output-format", "json",
+    )  # fmt: skip
+    assert code == 0, report
+    tokens = report["summary"]["tokens"]
+    assert tokens["exact"] is True
+    assert tokens["tokenizer"] == f"hf:{tokenizer_dirs['generation']}"
+    config.write_text("tokenizer = 3\n", encoding="utf-8")
+    code, _out, err = run_cli("check", "train.jsonl")
+    assert code == 2 and "'tokenizer' must be a string" in err
