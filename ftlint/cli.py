@@ -347,6 +347,11 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
     prepare.add_argument(
         "--seed", type=int, default=42, metavar="N", help="seed of --split (default: 42)"
     )
+    prepare.add_argument(
+        "--allow-rejects",
+        action="store_true",
+        help="exit 0 although records were rejected (they are in <stem>_rejected.jsonl)",
+    )
     prepare.set_defaults(func=cmd_prepare)
 
     rules = sub.add_parser("rules", help="list the available rules")
@@ -446,6 +451,7 @@ _CORE_ARGS = {
     "command", "func", "paths", "config", "plugins", "reader_format", "map", "fix",
     "unsafe_fixes", "max_file_size", "color", "output_file", "output", "force", "in_place",
     "report", "no_report", "exit_non_zero_on_fix", "validation_file", "fail_on", "report_html",
+    "allow_rejects",
     # presentation, discovery and baseline (ftlint.display, .discovery, .baseline)
     "show_all", "statistics", "show_fixes", "figures", "exit_zero", "quiet", "silent",
     "show_settings", "show_files", "project_root", "no_progress", "exclude", "extend_exclude",
@@ -523,6 +529,24 @@ def planned_outputs(args: argparse.Namespace) -> list[Path]:
         valid = Path(validation)
         outputs.append(valid if args.in_place else valid.with_name(f"{valid.stem}_prepared.jsonl"))
     return outputs
+
+
+def planned_sidecars(args: argparse.Namespace) -> list[Path]:
+    """The ``<stem>_rejected.jsonl`` files ``prepare`` may write (one per output written)."""
+    from ftlint.engine.accept import sidecar_path
+
+    sidecars: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        default = path.with_name(f"{path.stem}_prepared.jsonl")
+        out = path if args.in_place else args.output or default
+        sidecars.append(sidecar_path(out))
+    validation = getattr(args, "validation_file", None)
+    if validation is not None:
+        valid = Path(validation)
+        out = valid if args.in_place else valid.with_name(f"{valid.stem}_prepared.jsonl")
+        sidecars.append(sidecar_path(out))
+    return sidecars
 
 
 def report_path(args: argparse.Namespace, outputs: Sequence[Path]) -> Path | None:
@@ -634,6 +658,7 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
     report_target = report_path(args, planned)
     if report_target is not None:
         written.append(("JSON report", report_target))
+    written.extend(("file of rejected records", path) for path in planned_sidecars(args))
     if args.output_file is not None:
         written.append(("report (--output-file)", Path(args.output_file)))
     html = _report_format(plugins, "html", "--report-html") if args.report_html else None
@@ -649,8 +674,9 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
         validation=args.validation_file,
     )
     report = engine.prepare(args.paths, options)
-    if not args.no_report:
-        _write_json_report(report, args)
+    report.allow_rejects = bool(args.allow_rejects)
+    if report_target is not None:
+        _write_json_report(report, args, report_target)
     if html is not None:
         _write_report(report, html, Path(args.report_html), overwrite=bool(args.force))
     render(report, config, plugins, args)
@@ -676,7 +702,9 @@ def _write_report(report: Report, fmt: Any, path: Path, *, overwrite: bool) -> N
         handle.write(text.getvalue().encode("utf-8", errors="backslashreplace"))
 
 
-def _write_json_report(report: Report, args: argparse.Namespace) -> None:
+def _write_json_report(report: Report, args: argparse.Namespace, planned: Path) -> None:
+    """The JSON report: at ``--report``, else beside the first output (where it was planned
+    to be, also when nothing was acceptable and no output was written)."""
     from ftlint.atomic import write_json_report
 
     outputs = [Path(o) for f in report.files for o in f.outputs]
@@ -686,7 +714,7 @@ def _write_json_report(report: Report, args: argparse.Namespace) -> None:
         first = outputs[0]
         target = first.with_name(first.stem + ".report.json")
     else:
-        return
+        target = planned
     write_json_report(report, target, overwrite=bool(args.force))
 
 

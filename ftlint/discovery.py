@@ -25,6 +25,9 @@ from ftlint.compression import SUFFIXES
 
 #: Folders a walk never enters, hidden or not (ruff's and black's defaults, trimmed).
 DEFAULT_EXCLUDE = ("__pycache__", "node_modules", "venv", "site-packages", "__pypackages__")
+#: Files a walk never picks up: ftlint's own JSON reports (``prepare`` writes them beside
+#: its outputs), which are not datasets.
+OWN_FILES = ("*.report.json",)
 STDIN = "-"
 
 
@@ -137,6 +140,8 @@ def walk(
         dirs[:] = kept
         for name in sorted(files):
             if name.startswith(".") or not _matches_suffix(name, suffixes):
+                continue
+            if any(fnmatch.fnmatchcase(name, own) for own in OWN_FILES):
                 continue
             full = (here / name).resolve()
             relative = full.relative_to(base).as_posix() if full.is_relative_to(base) else name

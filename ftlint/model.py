@@ -242,6 +242,9 @@ class Diagnostic:
     #: The target this finding is about (``together``...), ``None`` when it holds for every
     #: target of the run (the rule does not depend on the target). Set by the engine.
     target: str | None = None
+    #: Filled in by ``prepare``: the record it is about was rejected (not written; it is in
+    #: the ``<stem>_rejected.jsonl`` sidecar with this reason).
+    rejected: bool = False
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -270,6 +273,7 @@ class Diagnostic:
                 "applied": self.fixed,
             },
             "excerpt": self.excerpt,
+            "rejected": self.rejected,
             "target": self.target,
         }
 

@@ -32,6 +32,17 @@ def printable(text: str) -> str:
     return text
 
 
+def make_printable(diagnostics: list[Diagnostic]) -> None:
+    """Escape what valid UTF-8 cannot hold (lone surrogates) in what the report shows."""
+    for d in diagnostics:
+        d.message = printable(d.message)
+        if d.excerpt is not None:
+            d.excerpt = printable(d.excerpt)
+        field = d.location.field
+        if field is not None and printable(field) != field:
+            d.location = d.location.at(field=printable(field))
+
+
 def _escape_surrogate(ch: str) -> str:
     code = ord(ch)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that did not decode (surrogateescape)
@@ -58,6 +69,12 @@ class FileReport:
     outputs: list[str] = field(default_factory=list)
     dropped: list[DroppedRecord] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    #: Records written with at least one fix applied (prepare and ``check --fix``).
+    fixed_records: int | None = None
+    #: The sidecar of rejected records (``<stem>_rejected.jsonl``), when prepare wrote one.
+    rejected_file: str | None = None
+    #: ``check --fix`` can rewrite this file (JSONL); for the others ``prepare`` applies fixes.
+    fixes_in_place: bool = True
     #: Per-example figures from the dataset rules (``Accumulator.example_columns``): equal
     #: length columns with a ``record`` column; for the Python API, not in the JSON report.
     examples: dict[str, Sequence[Any]] = field(default_factory=dict)
@@ -88,6 +105,8 @@ class FileReport:
             "written": self.written,
             "rejected": self.rejected,
             "outputs": [printable(output) for output in self.outputs],
+            "fixed_records": self.fixed_records,
+            "rejected_file": None if self.rejected_file is None else printable(self.rejected_file),
             "dropped": [d.to_dict() for d in self.dropped],
             "summary": self.summary,
         }
@@ -181,6 +200,19 @@ class Report:
     model: str | None = None
     #: Messages about the run itself (plugin warnings) shown before the problems.
     notes: list[str] = field(default_factory=list)
+    #: ``prepare --allow-rejects``: rejected records (in the sidecar) do not fail the run.
+    allow_rejects: bool = False
+
+    def fix_option(self, diagnostic: Diagnostic, unsafe: bool = False) -> str:
+        """What applies ``diagnostic``'s fix: ``--fix`` (``--unsafe-fixes``) in ``check`` of
+        a file it can rewrite, ``ftlint prepare --fix`` where it cannot (CSV, XLSX, JSON)."""
+        option = "--unsafe-fixes" if unsafe else "--fix"
+        if self.command == "check":
+            for file in self.files:
+                if file.path == diagnostic.location.path and not file.fixes_in_place:
+                    return f"ftlint prepare {option}"
+        return option
+
     #: How to show it (set by the command line; the defaults suit the Python API).
     options: ReportOptions = field(default_factory=ReportOptions)
     #: Findings a ``--baseline`` suppressed (not in ``diagnostics``; counted in the summary).
@@ -243,7 +275,14 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        failing = any(d.severity >= self.fail_on for d in self.remaining())
+        """1 when a problem at or above the fail level remains; for ``prepare`` also when it
+        rejected records (unless ``allow_rejects``: then their problems do not count)."""
+        allowed = self.allow_rejects
+        failing = any(
+            d.severity >= self.fail_on for d in self.remaining() if not (allowed and d.rejected)
+        )
+        if self.command == "prepare" and not allowed and any(f.rejected for f in self.files):
+            failing = True
         return EXIT_PROBLEMS if failing else EXIT_CLEAN
 
     def summary(self) -> dict[str, Any]:

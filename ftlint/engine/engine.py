@@ -26,12 +26,17 @@ from ftlint.engine.select import (
     unknown_selectors,
 )
 from ftlint.engine.write import Writing
+from ftlint.formats import format_names, get_format
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
-from ftlint.report import FileReport, Report, printable
+from ftlint.report import FileReport, Report, make_printable, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
-from ftlint.targets import WRITABLE_FORMATS, Target
+from ftlint.targets import Target
+
+#: The tokenizer a target falls back to in a run over several targets when its own cannot
+#: be loaded (``ftlint.tokens.estimate``).
+ESTIMATE_FALLBACK = "estimate:chars4"
 
 
 def token_counting(target: Target, model: str, tokenizer: str | None = None) -> str:
@@ -53,17 +58,6 @@ def _counts_with_hf(target: Target, model: str) -> bool:
     """Whether ``model`` counts its tokens with the user's ``--tokenizer`` (scheme ``hf``)."""
     info = target.model(model)
     return info is not None and (info.tokenizer == "hf" or info.tokenizer.startswith("hf:"))
-
-
-def make_printable(diagnostics: list[Diagnostic]) -> None:
-    """Escape what valid UTF-8 cannot hold (lone surrogates) in what the report shows."""
-    for d in diagnostics:
-        d.message = printable(d.message)
-        if d.excerpt is not None:
-            d.excerpt = printable(d.excerpt)
-        field = d.location.field
-        if field is not None and printable(field) != field:
-            d.location = d.location.at(field=printable(field))
 
 
 @dataclass
@@ -136,7 +130,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         # Problems of the run itself are always reported unless explicitly ignored.
         self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
         #: Shared by every rule's context; the engine adds ``validation_file`` per check.
-        self.settings = settings = {
+        self.settings = {
             "system": config.system,
             "column_map": dict(config.column_map),
             "tokenizer": config.tokenizer,
@@ -147,32 +141,24 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         # Rules that do not depend on the target run once; those that do run once per target
         # of the run (each with its own context), all in the same pass over the file and
         # sharing each record's analyses (``Record.analysis``).
-        for target in self.run_targets:
-            chosen = select_rules(plugins.rules(), config, target)
-            if target is not self.target:
-                chosen = [r for r in chosen if r.depends_on_target()]
-            self.rule_classes = chosen if target is self.target else self.rule_classes
-            for rule_class in chosen:
-                context = RuleContext(
-                    target=target,
-                    model=self.models[target.name],
-                    options=config.rule_options.get(rule_class.name, {}),
-                    settings=settings,
-                    installed=installed,
-                )
-                try:
-                    rule = rule_class(context)
-                except ConfigError:
+        for index, target in enumerate(self.run_targets):
+            try:
+                self.rules.extend(self._start_rules(target, installed))
+            except ConfigError as exc:
+                if not self.multi_target:
                     raise  # a rule that cannot run as configured stops the run (exit code 2)
-                except Exception as exc:
-                    self.notes.append(
-                        f"rule {rule_class.name} ({rule_class.code}) could not start for "
-                        f"{target.name} and is skipped: {type(exc).__name__}: {exc}"
-                    )
-                    continue
-                if self.multi_target and rule_class.depends_on_target():
-                    rule.for_target = target.name
-                self.rules.append(rule)
+                # Over several targets, one target's missing tokenizer (no --tokenizer for an
+                # open-weight model, an extra not installed) must not stop the others: that
+                # target counts with an estimate instead, and the report says so.
+                target = self._estimating(target)
+                self.run_targets[index] = target
+                if index == 0:
+                    self.target = target
+                self.notes.append(
+                    f"{target.name}: {exc}; its tokens are estimated instead "
+                    f"({ESTIMATE_FALLBACK}: about 4 characters a token)"
+                )
+                self.rules.extend(self._start_rules(target, installed))
         #: Codes of the rules whose findings depend on the target (labelled with it).
         self.dependent_codes = {r.code for r in self.rules if r.depends_on_target()}
         self.file_rules = [r for r in self.rules if r.scope is Scope.FILE]
@@ -184,6 +170,49 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             for kind in rule.problem_kinds:
                 self.problem_rules.setdefault(kind, rule)
         self.dataset_rules = [r for r in self.rules if r.scope is Scope.DATASET]
+
+    def _start_rules(self, target: Target, installed: dict[str, Target]) -> list[Rule]:
+        """The rules of the run for ``target``: every selected rule for the primary target,
+        only the target-dependent ones for the others (the rest run once, for all)."""
+        config = self.config
+        chosen = select_rules(self.plugins.rules(), config, target)
+        if target.name != self.run_targets[0].name:
+            chosen = [r for r in chosen if r.depends_on_target()]
+        else:
+            self.rule_classes = chosen
+        rules = []
+        for rule_class in chosen:
+            context = RuleContext(
+                target=target,
+                model=self.models[target.name],
+                options=config.rule_options.get(rule_class.name, {}),
+                settings=self.settings,
+                installed=installed,
+            )
+            try:
+                rule = rule_class(context)
+            except ConfigError:
+                raise
+            except Exception as exc:
+                self.notes.append(
+                    f"rule {rule_class.name} ({rule_class.code}) could not start for "
+                    f"{target.name} and is skipped: {type(exc).__name__}: {exc}"
+                )
+                continue
+            if self.multi_target and rule_class.depends_on_target():
+                rule.for_target = target.name
+            rules.append(rule)
+        return rules
+
+    def _estimating(self, target: Target) -> Target:
+        """``target`` with its checked model counting tokens by estimate."""
+        name = self.models[target.name]
+        info = target.model(name)
+        if info is None:
+            return target
+        models = dict(target.models)
+        models[info.name] = replace(info, tokenizer=ESTIMATE_FALLBACK)
+        return replace(target, models=models)
 
     def choose_reader(self, file: FileContext) -> Reader | None:
         readers = self.plugins.readers()
@@ -251,6 +280,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         file_report = FileReport(
             path=printable(self.display_names.get(path, str(path))),
             reader=reader.name if reader else None,
+            fixes_in_place=bool(reader is not None and reader.rewrites_in_place),
         )
         report.files.append(file_report)
         if file is None or reader is None:
@@ -348,11 +378,11 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
     def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
         self._one_target("prepare")
         target = self.target
-        if target.formats and target.write_format not in WRITABLE_FORMATS:
+        if target.formats and get_format(target.write_format) is None:
             raise ConfigError(
-                f"prepare cannot write {target.name}'s record format ({target.write_format}) "
-                f"in this version of ftlint; 'ftlint check --target {target.name}' checks a "
-                f"file for it, and prepare writes {', '.join(sorted(WRITABLE_FORMATS))}"
+                f"prepare cannot write {target.name}'s record format ({target.write_format}): "
+                f"no installed record format has that name (known: {', '.join(format_names())}"
+                f"); 'ftlint check --target {target.name}' still checks files for it"
             )
         report = self.new_report("prepare")
         for path in paths:
@@ -385,13 +415,30 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         checked = self.check_path(path, report, options.validation)
         if checked is None:
             return
-        out = self.output_path(checked.file, options)
-        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        self._write_checked(checked, options, report)
         valid = checked.validation
         if valid is not None:
             # Beside the validation file (or over it, in place); -o names the training output.
-            valid_options = replace(options, output=None, split=None)
-            out = self.output_path(valid.file, valid_options)
-            self.write_output(
-                valid.file, valid.reader, valid.plan, out, valid.report, valid_options
-            )
+            self._write_checked(valid, replace(options, output=None, split=None), report)
+
+    def _write_checked(self, checked: Checked, options: PrepareOptions, report: Report) -> None:
+        """``prepare``: the accepted records (``ftlint.engine.accept``); ``check --fix``: the
+        file rewritten until its fixes settle, reported as it is after fixing."""
+        out = self.output_path(checked.file, options)
+        if report.command == "prepare":
+            from ftlint.engine.accept import prepare_checked
+
+            prepare_checked(self, checked, out, options, report)
+            return
+        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        if not checked.report.outputs:
+            return  # nothing changed: the first check is the state after fixing
+        from ftlint.engine.loop import FixLoop
+
+        file = checked.file
+        final = FixLoop(self, report).run_in_place(file, checked.report)
+        display = file.display_path
+        kept = [d for d in report.diagnostics if d.location.path != display or d.fixed]
+        report.diagnostics[:] = kept + final.diagnostics
+        checked.report.summary = dict(final.report.summary)
+        checked.report.examples = final.report.examples

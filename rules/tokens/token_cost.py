@@ -108,7 +108,8 @@ class _CostAccumulator(TokenStats):
         epochs_how = "set with n_epochs" if f["epochs_source"] == "n_epochs" else "automatic"
         about = "" if self.exact else "≈ "
         text = (
-            f"{f['examples']:,} examples, {about}{tokens['total']:,} tokens ({tokens['trained']:,} "
+            f"{f['examples']:,} example{'s' if f['examples'] != 1 else ''}, "
+            f"{about}{tokens['total']:,} tokens ({tokens['trained']:,} "
             f"trained, {tokens['encoding']}); billed ≈ {tokens['billed_per_epoch']:,} tokens "
             f"per epoch × {f['epochs']} epoch{'s' if f['epochs'] != 1 else ''} ({epochs_how}) "
             f"= {f['billed_tokens']:,} tokens"
