@@ -274,7 +274,7 @@ def test_without_tokenizer_the_encoding_stands_in_as_an_estimate(run_json, run_c
     assert tokens["exact"] is False and tokens["tokenizer"] == "stand-in:o200k_base:hf"
     assert tokens["total"] == 13  # o200k_base with the cookbook's formula: 2 x (3 + 1 + 1) + 3
     message = report["diagnostics"][0]["message"]
-    assert message.startswith("1 examples, ≈ 13 tokens") and "--tokenizer PATH_OR_HUB_ID" in message
+    assert message.startswith("1 example, ≈ 13 tokens") and "--tokenizer PATH_OR_HUB_ID" in message
     code, _out, err = run_cli(
         "check", str(path), "-p", "tests.tokenizer_targets", "--target", "hf-test",
         "--tokenizer", str(tmp_path / "no-such-tokenizer"),
