@@ -29,6 +29,7 @@ from ftlint.api import (
 )
 from ftlint.atomic import AtomicWriter
 from ftlint.config import Config, ConfigError
+from ftlint.executor import Executor, ScanWorker, WorkUnit
 from ftlint.limits import Limits
 from ftlint.markers import hookimpl
 from ftlint.model import (
@@ -71,6 +72,7 @@ __all__ = [
     "DropRecord",
     "DroppedRecord",
     "Edit",
+    "Executor",
     "FileAction",
     "FileContext",
     "FileEdit",
@@ -89,11 +91,13 @@ __all__ = [
     "Report",
     "Rule",
     "RuleContext",
+    "ScanWorker",
     "Scope",
     "SetValue",
     "Severity",
     "Target",
     "TransformRecords",
+    "WorkUnit",
     "__version__",
     "analysis",
     "check",

@@ -61,6 +61,9 @@ class FileReport:
     #: Per-example figures from the dataset rules (``Accumulator.example_columns``): equal
     #: length columns with a ``record`` column; for the Python API, not in the JSON report.
     examples: dict[str, Sequence[Any]] = field(default_factory=dict)
+    #: The named dataset (``--dataset NAME=...``) this file is a shard of; its dataset
+    #: figures are in the ``summary`` of the dataset's first file.
+    dataset: str | None = None
 
     @property
     def dropped_by_fix(self) -> int:
@@ -78,7 +81,7 @@ class FileReport:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "path": self.path,
             "reader": self.reader,
             "records": self.records,
@@ -88,6 +91,9 @@ class FileReport:
             "dropped": [d.to_dict() for d in self.dropped],
             "summary": self.summary,
         }
+        if self.dataset is not None:
+            data["dataset"] = self.dataset
+        return data
 
 
 class ReportFrames(NamedTuple):

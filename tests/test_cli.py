@@ -107,7 +107,7 @@ def test_fail_on_warning(run_cli, warnings_only):
     ("args", "message"),
     [
         (["check", "--no-such-option", "x.jsonl"], "unrecognized arguments: --no-such-option"),
-        (["check"], "the following arguments are required: PATH"),
+        (["check"], "nothing to read: give a PATH or --dataset NAME=GLOB"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["check", "--fail-on", "fatal", "x.jsonl"], "invalid choice: 'fatal'"),
         (["check", "--target", "nowhere", "x.jsonl"], "unknown target 'nowhere'"),
