@@ -3,6 +3,7 @@ group and row; the same findings as the same examples in JSONL; ``prepare -o out
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -79,7 +80,9 @@ def test_rows_are_located_by_row_group_and_row(tmp_path, run_json, run_cli):
         "path": str(path), "line": None, "column": None, "record": 8, "field": None,
         "sheet": None, "row_group": 2, "row": 1,
     }  # fmt: skip
-    empty = next(d for d in report["diagnostics"] if d["location"]["field"] == "/messages/2/content")
+    empty = next(
+        d for d in report["diagnostics"] if d["location"]["field"] == "/messages/2/content"
+    )
     assert (empty["location"]["row_group"], empty["location"]["row"]) == (2, 2)
     assert empty["location"]["record"] == 9
     _, text, _ = run_cli("check", path)
@@ -111,15 +114,14 @@ def test_parquet_nulls_are_absent_keys_and_other_types_become_json(tmp_path):
 
     from ftlint.rule import FileContext
 
+    message = pa.struct([("role", pa.string()), ("content", pa.string()), ("name", pa.string())])
     table = pa.table(
         {
             "messages": pa.array(
-                [[{"role": "user", "content": "Hi", "name": None}]],
-                pa.list_(pa.struct([("role", pa.string()), ("content", pa.string()),
-                                    ("name", pa.string())])),
-            ),  # fmt: skip
+                [[{"role": "user", "content": "Hi", "name": None}]], pa.list_(message)
+            ),
             "blob": pa.array([b"\x00\x01"], pa.binary()),
-            "when": pa.array([__import__("datetime").date(2026, 12, 3)], pa.date32()),
+            "when": pa.array([datetime.date(2026, 12, 3)], pa.date32()),
             "weight": pa.array([None], pa.float64()),
         }
     )
