@@ -323,7 +323,7 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
             raise ConfigError(f"--map expects FIELD=COLUMN, got {item!r}")
         config.column_map[field_name.strip()] = column.strip()
     for item in getattr(args, "datasets", None) or []:
-        if "=" not in item and item.strip() in config.datasets:
+        if "=" not in item:
             continue  # a dataset of the configuration, selected in ``datasets_of``
         name, pattern = parse_dataset_option(item)
         given = config.extra.setdefault("_cli_datasets", {})
