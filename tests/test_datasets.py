@@ -123,7 +123,7 @@ def test_datasets_from_the_configuration(tmp_path, run_json, monkeypatch):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--dataset", "train=nowhere/*.jsonl"], "dataset 'train': 'nowhere/*.jsonl' matches no file"),
+        (["--dataset", "train=nowhere/*.jsonl"], "'nowhere/*.jsonl' matches no file"),
         (["--dataset", "=x.jsonl"], "--dataset expects NAME=PATH"),
         (["--dataset", "valid"], "--dataset 'valid': no such dataset in the configuration"),
     ],
