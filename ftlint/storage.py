@@ -21,7 +21,7 @@ import re
 import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 INSTALL_HINT = "pip install 'ftlint[remote]'"
 #: ``scheme://`` with a scheme of two characters or more (``C:\\`` is a Windows drive).
@@ -64,7 +64,14 @@ def mask_url(url: str) -> str:
             f"{quote(k, safe='')}={'***' if _SECRET_PARAM.search(k) else quote(v, safe='/:')}"
             for k, v in pairs
         )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    if netloc == parts.netloc and query == parts.query:
+        return url  # nothing to hide: shown exactly as given
+    text = f"{parts.scheme}://{netloc}{parts.path}"
+    if query:
+        text += f"?{query}"
+    if parts.fragment:
+        text += f"#{parts.fragment}"
+    return text
 
 
 def _fsspec() -> Any:
@@ -182,7 +189,7 @@ class UrlPath:
 
     def open(
         self,
-        mode: str = "rb",
+        mode: str = "r",
         buffering: int = -1,
         encoding: str | None = None,
         errors: str | None = None,
