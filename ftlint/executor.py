@@ -14,7 +14,7 @@ path every worker can read, or a URL).
 
 from __future__ import annotations
 
-import os
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -52,7 +52,12 @@ class ScanWorker:
         settings = {"validation_file": engine.settings.get("validation_file")}
         codes = sorted(rule.code for rule in engine.rules)
         self.recipe = (type(engine), engine.config, codes, settings)
-        self.token = f"{os.getpid()}:{id(engine)}:{settings['validation_file']}"
+        # One token per engine (and per validation file, which changes the settings): a
+        # worker process builds the engine once for the whole run, never for another run.
+        engine_token = getattr(engine, "_scan_token", None)
+        if engine_token is None:
+            engine_token = engine._scan_token = uuid.uuid4().hex
+        self.token = f"{engine_token}:{settings['validation_file']}"
 
     def __getstate__(self) -> dict[str, Any]:
         return {"recipe": self.recipe, "token": self.token}
