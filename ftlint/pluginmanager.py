@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -100,6 +100,10 @@ class Plugins:
                 e.name: e for group in self._call_each("ftlint_executors") for e in group or ()
             }
         return self._executors
+
+    def record_formats(self) -> list[Any]:
+        """The record formats of every plugin (the built-in ones come from ftlint.formats)."""
+        return [f for group in self._call_each("ftlint_record_formats") for f in group or ()]
 
     def _call_each(self, hook_name: str) -> list:
         """Call a hook implementation by implementation, so one broken plugin cannot take the
