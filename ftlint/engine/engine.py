@@ -55,6 +55,12 @@ def token_counting(target: Target, model: str, tokenizer: str | None = None) -> 
     return f"{'exact' if exact else 'estimated'} ({how})"
 
 
+def _counts_with_hf(target: Target, model: str) -> bool:
+    """Whether ``model`` counts its tokens with the user's ``--tokenizer`` (scheme ``hf``)."""
+    info = target.model(model)
+    return info is not None and (info.tokenizer == "hf" or info.tokenizer.startswith("hf:"))
+
+
 @dataclass
 class Checked:
     """A checked file ready to be written: its reader, its fix plan and its report, and the
@@ -106,6 +112,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                 model = None
             self.models[target.name] = model or target.default_model
         self.model = self.models[self.target.name]
+        if config.tokenizer and not any(
+            _counts_with_hf(t, self.models[t.name]) for t in self.run_targets
+        ):
+            self.notes.append(
+                f"--tokenizer {config.tokenizer} is not used: no model of this run counts with a "
+                "Hugging Face tokenizer (targets hf, fireworks, together's open models do)"
+            )
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
         from ftlint.formats import register_formats
