@@ -678,7 +678,12 @@ def token_figures(
     completion for a chat model, a community format, a ``--map`` rename) is counted in its
     converted form: the tokens trained and billed are those of what is written, message
     overheads and ``--system`` included. Every rule of a run passes the same planner."""
-    return record.analysis.get(_count_record, encoding_name, planner)
+    key = (_count_record, encoding_name, planner)
+    try:  # inline: several rules ask for every record
+        return record.analyses[key]
+    except KeyError:
+        figures = record.analyses[key] = _count_record(record, encoding_name, planner)
+        return figures
 
 
 def _count_record(record: Record, encoding_name: str, planner: Planner | None) -> tuple[Any, bytes]:

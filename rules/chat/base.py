@@ -30,14 +30,26 @@ class ChatRule(Rule):
 
         self._findings: Callable[[Record, Any], dict[str, list[Any]]] = findings
         self.accepted = model_shapes(context.target, context.model)
+        #: The analysis key of the walk's findings (``ftlint.analysis``), made once.
+        self._key = (findings, self.accepted)
+
+    def _found(self, record: Record) -> dict[str, list[Any]]:
+        found = record.analyses[self._key] = self._findings(record, self.accepted)
+        return found
 
     def quiet(self, record: Record) -> bool:
         """The walk found nothing for any chat rule (most records)."""
-        return not record.analysis.get(self._findings, self.accepted)
+        try:
+            return not record.analyses[self._key]
+        except KeyError:
+            return not self._found(record)
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         # Hot path (every chat rule x every record): allocate nothing when the record is clean.
-        found = record.analysis.get(self._findings, self.accepted).get(self.name)
+        try:
+            found = record.analyses[self._key].get(self.name)
+        except KeyError:
+            found = self._found(record).get(self.name)
         if not found:
             return ()
         location = record.location

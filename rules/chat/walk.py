@@ -10,7 +10,7 @@ decides its way (is it an object, a string, present?) inline, as it must to know
 descend; the rules word their findings, choose severity and fix, and make the tests that
 only their finding needs. A check files an ``Issue`` under its rule's name (``Walk.add``).
 
-``findings`` is the per-record analysis (``record.analysis.get(findings, accepted)``) that
+``findings`` is the per-record analysis (``record.analyses[(findings, accepted)]``) that
 ``ChatRule.check_record`` reads. Most records are plain ``{"role", "content": "text"}``
 conversations ending with the answer: ``analyze`` recognises them first (``_plain_chat``) and
 returns no finding without building a walk. Nothing here raises on bad input: wrong types,

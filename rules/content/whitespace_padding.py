@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ftlint.rules.content.texts import scan
+from ftlint.rules.content.texts import scan, scanned
 
 from ftlint import (
     Accumulator,
@@ -63,7 +63,11 @@ class _PaddingCounter(Accumulator):
     def add(self, record: Record) -> None:
         # Every record: the texts of the scan read directly, ``_padded`` written out.
         roles = self.roles
-        for field, role, text in record.analysis.get(scan)[0]:
+        try:
+            texts = record.analyses[scan][0]
+        except KeyError:
+            texts = scanned(record)[0]
+        for field, role, text in texts:
             if role not in roles:
                 continue
             self.texts += 1
