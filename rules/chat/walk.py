@@ -136,7 +136,10 @@ class Walk:
                     and role in PLAIN_ROLES
                     and type(content) is str
                     and content
-                    and (_visible(content[0]) or not blank(content))
+                    and (
+                        ((first := content[0]) > " " and first != "\x7f" and not first.isspace())
+                        or not blank(content)
+                    )
                 ):
                     append((role, 1))
                     continue
@@ -349,16 +352,13 @@ def _plain_chat(data: dict) -> bool:
             and role in PLAIN_ROLES
             and type(content) is str
             and content
-            and (_visible(content[0]) or not blank(content))
+            and (
+                ((first := content[0]) > " " and first != "\x7f" and not first.isspace())
+                or not blank(content)
+            )
         ):
             return False
     return messages[-1]["role"] == "assistant"
-
-
-def _visible(char: str) -> bool:
-    """Neither whitespace nor a control character (the fast paths' test of a first character:
-    a content that starts with one is no blank text, ``ftlint.shapes.blank``)."""
-    return char > " " and char != "\x7f" and not char.isspace()
 
 
 def _chat(walk: Walk, data: dict, keys_matter: bool) -> None:
