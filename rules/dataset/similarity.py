@@ -36,7 +36,7 @@ def comparison_encoding(context: RuleContext) -> str | None:
     """The run's encoding for token shingles; None (word shingles) when it cannot load."""
     name = run_encoding(context)
     try:
-        shared_counter(name)
+        shared_counter(name).want_ids()  # the signatures are made of the texts' token ids
     except TokenizerUnavailable:
         return None
     return name
