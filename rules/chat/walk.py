@@ -136,10 +136,7 @@ class Walk:
                     and role in PLAIN_ROLES
                     and type(content) is str
                     and content
-                    and (
-                        ((first := content[0]) > " " and first != "\x7f" and not first.isspace())
-                        or not blank(content)
-                    )
+                    and (content[0].isalnum() or not blank(content))
                 ):
                     append((role, 1))
                     continue
@@ -352,10 +349,7 @@ def _plain_chat(data: dict) -> bool:
             and role in PLAIN_ROLES
             and type(content) is str
             and content
-            and (
-                ((first := content[0]) > " " and first != "\x7f" and not first.isspace())
-                or not blank(content)
-            )
+            and (content[0].isalnum() or not blank(content))
         ):
             return False
     return messages[-1]["role"] == "assistant"
