@@ -28,6 +28,7 @@ from ftlint.api import (
     prepare,
 )
 from ftlint.atomic import AtomicWriter
+from ftlint.compression import ExpansionLimitExceeded
 from ftlint.config import Config, ConfigError
 from ftlint.limits import Limits
 from ftlint.markers import hookimpl
@@ -52,12 +53,14 @@ from ftlint.model import (
 from ftlint.output import OutputFormat
 from ftlint.pluginmanager import Plugins, load_plugins
 from ftlint.reader import ByteRange, Reader
-from ftlint.report import FileReport, Report, format_usd, printable
+from ftlint.report import FileReport, Report, ReportOptions, format_usd, printable
 from ftlint.rule import Accumulator, FileContext, ReaderProblemRule, Rule, RuleContext
 from ftlint.targets import ModelInfo, Target
 
 #: Public modules, imported on first use (``ftlint.tokens`` loads nothing heavy until asked).
-_MODULES = frozenset({"analysis", "conversion", "pointer", "shapes", "testing", "tokens"})
+_MODULES = frozenset(
+    {"analysis", "conversion", "grouping", "pointer", "shapes", "testing", "tokens"}
+)
 
 __all__ = [
     "Accumulator",
@@ -71,6 +74,7 @@ __all__ = [
     "DropRecord",
     "DroppedRecord",
     "Edit",
+    "ExpansionLimitExceeded",
     "FileAction",
     "FileContext",
     "FileEdit",
@@ -87,6 +91,7 @@ __all__ = [
     "ReaderProblemRule",
     "Record",
     "Report",
+    "ReportOptions",
     "Rule",
     "RuleContext",
     "Scope",
@@ -102,6 +107,7 @@ __all__ = [
     "configure",
     "conversion",
     "format_usd",
+    "grouping",
     "hookimpl",
     "load_plugins",
     "pointer",

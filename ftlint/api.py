@@ -325,6 +325,7 @@ def prepare(
     )
     engine = Engine(run_config, plugin_set, display_names=names)
     report = engine.prepare(paths, prepare_options)
+    report.allow_rejects = bool(getattr(args, "allow_rejects", False))
     outputs = [Path(o) for f in report.files for o in f.outputs]
     if write_report and outputs:
         from ftlint.atomic import write_json_report

@@ -171,6 +171,21 @@ class AtomicWriter:
         os.unlink(tmp)
 
 
+def place(temp: str | os.PathLike[str], target: Path, overwrite: bool = False) -> None:
+    """Move a finished temporary file of this run (beside ``target``) into place, as
+    ``AtomicWriter`` does: exclusively unless ``overwrite``. The temporary is gone after."""
+    writer = AtomicWriter(target, overwrite=overwrite)
+    try:
+        if not overwrite and os.path.lexists(target):
+            raise OutputExists(f"{target} exists; pass --force to overwrite it")
+        writer._commit(os.fspath(temp))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    COMMITTED.append(str(target))
+
+
 def write_json_report(report: Report, target: Path, overwrite: bool = False) -> None:
     """The run's JSON report (the ``--output-format json`` contract), written atomically."""
     with AtomicWriter(target, overwrite=overwrite) as handle:

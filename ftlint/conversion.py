@@ -22,6 +22,9 @@ from ftlint.shapes import (
     CHAT,
     CHOSEN_REJECTED,
     COMMUNITY_SHAPES,
+    FOREIGN_SHAPES,
+    GEMINI,
+    NOVA,
     PREFERENCE,
     PROMPT_COMPLETION,
     SELF_INSTRUCT,
@@ -29,7 +32,9 @@ from ftlint.shapes import (
     SHAREGPT,
     SHAREGPT_ROLES,
     TABULAR_FORMATS,
+    TEXT,
     UNKNOWN,
+    UNPAIRED,
     blank,
     detect_shape,
     model_shapes,
@@ -37,6 +42,10 @@ from ftlint.shapes import (
 
 if TYPE_CHECKING:
     from ftlint.rule import RuleContext
+
+#: The readers of provider chat formats (``ftlint.formats`` registers them when imported:
+#: the record formats depend on this module, never the other way round).
+FOREIGN_READERS: dict[str, Any] = {}
 
 #: Where each shape may go, best first: (target shape, lossy).
 ROUTES: dict[str, tuple[tuple[str, bool], ...]] = {
@@ -47,6 +56,10 @@ ROUTES: dict[str, tuple[tuple[str, bool], ...]] = {
     PROMPT_COMPLETION: ((PROMPT_COMPLETION, False), (CHAT, False)),
     PREFERENCE: ((PREFERENCE, False), (CHAT, True), (PROMPT_COMPLETION, True)),
     CHOSEN_REJECTED: ((PREFERENCE, False), (CHAT, True), (PROMPT_COMPLETION, True)),
+    GEMINI: ((CHAT, False), (PROMPT_COMPLETION, False)),
+    NOVA: ((CHAT, False), (PROMPT_COMPLETION, False)),
+    TEXT: ((TEXT, False),),
+    UNPAIRED: ((UNPAIRED, False),),
 }
 ALL_NATIVE = (CHAT, PREFERENCE, PROMPT_COMPLETION)
 
@@ -106,6 +119,8 @@ def prompt_completion_to_chat(data: dict, system: str | None) -> dict:
     system message. (Runs for every record of such a file, twice in ``prepare``: the common
     case, two strings, takes no function call.)"""
     prompt = data.get("prompt")
+    if isinstance(prompt, list) and isinstance(data.get("completion"), list):
+        return _conversational_pair(data, system)
     if type(prompt) is not str:
         prompt = "" if prompt is None else _text(prompt, "/prompt", "the prompt")
     completion = data.get("completion")
@@ -125,6 +140,19 @@ def prompt_completion_to_chat(data: dict, system: str | None) -> dict:
     if system is None:
         return {"messages": messages}
     return {"messages": _with_system(messages, system)}
+
+
+def _conversational_pair(data: dict, system: str | None) -> dict:
+    """TRL's conversational prompt-completion: the prompt messages, then the completion's."""
+    prompt, _ = _turns(data["prompt"], "/prompt")
+    completion, _ = _turns(data["completion"], "/completion")
+    if not completion or any(m["role"] != "assistant" for m in completion):
+        raise ConversionError("the completion must be assistant messages", "/completion")
+    messages = [*prompt, *completion]
+    own = data.get("system")
+    if isinstance(own, str) and not _blank(own):
+        system = own
+    return {"messages": messages if system is None else _with_system(messages, system)}
 
 
 def chat_to_prompt_completion(data: dict) -> dict:
@@ -342,6 +370,44 @@ def _turns(turns: Any, pointer: str, calls: bool = False) -> tuple[list[dict], i
     return messages, counter
 
 
+def sharegpt_warnings(data: dict) -> tuple[tuple[str, str], ...]:
+    """What a converted ShareGPT conversation hides, at its source turn: an empty human turn
+    (an empty user message), and human turns after the last gpt turn (never trained on)."""
+    turns = data.get("conversations")
+    if not isinstance(turns, list):
+        return ()
+    found: list[tuple[str, str]] = []
+    last_answer = -1
+    for i, turn in enumerate(turns):
+        if not isinstance(turn, dict):
+            return ()
+        source = turn.get("from", turn.get("role"))
+        role = SHAREGPT_ROLES.get(source.strip().lower()) if isinstance(source, str) else None
+        value = turn.get("value", turn.get("content"))
+        if role == "assistant":
+            last_answer = i
+        elif role == "user" and (value is None or (isinstance(value, str) and blank(value))):
+            found.append(
+                ("the human turn is empty: it becomes an empty user message", f"/conversations/{i}")
+            )
+    if 0 <= last_answer < len(turns) - 1:
+        after = turns[last_answer + 1 :]
+        if any(
+            isinstance(t, dict)
+            and SHAREGPT_ROLES.get(str(t.get("from", t.get("role", ""))).strip().lower()) == "user"
+            for t in after
+        ):
+            found.append(
+                (
+                    f"the conversation ends on a human turn: {len(after)} turn"
+                    f"{'' if len(after) == 1 else 's'} after the last gpt turn "
+                    "is never trained on",
+                    f"/conversations/{last_answer + 1}",
+                )
+            )
+    return tuple(found)
+
+
 def sharegpt_to_chat(data: dict, system: str | None) -> dict:
     messages, _ = _turns(data.get("conversations"), "/conversations", calls=True)
     if not any(m["role"] == "assistant" for m in messages):
@@ -498,6 +564,9 @@ class Plan(NamedTuple):
     pointer: str = ""
     #: Top-level keys the conversion leaves out.
     dropped: tuple[str, ...] = ()
+    #: What the converted record will lack, said at the source: ``(message, pointer)``
+    #: (an empty human turn, a conversation that ends on a human turn).
+    warnings: tuple[tuple[str, str], ...] = ()
 
     @property
     def converts(self) -> bool:
@@ -530,20 +599,29 @@ class Planner:
     accepted: tuple[str, ...] | None
     system: str | None = None
     mapping: tuple[tuple[str, str], ...] = ()
+    #: The record formats the target accepts as they are (``Target.formats`` and its
+    #: ``write_format``): a Gemini record is native for a target that takes ``gemini``.
+    formats: tuple[str, ...] = ()
 
     @classmethod
     def from_context(cls, context: RuleContext) -> Planner:
         settings = context.settings or {}
         system = settings.get("system")
         mapping = settings.get("column_map") or {}
+        target = context.target
+        formats = tuple(getattr(target, "formats", ()) or ())
+        write_format = getattr(target, "write_format", "")
+        if write_format and write_format not in formats:
+            formats = (*formats, write_format)
         planner = cls(
-            accepted=model_shapes(context.target, context.model),
+            accepted=model_shapes(target, context.model),
             system=system if isinstance(system, str) and system.strip() else None,
             mapping=tuple((str(k), str(v)) for k, v in mapping.items() if isinstance(v, str) and v),
+            formats=formats,
         )
         # One object per distinct planner: the rules of a run share it, and it compares and
         # hashes by identity (in C), which the per-record analyses keyed by it need to be cheap.
-        key = (planner.accepted, planner.system, planner.mapping)
+        key = (planner.accepted, planner.system, planner.mapping, planner.formats)
         return _PLANNERS.setdefault(key, planner)
 
     def route(self, shape: str) -> tuple[str | None, bool]:
@@ -560,7 +638,9 @@ class Planner:
         if self.mapping and source_format not in TABULAR_FORMATS:
             data, mapped = apply_map(data, self.mapping)
         shape = detect_shape(data)
-        community = mapped or shape in COMMUNITY_SHAPES
+        if shape in FOREIGN_SHAPES and shape in self.formats and not mapped:
+            return _plain_plan(shape, shape, False, False)  # the target's own format
+        community = mapped or shape in COMMUNITY_SHAPES or shape in FOREIGN_SHAPES
         if shape == UNKNOWN:
             return _plain_plan(shape, None, community, mapped)
         target, lossy = self.route(shape)
@@ -583,6 +663,7 @@ class Planner:
         return Plan(
             shape, target, community, mapped, lossy, data=converted,
             dropped=_dropped_keys(data, shape),
+            warnings=sharegpt_warnings(data) if shape == SHAREGPT else (),
         )  # fmt: skip
 
     def convert(self, data: dict, shape: str, target: str) -> dict:
@@ -605,6 +686,13 @@ class Planner:
             chat = preference_to_chat(data)
         elif shape == CHOSEN_REJECTED:
             chat = preference_to_chat(chosen_rejected_to_preference(data, system))
+        elif shape in FOREIGN_SHAPES:
+            reader = FOREIGN_READERS.get(shape)
+            if reader is None:
+                raise ConversionError(f"no reader for {shape} records (-p no:record-formats?)")
+            chat = reader(data)
+            if system is not None:
+                chat = {**chat, "messages": _with_system(chat["messages"], system)}
         else:  # pragma: no cover - every routed shape is handled above
             raise ConversionError(f"no conversion from {shape}")
         return chat if target == CHAT else chat_to_prompt_completion(chat)
@@ -621,6 +709,8 @@ _KEPT = {
     },
     CHAT: {"messages", "tools", "parallel_tool_calls", "functions"},
     PREFERENCE: {"input", "preferred_output", "non_preferred_output"},
+    GEMINI: {"contents", "systemInstruction", "system_instruction", "tools"},
+    NOVA: {"schemaVersion", "system", "messages"},
 }  # fmt: skip
 
 

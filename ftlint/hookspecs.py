@@ -73,6 +73,13 @@ def ftlint_targets() -> list[Target]:
     """Return provider profiles: accepted formats, limits, BOM policy, models and prices."""
 
 
+@hookspec
+def ftlint_record_formats() -> list[Any]:
+    """Return record formats (``ftlint.formats.RecordFormat`` instances): how one training
+    example of a provider or trainer is recognised, read into ftlint's canonical form, written
+    from it and checked. ``Target.formats`` and ``Target.write_format`` name them."""
+
+
 @hookspec(firstresult=True)
 def ftlint_submit(
     train_file: str, validation_file: str | None, options: dict[str, Any], config: Config

@@ -239,6 +239,12 @@ class Diagnostic:
     excerpt: str | None = None
     #: Filled in by the engine: whether the fix was applied in this run.
     fixed: bool = False
+    #: The target this finding is about (``together``...), ``None`` when it holds for every
+    #: target of the run (the rule does not depend on the target). Set by the engine.
+    target: str | None = None
+    #: Filled in by ``prepare``: the record it is about was rejected (not written; it is in
+    #: the ``<stem>_rejected.jsonl`` sidecar with this reason).
+    rejected: bool = False
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -249,6 +255,7 @@ class Diagnostic:
             loc.record if loc.record is not None else -1,
             loc.column or 0,
             self.code,
+            self.target or "",
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,6 +273,8 @@ class Diagnostic:
                 "applied": self.fixed,
             },
             "excerpt": self.excerpt,
+            "rejected": self.rejected,
+            "target": self.target,
         }
 
 

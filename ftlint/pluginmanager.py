@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -91,6 +91,10 @@ class Plugins:
                 t.name: t for group in self._call_each("ftlint_targets") for t in group or ()
             }
         return self._targets
+
+    def record_formats(self) -> list[Any]:
+        """The record formats of every plugin (the built-in ones come from ftlint.formats)."""
+        return [f for group in self._call_each("ftlint_record_formats") for f in group or ()]
 
     def _call_each(self, hook_name: str) -> list:
         """Call a hook implementation by implementation, so one broken plugin cannot take the

@@ -3,6 +3,10 @@ excerpt of the offending record and the fix on offer; then, per file, a compact 
 figures (records, examples, tokens, cost) and the records left out of the output; then a
 one-line summary.
 
+Repeated findings (one rule, one message pattern, one file) are one line with their count and
+first locations (``ftlint.grouping``) unless ``--show-all``; ``-q`` shows the findings alone; in
+a hook (``ReportOptions.compact``) the figures block is left out unless ``--figures``.
+
 Colour via rich, only on a terminal (or with ``--color always``), never with ``NO_COLOR``.
 """
 
@@ -19,6 +23,7 @@ from ftlint import (
     Report,
     Severity,
     format_usd,
+    grouping,
     hookimpl,
     printable,
 )
@@ -30,6 +35,7 @@ MAX_DROPPED = 20
 _KNOWN_FIGURES = {
     "examples", "validation_examples", "shapes", "tokens", "epochs", "epochs_source",
     "billed_tokens", "estimated_cost_usd", "price_per_1m", "price_source", "model",
+    "train_examples", "valid_examples",
 }  # fmt: skip
 
 
@@ -48,16 +54,22 @@ def make_console(stream: TextIO, color: bool | None) -> Any:
     )
 
 
-def fix_hint(diagnostic: Diagnostic) -> str | None:
+def fix_hint(diagnostic: Diagnostic, report: Report | None = None) -> str | None:
+    """How the fix of ``diagnostic`` applies: ``--fix`` in a check of a file it rewrites,
+    ``ftlint prepare --fix`` for the others (``Report.fix_option``)."""
     fix = diagnostic.fix
     if fix is None:
         return None
     if diagnostic.fixed:
         return f"fixed: {fix.message}"
+    if diagnostic.rejected:
+        return f"rejected: the record is not written (the fix on offer: {fix.message})"
     if fix.applicability is Applicability.SAFE:
-        return f"fix (safe, --fix): {fix.message}"
+        option = report.fix_option(diagnostic) if report is not None else "--fix"
+        return f"fix (safe, {option}): {fix.message}"
     if fix.applicability is Applicability.UNSAFE:
-        return f"fix (unsafe, --unsafe-fixes): {fix.message}"
+        option = report.fix_option(diagnostic, True) if report is not None else "--unsafe-fixes"
+        return f"fix (unsafe, {option}): {fix.message}"
     return f"suggestion: {fix.message}"
 
 
@@ -69,16 +81,44 @@ def summary_line(report: Report) -> str:
         if counts[name]
     ]
     fixed = sum(1 for d in report.diagnostics if d.fixed)
-    fixable = sum(
-        1
-        for d in report.remaining()
-        if d.fix is not None and d.fix.edits and d.fix.applicability is Applicability.SAFE
-    )
+    fixable: dict[str, int] = {}
+    for d in report.remaining():
+        if d.rejected or d.fix is None or not d.fix.edits:
+            continue
+        if d.fix.applicability is Applicability.SAFE:
+            option = report.fix_option(d)
+            fixable[option] = fixable.get(option, 0) + 1
     text = "Found " + ", ".join(parts) if parts else "No problems found"
     if fixed:
         text += f"; fixed {fixed}"
     if fixable:
-        text += f" ({fixable} fixable with --fix)"
+        text += " (" + ", ".join(f"{n} fixable with {o}" for o, n in fixable.items()) + ")"
+    suppressed = getattr(report, "suppressed", 0)
+    if suppressed:
+        text += f"; {suppressed:,} in the baseline"
+    text += "."
+    if report.command == "prepare":
+        text = _records_sentence(report) + " " + text
+    return text
+
+
+def _records_sentence(report: Report) -> str:
+    """prepare's outcome in words: written, fixed, dropped, rejected."""
+    files = [f for f in report.files if f.written is not None]
+    written = sum(f.written or 0 for f in files)
+    read = sum(f.records for f in files)
+    fixed = sum(f.fixed_records or 0 for f in files)
+    dropped = sum(f.dropped_by_fix for f in files)
+    rejected = sum(f.rejected for f in files)
+    text = f"Wrote {_number(written)} of {_plural(read, 'record')}"
+    text += f" ({_number(fixed)} fixed, {_number(dropped)} dropped, {_number(rejected)} rejected)"
+    sidecars = [f.rejected_file for f in files if f.rejected_file]
+    if sidecars:
+        text += "; the rejected records and their reasons are in " + ", ".join(sidecars)
+        if report.allow_rejects:
+            text += " (allowed: --allow-rejects)"
+    elif written == 0 and files:
+        text += "; no output was written"
     return text + "."
 
 
@@ -228,53 +268,163 @@ def file_header(file: FileReport) -> str:
 # -- the format --------------------------------------------------------------------------------
 
 
+VERDICT_STYLE = {
+    "accepted": "green",
+    "accepted with warnings": "yellow",
+    "rejected": "bold red",
+}
+#: Deciding findings named per target in the verdict lines (the rest are counted).
+MAX_DECIDING = 6
+
+
 class TextFormat(OutputFormat):
     name = "text"
     description = "for people: locations, excerpts, fixes, figures (default)"
 
     def render(self, report: Report, stream: TextIO, *, color: bool | None = None) -> None:
         console = make_console(stream, color)
-        for note in report.notes:
-            console.print(f"[dim]note:[/] {_escape(note)}")
-        for diagnostic in report.sorted_diagnostics():
-            self._diagnostic(console, diagnostic)
+        self._report = report  # for the fix hints (which option applies a fix)
+        options = report.options
+        labelled = report.multi_target
+        if not options.quiet:
+            for note in report.notes:
+                console.print(f"[dim]note:[/] {_escape(note)}")
+        diagnostics = report.sorted_diagnostics()
+        if options.show_all:
+            for diagnostic in diagnostics:
+                self._diagnostic(console, diagnostic, labelled)
+        else:
+            for group in grouping.group_diagnostics(diagnostics):
+                if group.count == 1:
+                    self._diagnostic(console, group.first, labelled)
+                else:
+                    self._group(console, group, options.group_locations, labelled)
+        if options.quiet:
+            return
+        figures = not options.compact or options.figures
         for file in report.files:
-            self._file(console, file)
+            self._file(console, file, figures)
+        if labelled:
+            self._verdicts(console, report)
+        if options.show_fixes:
+            self._fixes(console, report)
         ok = report.exit_code == 0
         console.print(f"[{'green' if ok else 'bold red'}]{_escape(summary_line(report))}[/]")
 
-    def _diagnostic(self, console: Any, d: Diagnostic) -> None:
+    def _group(
+        self, console: Any, group: grouping.Group, limit: int, labelled: bool = False
+    ) -> None:
+        d = group.first
         style = "dim" if d.fixed else STYLE[d.severity]
+        where = group.where(limit)
+        label = f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
         console.print(
-            f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]: "
-            f"{_escape(d.message)} [dim]({d.name})[/]"
+            f"[bold]{_escape(group.path)}[/]: [{style}]{d.code} {d.severity}[/]{label}: "
+            f"{_escape(group.message)} [dim]({d.name})[/] [bold]×{group.count:,}[/] — "
+            f"{_escape(where)} [dim](--show-all to list every one)[/]"
         )
         if d.excerpt:
             console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
-        hint = fix_hint(d)
+        hint = fix_hint(d, getattr(self, "_report", None))
         if hint:
             console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
 
-    def _file(self, console: Any, file: FileReport) -> None:
+    def _fixes(self, console: Any, report: Report) -> None:
+        """``--show-fixes``: per file, the fixes applied and those on offer, with counts."""
+        applied: dict[tuple[str, str, str], int] = {}
+        available: dict[tuple[str, str, str, str], int] = {}
+        for d in report.sorted_diagnostics():
+            if d.fix is None or not d.fix.edits:
+                continue
+            if d.fixed:
+                key = (d.location.path, d.code, d.fix.message)
+                applied[key] = applied.get(key, 0) + 1
+            else:
+                kind = str(d.fix.applicability)
+                akey = (d.location.path, d.code, d.fix.message, kind)
+                available[akey] = available.get(akey, 0) + 1
+        if applied:
+            console.print(f"[bold]Fixed {sum(applied.values()):,}:[/]")
+            for (path, code, message), count in applied.items():
+                console.print(f"  {_escape(path)}: {count:,} × {code} {_escape(message)}")
+        if available:
+            console.print(f"[bold]Fixes available ({sum(available.values()):,}):[/]")
+            for (path, code, message, kind), count in available.items():
+                flag = "--fix" if kind == "safe" else "--unsafe-fixes"
+                console.print(
+                    f"  {_escape(path)}: {count:,} × {code} {_escape(message)} "
+                    f"[dim]({kind}, {flag})[/]"
+                )
+        if not applied and not available:
+            console.print("[dim]No fixes applied or available.[/]")
+
+    def _diagnostic(self, console: Any, d: Diagnostic, labelled: bool = False) -> None:
+        style = "dim" if d.fixed else STYLE[d.severity]
+        # In a run over several targets each finding says which target it is about; one
+        # without a label holds for all of them.
+        label = f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
+        console.print(
+            f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]"
+            f"{label}: {_escape(d.message)} [dim]({d.name})[/]"
+        )
+        if d.excerpt:
+            console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
+        hint = fix_hint(d, getattr(self, "_report", None))
+        if hint:
+            console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
+
+    def _verdicts(self, console: Any, report: Report) -> None:
+        """One line per target: its verdict and the findings that decide it."""
+        console.print("[bold]verdicts[/] (findings without a target label hold for all):")
+        for verdict in report.verdicts():
+            style = VERDICT_STYLE.get(verdict.verdict, "")
+            deciding = ", ".join(
+                f"{code} {name}" + (f" x{count}" if count > 1 else "")
+                for code, name, count in verdict.findings[:MAX_DECIDING]
+            )
+            if len(verdict.findings) > MAX_DECIDING:
+                deciding += f", ... ({len(verdict.findings) - MAX_DECIDING} more)"
+            model = f" ({verdict.model})" if verdict.model else ""
+            console.print(
+                f"  {_escape(verdict.target + model)}: [{style}]{verdict.verdict}[/]"
+                + (f" [dim]-- {_escape(deciding)}[/]" if deciding else "")
+            )
+
+    def _file(self, console: Any, file: FileReport, figures: bool = True) -> None:
         console.print(f"[bold]{_escape(file.path)}[/]: {_escape(file_header(file))}")
         for output in file.outputs:
             console.print(f"  wrote {_escape(printable(output))}")
         try:
-            lines = list(figure_lines(file.summary))
-            lines.extend(token_statistics_lines(file.summary))
+            lines = list(figure_lines(file.summary)) if figures else []
+            if figures:
+                lines.extend(token_statistics_lines(file.summary))
         except Exception:  # figures come from plugins: never let one break the report
             lines = []
         for line in lines:
             console.print(f"  {_escape(line)}")
-        if file.dropped:
-            console.print(f"  [yellow]left out of the output ({len(file.dropped)}):[/]")
-        for dropped in file.dropped[:MAX_DROPPED]:
+        if not file.dropped:
+            return
+        dropped = [d for d in file.dropped if not d.rejected]
+        rejected = [d for d in file.dropped if d.rejected]
+        where = ""
+        if file.rejected_file:
+            where = f", with their reasons in {printable(file.rejected_file)}"
+        if file.written is None or not rejected or not dropped:
+            title = "rejected" if rejected and not dropped and where else "left out of the output"
+            self._left_out(console, title, file.dropped, where if rejected else "")
+            return
+        self._left_out(console, "dropped by a fix", dropped)
+        self._left_out(console, "rejected", rejected, where)
+
+    def _left_out(self, console: Any, title: str, records: list, tail: str = "") -> None:
+        console.print(f"  [yellow]{_escape(f'{title} ({len(records)}){tail}')}:[/]")
+        for dropped in records[:MAX_DROPPED]:
             where = _dropped_where(dropped.location)
             code = f" [{dropped.code}]" if dropped.code else ""
             console.print(f"    [dim]{_escape(f'{where}: {dropped.reason}{code}')}[/]")
-        if len(file.dropped) > MAX_DROPPED:
+        if len(records) > MAX_DROPPED:
             console.print(
-                f"    [dim]... and {len(file.dropped) - MAX_DROPPED} more "
+                f"    [dim]... and {len(records) - MAX_DROPPED} more "
                 "(all are listed in the JSON report)[/]"
             )
 

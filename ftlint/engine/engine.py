@@ -18,24 +18,40 @@ from ftlint.engine.fixes import Fixing, FixPlan
 from ftlint.engine.options import PrepareOptions
 from ftlint.engine.parallel import ParallelScanning
 from ftlint.engine.scan import Scanning, ScanResult
-from ftlint.engine.select import rule_matches, select_rules, unknown_selectors
+from ftlint.engine.select import (
+    parse_targets,
+    rule_matches,
+    select_error,
+    select_rules,
+    unknown_selectors,
+)
 from ftlint.engine.write import Writing
+from ftlint.formats import format_names, get_format
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
-from ftlint.report import FileReport, Report, printable
+from ftlint.report import FileReport, Report, make_printable, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
+from ftlint.targets import Target
+
+#: The tokenizer a target falls back to in a run over several targets when its own cannot
+#: be loaded (``ftlint.tokens.estimate``).
+ESTIMATE_FALLBACK = "estimate:chars4"
 
 
-def make_printable(diagnostics: list[Diagnostic]) -> None:
-    """Escape what valid UTF-8 cannot hold (lone surrogates) in what the report shows."""
-    for d in diagnostics:
-        d.message = printable(d.message)
-        if d.excerpt is not None:
-            d.excerpt = printable(d.excerpt)
-        field = d.location.field
-        if field is not None and printable(field) != field:
-            d.location = d.location.at(field=printable(field))
+def token_counting(target: Target, model: str, tokenizer: str | None = None) -> str:
+    """How a run counts ``model``'s tokens (``ftlint.tokens.select.counting``): ``exact (...)``
+    with the model's own tokenizer, else ``estimated (...)`` with the method."""
+    from ftlint.tokens.select import counting
+
+    info = target.model(model)
+    if info is None:
+        return "estimated (model unknown to the profile)"
+    try:
+        exact, how = counting(info.tokenizer, info.encoding, tokenizer)
+    except ConfigError as exc:
+        return f"estimated ({exc})"
+    return f"{'exact' if exact else 'estimated'} ({how})"
 
 
 @dataclass
@@ -63,48 +79,75 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         self.plugins = plugins
         #: How to name a path in locations (examples passed in memory read ``<records>``).
         self.display_names = display_names or {}
-        targets = plugins.targets()
-        if config.target not in targets:
-            known = ", ".join(sorted(targets)) or "none"
-            raise ConfigError(f"unknown target {config.target!r} (known: {known})")
-        self.target = targets[config.target].with_overrides(
-            max_file_size=config.max_file_size,
-            min_examples=config.min_examples,
-            recommended_examples=config.recommended_examples,
-        )
-        self.model = config.model or self.target.default_model
+        installed = plugins.targets()
+        names = parse_targets(config.target, installed)
+        overrides = {
+            "max_file_size": config.max_file_size,
+            "min_examples": config.min_examples,
+            "recommended_examples": config.recommended_examples,
+        }
+        #: The targets of this run, the first one primary (its figures fill the summary and
+        #: its format is what ``prepare`` writes).
+        self.run_targets = [installed[name].with_overrides(**overrides) for name in names]
+        self.target = self.run_targets[0]
+        self.multi_target = len(self.run_targets) > 1
+        self.notes: list[str] = list(plugins.warnings)
+        #: The model checked for each target: ``--model`` where the target knows it (any name
+        #: when one target is checked, as before), else the target's default model.
+        self.models: dict[str, str] = {}
+        for target in self.run_targets:
+            model = config.model
+            if model and self.multi_target and target.model(model) is None:
+                self.notes.append(
+                    f"--model {model} is not a model of {target.name}; {target.name} is "
+                    f"checked with its default model {target.default_model}"
+                )
+                model = None
+            self.models[target.name] = model or target.default_model
+        self.model = self.models[self.target.name]
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
-        self.notes: list[str] = list(plugins.warnings)
+        from ftlint.formats import register_formats
+
+        self.notes.extend(register_formats(plugins.record_formats()))
         all_rules = [*CORE_RULES, *plugins.rules()]
-        for pattern in unknown_selectors(all_rules, config):
-            self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
-        self.rule_classes = select_rules(plugins.rules(), config, self.target)
+        unknown = unknown_selectors(all_rules, config)
+        if unknown:
+            raise ConfigError(select_error(unknown, all_rules))
         # Problems of the run itself are always reported unless explicitly ignored.
         self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
         #: Shared by every rule's context; the engine adds ``validation_file`` per check.
-        self.settings = settings = {
+        self.settings = {
             "system": config.system,
             "column_map": dict(config.column_map),
+            "tokenizer": config.tokenizer,
+            "max_seq_length": config.max_seq_length,
             **config.extra,
         }
         self.rules: list[Rule] = []
-        for rule_class in self.rule_classes:
-            context = RuleContext(
-                target=self.target,
-                model=self.model,
-                options=config.rule_options.get(rule_class.name, {}),
-                settings=settings,
-            )
+        # Rules that do not depend on the target run once; those that do run once per target
+        # of the run (each with its own context), all in the same pass over the file and
+        # sharing each record's analyses (``Record.analysis``).
+        for index, target in enumerate(self.run_targets):
             try:
-                self.rules.append(rule_class(context))
-            except ConfigError:
-                raise  # a rule that cannot run as configured stops the run (exit code 2)
-            except Exception as exc:
+                self.rules.extend(self._start_rules(target, installed))
+            except ConfigError as exc:
+                if not self.multi_target:
+                    raise  # a rule that cannot run as configured stops the run (exit code 2)
+                # Over several targets, one target's missing tokenizer (no --tokenizer for an
+                # open-weight model, an extra not installed) must not stop the others: that
+                # target counts with an estimate instead, and the report says so.
+                target = self._estimating(target)
+                self.run_targets[index] = target
+                if index == 0:
+                    self.target = target
                 self.notes.append(
-                    f"rule {rule_class.name} ({rule_class.code}) could not start and is "
-                    f"skipped: {type(exc).__name__}: {exc}"
+                    f"{target.name}: {exc}; its tokens are estimated instead "
+                    f"({ESTIMATE_FALLBACK}: about 4 characters a token)"
                 )
+                self.rules.extend(self._start_rules(target, installed))
+        #: Codes of the rules whose findings depend on the target (labelled with it).
+        self.dependent_codes = {r.code for r in self.rules if r.depends_on_target()}
         self.file_rules = [r for r in self.rules if r.scope is Scope.FILE]
         self.record_rules = [
             r for r in self.rules if r.scope is Scope.RECORD and not r.problem_kinds
@@ -114,6 +157,49 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             for kind in rule.problem_kinds:
                 self.problem_rules.setdefault(kind, rule)
         self.dataset_rules = [r for r in self.rules if r.scope is Scope.DATASET]
+
+    def _start_rules(self, target: Target, installed: dict[str, Target]) -> list[Rule]:
+        """The rules of the run for ``target``: every selected rule for the primary target,
+        only the target-dependent ones for the others (the rest run once, for all)."""
+        config = self.config
+        chosen = select_rules(self.plugins.rules(), config, target)
+        if target.name != self.run_targets[0].name:
+            chosen = [r for r in chosen if r.depends_on_target()]
+        else:
+            self.rule_classes = chosen
+        rules = []
+        for rule_class in chosen:
+            context = RuleContext(
+                target=target,
+                model=self.models[target.name],
+                options=config.rule_options.get(rule_class.name, {}),
+                settings=self.settings,
+                installed=installed,
+            )
+            try:
+                rule = rule_class(context)
+            except ConfigError:
+                raise
+            except Exception as exc:
+                self.notes.append(
+                    f"rule {rule_class.name} ({rule_class.code}) could not start for "
+                    f"{target.name} and is skipped: {type(exc).__name__}: {exc}"
+                )
+                continue
+            if self.multi_target and rule_class.depends_on_target():
+                rule.for_target = target.name
+            rules.append(rule)
+        return rules
+
+    def _estimating(self, target: Target) -> Target:
+        """``target`` with its checked model counting tokens by estimate."""
+        name = self.models[target.name]
+        info = target.model(name)
+        if info is None:
+            return target
+        models = dict(target.models)
+        models[info.name] = replace(info, tokenizer=ESTIMATE_FALLBACK)
+        return replace(target, models=models)
 
     def choose_reader(self, file: FileContext) -> Reader | None:
         readers = self.plugins.readers()
@@ -138,7 +224,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         display = printable(self.display_names.get(path, str(path)))
         location = Location(path=display)
         try:
-            file = FileContext.open(path, display)
+            file = FileContext.open(path, display, self.limits)
         except NotARegularFile as exc:
             if exc.args[0] == "a directory":
                 return None, None, self._core(UnreadableFile, "is a directory", location)
@@ -181,6 +267,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         file_report = FileReport(
             path=printable(self.display_names.get(path, str(path))),
             reader=reader.name if reader else None,
+            fixes_in_place=bool(reader is not None and reader.rewrites_in_place),
         )
         report.files.append(file_report)
         if file is None or reader is None:
@@ -195,6 +282,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             valid = self._scan_validation(validation, result, report)
         self.finish(result, file, file_report)
         diagnostics.extend(result.diagnostics)
+        self.label_targets(diagnostics)
         make_printable(diagnostics)
         file_report.records = result.records
         file_report.rejected = sum(1 for d in result.dropped if d.rejected)
@@ -224,6 +312,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             return None
         report.diagnostics.extend(self.check_file_scope(file))
         valid = self.scan_file(file, reader, split="valid", report=report)
+        self.label_targets(valid.diagnostics)
         make_printable(valid.diagnostics)
         report.diagnostics.extend(valid.diagnostics)
         file_report.records = valid.records
@@ -235,6 +324,16 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         )
         return Checked(file, reader, FixPlan(), file_report)
 
+    def label_targets(self, diagnostics: list[Diagnostic]) -> None:
+        """In a run over one target, label the findings of target-dependent rules with it (a
+        run over several labels them as they are made, rule instance by instance)."""
+        if self.multi_target:
+            return
+        name = self.target.name
+        for diagnostic in diagnostics:
+            if diagnostic.target is None and diagnostic.code in self.dependent_codes:
+                diagnostic.target = name
+
     def new_report(self, command: str) -> Report:
         return Report(
             command=command,
@@ -242,7 +341,20 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             target=self.target.name,
             model=self.model,
             notes=list(self.notes),
+            run_targets=[(t.name, self.models[t.name]) for t in self.run_targets],
+            token_counts={
+                t.name: token_counting(t, self.models[t.name], self.config.tokenizer)
+                for t in self.run_targets
+            },
         )
+
+    def _one_target(self, command: str) -> None:
+        if self.multi_target:
+            names = ", ".join(t.name for t in self.run_targets)
+            raise ConfigError(
+                f"{command} writes one target's format; choose one --target (not {names}), "
+                "or check them all with 'ftlint check --target ...'"
+            )
 
     def check(self, paths: Iterable[Path], validation: Path | None = None) -> Report:
         report = self.new_report("check")
@@ -251,6 +363,14 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         return report
 
     def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
+        self._one_target("prepare")
+        target = self.target
+        if target.formats and get_format(target.write_format) is None:
+            raise ConfigError(
+                f"prepare cannot write {target.name}'s record format ({target.write_format}): "
+                f"no installed record format has that name (known: {', '.join(format_names())}"
+                f"); 'ftlint check --target {target.name}' still checks files for it"
+            )
         report = self.new_report("prepare")
         for path in paths:
             self._prepare_one(path, options, report)
@@ -259,12 +379,15 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
     def fix_in_place(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
         """``check --fix``: apply the chosen fixes to JSONL files themselves. Other formats
         are only checked, with a note pointing to ``prepare``."""
+        self._one_target("check --fix")
         report = self.new_report("check")
         for path in paths:
-            _file, reader, _ = self.open_file(path)
-            if reader is not None and not reader.rewrites_in_place:
+            file, reader, _ = self.open_file(path)
+            compressed = file is not None and file.compression is not None
+            if reader is not None and (not reader.rewrites_in_place or compressed):
+                what = "plain (uncompressed) JSONL files" if compressed else "JSONL files"
                 report.notes.append(
-                    f"{path}: --fix rewrites JSONL files only; run 'ftlint prepare {path}' "
+                    f"{path}: --fix rewrites {what} only; run 'ftlint prepare {path}' "
                     "to write a fixed JSONL"
                 )
                 first_new = len(report.diagnostics)
@@ -279,13 +402,30 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         checked = self.check_path(path, report, options.validation)
         if checked is None:
             return
-        out = self.output_path(checked.file, options)
-        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        self._write_checked(checked, options, report)
         valid = checked.validation
         if valid is not None:
             # Beside the validation file (or over it, in place); -o names the training output.
-            valid_options = replace(options, output=None, split=None)
-            out = self.output_path(valid.file, valid_options)
-            self.write_output(
-                valid.file, valid.reader, valid.plan, out, valid.report, valid_options
-            )
+            self._write_checked(valid, replace(options, output=None, split=None), report)
+
+    def _write_checked(self, checked: Checked, options: PrepareOptions, report: Report) -> None:
+        """``prepare``: the accepted records (``ftlint.engine.accept``); ``check --fix``: the
+        file rewritten until its fixes settle, reported as it is after fixing."""
+        out = self.output_path(checked.file, options)
+        if report.command == "prepare":
+            from ftlint.engine.accept import prepare_checked
+
+            prepare_checked(self, checked, out, options, report)
+            return
+        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        if not checked.report.outputs:
+            return  # nothing changed: the first check is the state after fixing
+        from ftlint.engine.loop import FixLoop
+
+        file = checked.file
+        final = FixLoop(self, report).run_in_place(file, checked.report)
+        display = file.display_path
+        kept = [d for d in report.diagnostics if d.location.path != display or d.fixed]
+        report.diagnostics[:] = kept + final.diagnostics
+        checked.report.summary = dict(final.report.summary)
+        checked.report.examples = final.report.examples

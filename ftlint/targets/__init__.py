@@ -33,6 +33,18 @@ class ModelInfo:
     #: ``estimate:<method>`` (no public tokenizer: an estimate, never presented as exact).
     #: Defaults to ``tiktoken:<encoding>``.
     tokenizer: str = ""
+    #: Lifecycle (ISO dates, ``""`` when none is announced): the last day the provider takes
+    #: new fine-tuning jobs on this model, and the day the model (and the models fine-tuned
+    #: on it) stop serving. ``lifecycle_note`` says where the dates come from or what they
+    #: hold for (Azure: "existing customers only").
+    training_ends: str = ""
+    shutdown: str = ""
+    lifecycle_note: str = ""
+    #: From this day only customers who already trained on the model may start new jobs
+    #: (Azure, after the base model's retirement); ``""``: no such restriction.
+    restricted_since: str = ""
+    #: Epochs the provider runs when the job names none (``None``: not published, or "auto").
+    default_epochs: int | None = None
 
     def __post_init__(self) -> None:
         if not self.tokenizer:
@@ -56,6 +68,15 @@ class Target:
     formats: tuple[str, ...] = ()
     #: The record format ``prepare`` writes for this target.
     write_format: str = "openai-chat"
+    #: Largest number of training examples (records) a job takes; ``None``: no published limit.
+    max_examples: int | None = None
+    #: The last day the provider takes new fine-tuning jobs at all (OpenAI: 2027-01-06), ``""``
+    #: when none is announced; each model may close earlier (``ModelInfo.training_ends``).
+    jobs_end: str = ""
+    #: Where each figure comes from, as ``"URL (read DATE)"`` lines, and what could not be
+    #: confirmed; ``ftlint targets`` and the README show them.
+    sources: tuple[str, ...] = ()
+    unconfirmed: tuple[str, ...] = ()
 
     def model(self, name: str | None) -> ModelInfo | None:
         """Look up a model by exact name, or by base name (``gpt-4o-mini`` matches the dated
@@ -84,9 +105,15 @@ def load_target(path: Path) -> Target:
             max_tokens=int(spec["max_tokens"]),
             train_price_per_1m=spec.get("train_price_per_1m"),
             tokenizer=spec.get("tokenizer", ""),
+            training_ends=str(spec.get("training_ends", "")),
+            shutdown=str(spec.get("shutdown", "")),
+            lifecycle_note=spec.get("lifecycle_note", ""),
+            restricted_since=str(spec.get("restricted_since", "")),
+            default_epochs=spec.get("default_epochs"),
         )
         for name, spec in data.get("models", {}).items()
     }
+    max_examples = data.get("max_examples")
     return Target(
         name=data["name"],
         description=data.get("description", ""),
@@ -99,6 +126,10 @@ def load_target(path: Path) -> Target:
         prices_date=data.get("prices_date", ""),
         formats=tuple(data.get("formats", ())),
         write_format=data.get("write_format", "openai-chat"),
+        max_examples=None if max_examples is None else int(max_examples),
+        jobs_end=str(data.get("jobs_end", "")),
+        sources=tuple(data.get("sources", ())),
+        unconfirmed=tuple(data.get("unconfirmed", ())),
     )
 
 
