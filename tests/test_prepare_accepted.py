@@ -38,7 +38,7 @@ EXAMPLES = int(os.environ.get("FTLINT_ACCEPTED_EXAMPLES", "15"))
 REGRESSIONS = Path(__file__).parent / "prepare_regressions"
 #: Records of each real file that the test prepares (the head of the file: fast, and every
 #: shape the file has).
-SLICE = 30
+SLICE = 12
 
 
 @cache
@@ -53,8 +53,17 @@ def scopes() -> dict[str, Scope]:
     return {rule.code: rule.scope for rule in (*CORE_RULES, *plugins().rules())}
 
 
+def _writable(target: Any) -> bool:
+    """``prepare`` writes this target's format (the others are checked only, and prepare says
+    so: ``ftlint.targets.WRITABLE_FORMATS``)."""
+    from ftlint.targets import WRITABLE_FORMATS
+
+    return not target.formats or target.write_format in WRITABLE_FORMATS
+
+
 def installed_targets() -> list[str]:
-    return sorted(plugins().targets())
+    """Every installed target that prepare can write for."""
+    return sorted(name for name, target in plugins().targets().items() if _writable(target))
 
 
 def target_models() -> list[tuple[str, str | None]]:
@@ -62,6 +71,8 @@ def target_models() -> list[tuple[str, str | None]]:
     of record it trains on (a prompt/completion model, a chat model without DPO)."""
     pairs: list[tuple[str, str | None]] = []
     for name, target in sorted(plugins().targets().items()):
+        if not _writable(target):
+            continue
         pairs.append((name, None))
         default = target.model(target.default_model)
         seen = {default.shapes if default else ()}
@@ -269,8 +280,8 @@ def test_real_files_prepare_to_accepted_files(shared_data, tmp_path, name, targe
     if not path.is_file():
         pytest.skip("no real files")
     source = _slice(path, tmp_path)
-    # Alternate the fixes over the files: every file with none, some with all.
-    unsafe = hash(name) % 2 == 0
+    # Alternate the fixes over the files and targets: each meets both.
+    unsafe = (len(name) + installed_targets().index(target)) % 2 == 0
     assert_accepted(source, target, fix=unsafe, unsafe=unsafe)
 
 
@@ -311,13 +322,17 @@ def _model_of_kind(target: str, shapes: tuple[str, ...]) -> str | None:
 
 def _corpus_cases() -> list[Any]:
     cases = []
-    for name in _regressions():
-        for target in installed_targets():
+    for number, name in enumerate(_regressions()):
+        for turn, target in enumerate(installed_targets()):
             models: list[str | None] = [None]
             if name in KIND_OF_MODEL:
                 models.append(_model_of_kind(target, KIND_OF_MODEL[name]))
+            # Both choices of fixes for the first target, one (alternating) for the others:
+            # every file meets both, every target both, in a test that stays fast.
+            both = ((False, False), (True, True))
+            choices = both if turn == 0 else (both[(number + turn) % 2],)
             for model in dict.fromkeys(models):
-                for fixes in ((False, False), (True, True)):
+                for fixes in choices:
                     how = "unsafe" if fixes[1] else "prepare"
                     label = f"{name}-{target}-{model or 'default'}-{how}"
                     cases.append(pytest.param(name, target, model, fixes, id=label))

@@ -795,7 +795,7 @@ def _count_record(record: Record, encoding_name: str, planner: Planner | None) -
         if plan.converts:
             data = plan.data
     counter = shared_counter(encoding_name)
-    if counter.ids_wanted:
+    if getattr(counter, "ids_wanted", True):  # other tokenizers: always with their ids
         return counter.example_and_tokens(data)
     return counter.counted(data), b""
 
