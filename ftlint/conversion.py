@@ -668,7 +668,11 @@ class Planner:
 
     def convert(self, data: dict, shape: str, target: str) -> dict:
         if shape == target:
-            return data  # a --map rename
+            # A --map rename: the record in the target's own keys, its metadata left out as
+            # a conversion leaves it out (the provider rejects keys it does not know).
+            if shape == PROMPT_COMPLETION and _dropped_keys(data, shape):
+                return {k: v for k, v in data.items() if k in ("prompt", "completion")}
+            return data
         if target == PREFERENCE:
             return chosen_rejected_to_preference(data, self.system)
         system = self.system if target == CHAT else None
