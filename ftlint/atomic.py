@@ -125,6 +125,12 @@ class AtomicWriter:
     def write(self, data: bytes) -> None:
         self._handle.write(data)
 
+    @property
+    def stream(self) -> Any:
+        """The temporary file itself (a buffered binary file), for writers that need more
+        than ``write`` (``tell``, ``flush``: pyarrow's Parquet writer)."""
+        return self._handle
+
     def discard(self) -> None:
         self.discarded = True
 

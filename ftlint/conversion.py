@@ -726,8 +726,14 @@ def _dropped_keys(data: dict, shape: str) -> tuple[str, ...]:
 
 
 def plan_of(record: Record, planner: Planner) -> Plan:
-    """The record's plan, computed once per record whichever format rule asks first."""
-    return record.analysis.get(_plan, planner)
+    """The record's plan, computed once per record whichever format rule asks first (the
+    analysis ``(_plan, planner)``, read inline: this runs several times per record)."""
+    key = (_plan, planner)
+    try:
+        return record.analyses[key]
+    except KeyError:
+        plan = record.analyses[key] = planner.plan(record.data, record.source_format)
+        return plan
 
 
 def _plan(record: Record, planner: Planner) -> Plan:

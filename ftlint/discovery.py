@@ -171,6 +171,10 @@ def discover(
             result.display_names[path] = stdin_filename or STDIN
             result.origins[path] = "standard input"
             continue
+        if not isinstance(raw, str | os.PathLike):  # a URL (ftlint.storage.UrlPath): as it is
+            result.paths.append(raw)  # type: ignore[arg-type]
+            result.origins[raw] = "argument"  # type: ignore[index]
+            continue
         path = Path(raw)
         if path.is_dir():
             files = walk(path, suffixes, exclude)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ftlint.analysis import Analysis
@@ -66,7 +66,9 @@ class Scope(enum.Enum):
 class Location:
     """Where a problem is. Lines, columns, records and rows are 1-based; ``field`` is a JSON
     pointer into the record (``/messages/2/content``); ``sheet`` names an XLSX sheet, whose
-    row number is then in ``line``."""
+    row number is then in ``line``. A Parquet row has no line: ``row_group`` and ``row`` are
+    its 0-based indexes as pyarrow takes them (``ParquetFile.read_row_group(row_group)``,
+    then ``.slice(row, 1)``), beside its 1-based ``record`` ordinal in the file."""
 
     path: str
     line: int | None = None
@@ -74,6 +76,8 @@ class Location:
     record: int | None = None
     field: str | None = None
     sheet: str | None = None
+    row_group: int | None = None
+    row: int | None = None
 
     def at(self, field: str | None = None, column: int | None = None) -> Location:
         """The same place, narrowed to a field (and optionally a column)."""
@@ -84,6 +88,8 @@ class Location:
         text = self.path
         if self.sheet:
             text += f"[{self.sheet}]"
+        if self.row_group is not None:
+            text += f"[row group {self.row_group}, row {self.row}]"
         if self.line is not None:
             text += f":{self.line}"
             if self.column is not None:
@@ -98,7 +104,7 @@ class Location:
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -106,6 +112,10 @@ class Location:
             "field": self.field,
             "sheet": self.sheet,
         }
+        if self.row_group is not None:  # a Parquet row (older readers never set these)
+            data["row_group"] = self.row_group
+            data["row"] = self.row
+        return data
 
 
 def _location_init(
@@ -116,6 +126,8 @@ def _location_init(
     record: int | None = None,
     field: str | None = None,
     sheet: str | None = None,
+    row_group: int | None = None,
+    row: int | None = None,
 ) -> None:
     # The generated __init__ of a frozen dataclass calls object.__setattr__ once per field;
     # setting the slots through their descriptors does the same in half the time (a Location
@@ -126,11 +138,13 @@ def _location_init(
     _SET_RECORD(self, record)
     _SET_FIELD(self, field)
     _SET_SHEET(self, sheet)
+    _SET_ROW_GROUP(self, row_group)
+    _SET_ROW(self, row)
 
 
-_SET_PATH, _SET_LINE, _SET_COLUMN, _SET_RECORD, _SET_FIELD, _SET_SHEET = (
+_SET_PATH, _SET_LINE, _SET_COLUMN, _SET_RECORD, _SET_FIELD, _SET_SHEET, _SET_ROW_GROUP, _SET_ROW = (
     Location.__dict__[name].__set__
-    for name in ("path", "line", "column", "record", "field", "sheet")
+    for name in ("path", "line", "column", "record", "field", "sheet", "row_group", "row")
 )
 Location.__init__ = _location_init  # type: ignore[method-assign]
 
@@ -317,15 +331,15 @@ class Record:
     #: False for things a reader reports that are not examples (a blank line, a header
     #: problem): they are neither written nor listed as dropped.
     is_record: bool = True
-    _analysis: Analysis | None = None
+    #: The values of the shared analyses computed for this record so far (``ftlint.analysis``),
+    #: keyed by the function, or by ``(function, *arguments)``. A plain dict, made with the
+    #: record (as cheap as the lookups it serves are).
+    analyses: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def analysis(self) -> Analysis:
-        """The analyses rules share for this record (``ftlint.analysis``), made on first use."""
-        analysis = self._analysis
-        if analysis is None:
-            analysis = self._analysis = Analysis(self)
-        return analysis
+        """The analyses rules share for this record, asked by function (``ftlint.analysis``)."""
+        return Analysis(self)
 
     @property
     def index(self) -> int:

@@ -78,6 +78,9 @@ class FileReport:
     #: Per-example figures from the dataset rules (``Accumulator.example_columns``): equal
     #: length columns with a ``record`` column; for the Python API, not in the JSON report.
     examples: dict[str, Sequence[Any]] = field(default_factory=dict)
+    #: The named dataset (``--dataset NAME=...``) this file is a shard of; its dataset
+    #: figures are in the ``summary`` of the dataset's first file.
+    dataset: str | None = None
     #: The dataset rules' figures per target in a run over several targets (tokens, cost
     #: with each target's tokenizer and prices); ``summary`` holds the primary target's.
     target_summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -110,6 +113,8 @@ class FileReport:
             "dropped": [d.to_dict() for d in self.dropped],
             "summary": self.summary,
         }
+        if self.dataset is not None:
+            data["dataset"] = self.dataset
         if len(self.target_summaries) > 1:
             data["target_summaries"] = self.target_summaries
         return data

@@ -287,3 +287,16 @@ def test_parallel_run_over_several_targets_equals_one_process(tmp_path, run_json
 
     assert findings(two) == findings(one)
     assert two["targets"] == one["targets"]
+
+
+def test_targets_command_json_lists_sources_and_counting(run_cli):
+    code, out, _ = run_cli("targets", "--format", "json")
+    assert code == 0
+    listed = {t["name"]: t for t in json.loads(out)}
+    assert set(listed) == {t.name for t in ftlint_targets()}
+    assert listed["vertex"]["token_counts"] == "estimated"
+    assert listed["openai"]["token_counts"] == "exact"
+    assert listed["openai"]["jobs_end"] == "2027-01-06"
+    assert listed["fireworks"]["max_examples"] == 3_000_000
+    assert all(t["sources"] for t in listed.values())
+    assert listed["bedrock"]["unconfirmed"]  # what could not be confirmed says so

@@ -65,7 +65,7 @@ class SourceRecords:
                 if not record.is_record or record.index not in left:
                     continue
                 self.found[record.index] = record
-                record._analysis = None
+                record.analyses.clear()
                 left.discard(record.index)
                 if not left:
                     break
@@ -263,7 +263,8 @@ def _finish(
     if options.split is not None:
         _write_split(engine, checked, loop.final_path, out, options, report)
     else:
-        _place_output(loop.final_path, out, overwrite=options.force or options.in_place)
+        overwrite = options.force or options.in_place
+        _place_output(loop.final_path, out, overwrite=overwrite, engine=engine)
         loop.final_path = None
         file_report.outputs.append(str(out))
     if outcome.runaway:
@@ -311,17 +312,22 @@ def _fixed_first(engine: Engine, checked: Checked, own: list[Diagnostic]) -> set
                     fixed.add(record.index)
                     break
                 data = new
-            record._analysis = None
+            record.analyses.clear()
     except Exception:  # the first read reported what fails here
         pass
     return fixed
 
 
-def _place_output(final: Path, out: Path, overwrite: bool) -> None:
-    """The last pass's file becomes the output: renamed into place, or compressed into it
-    when ``-o`` names a compressed file (``out.jsonl.gz``)."""
+def _place_output(final: Path, out: Path, overwrite: bool, engine: Engine | None = None) -> None:
+    """The last pass's file becomes the output: renamed into place, compressed into it when
+    ``-o`` names a compressed file (``out.jsonl.gz``), or written in another format by the
+    reader plugin that writes it (``out.parquet``)."""
     from ftlint.compression import SUFFIXES, open_compressed_output
 
+    writer = engine.writer_reader(out) if engine is not None else None
+    if writer is not None:
+        _convert_output(final, out, overwrite, writer)
+        return
     if out.suffix.lower() not in SUFFIXES:
         place(final, out, overwrite=overwrite)
         return
@@ -337,6 +343,36 @@ def _place_output(final: Path, out: Path, overwrite: bool) -> None:
             compressor.close()
     with contextlib.suppress(OSError):
         os.unlink(final)
+
+
+def _convert_output(final: Path, out: Path, overwrite: bool, writer: Any) -> None:
+    """The accepted JSONL records of the last pass, written as ``writer`` writes them."""
+    import orjson
+
+    from ftlint.atomic import AtomicWriter
+
+    with AtomicWriter(out, overwrite=overwrite) as handle:
+        sink = writer.open_writer(handle.stream)
+        try:
+            with open(final, "rb") as source:
+                for line in source:
+                    if line.strip():
+                        sink.write(_json_line(orjson, line))
+            sink.close()
+        except BaseException:
+            sink.discard()
+            raise
+    with contextlib.suppress(OSError):
+        os.unlink(final)
+
+
+def _json_line(orjson: Any, line: bytes) -> Any:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:  # an integer beyond 64 bits (written by the standard library)
+        import json
+
+        return json.loads(line)
 
 
 def _provenance(provenance: array, record: int | None) -> int | None:

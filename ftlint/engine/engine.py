@@ -8,7 +8,8 @@ readers and rules come from plugins and declare what the engine needs from them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,6 +53,12 @@ def token_counting(target: Target, model: str, tokenizer: str | None = None) -> 
     except ConfigError as exc:
         return f"estimated ({exc})"
     return f"{'exact' if exact else 'estimated'} ({how})"
+
+
+def _counts_with_hf(target: Target, model: str) -> bool:
+    """Whether ``model`` counts its tokens with the user's ``--tokenizer`` (scheme ``hf``)."""
+    info = target.model(model)
+    return info is not None and (info.tokenizer == "hf" or info.tokenizer.startswith("hf:"))
 
 
 @dataclass
@@ -105,6 +112,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                 model = None
             self.models[target.name] = model or target.default_model
         self.model = self.models[self.target.name]
+        if config.tokenizer and not any(
+            _counts_with_hf(t, self.models[t.name]) for t in self.run_targets
+        ):
+            self.notes.append(
+                f"--tokenizer {config.tokenizer} is not used: no model of this run counts with a "
+                "Hugging Face tokenizer (targets hf, fireworks, together's open models do)"
+            )
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
         from ftlint.formats import register_formats
@@ -262,45 +276,99 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
     ) -> Checked | None:
         """Check one file (and its validation file, which joins the same dataset with
         ``split="valid"`` so that dataset rules can compare the two)."""
-        file, reader, problems = self.open_file(path)
-        report.diagnostics.extend(problems)
-        file_report = FileReport(
-            path=printable(self.display_names.get(path, str(path))),
-            reader=reader.name if reader else None,
-            fixes_in_place=bool(reader is not None and reader.rewrites_in_place),
-        )
-        report.files.append(file_report)
-        if file is None or reader is None:
-            return None
-        diagnostics = self.check_file_scope(file)
+        checked = self.check_dataset([path], report, validation)
+        return checked[0] if checked else None
+
+    def check_dataset(
+        self,
+        paths: Sequence[Path],
+        report: Report,
+        validation: Path | None = None,
+        name: str | None = None,
+    ) -> list[Checked]:
+        """Check several files as one dataset (``--dataset NAME=GLOB``): each file is read
+        and reported on its own (its records, locations, rejected rows), the dataset rules
+        see them all in order (duplicates across shards, one count, one token total); their
+        figures go to the first file's report. A validation file joins the whole dataset."""
+        members: list[tuple[FileContext, Reader, FileReport, list[Diagnostic]]] = []
+        for path in paths:
+            file, reader, problems = self.open_file(path)
+            report.diagnostics.extend(problems)
+            file_report = FileReport(
+                path=printable(self.display_names.get(path, str(path))),
+                reader=reader.name if reader else None,
+                fixes_in_place=bool(reader is not None and reader.rewrites_in_place),
+                dataset=name,
+            )
+            report.files.append(file_report)
+            if file is None or reader is None:
+                continue
+            members.append((file, reader, file_report, self.check_file_scope(file)))
+        if not members:
+            return []
         # Dataset rules that compare training and validation keep their state only when a
         # validation file will join (train-valid-overlap).
         self.settings["validation_file"] = str(validation) if validation is not None else None
-        result = self.scan_file(file, reader, report=report)
+        results = self.scan_dataset([(m[0], m[1]) for m in members], report=report)
         valid = None
         if validation is not None:
-            valid = self._scan_validation(validation, result, report)
-        self.finish(result, file, file_report)
-        diagnostics.extend(result.diagnostics)
-        self.label_targets(diagnostics)
-        make_printable(diagnostics)
-        file_report.records = result.records
-        file_report.rejected = sum(1 for d in result.dropped if d.rejected)
-        for dropped in result.dropped:
-            dropped.reason = printable(dropped.reason)
-        if report.command == "prepare":  # in a check nothing is written, so nothing dropped
-            file_report.dropped.extend(result.dropped)
-        report.diagnostics.extend(diagnostics)
-        # Record edits are keyed by record number: only this file's diagnostics may plan them
-        # (a validation file's findings are reported, never applied to the training file).
-        own = [d for d in diagnostics if d.location.path == file.display_path]
-        checked = Checked(file, reader, self.plan_fixes(own, report.command), file_report)
+            valid = self._scan_validation(validation, results[0], report)
+        first_file, _, first_report, _ = members[0]
+        self.finish(results[0], first_file, first_report)
+        self._locate(results[0].diagnostics, members)
+        found: list[Diagnostic] = []
+        for (_, _, file_report, diagnostics), result in zip(members, results, strict=True):
+            diagnostics.extend(result.diagnostics)
+            self.label_targets(diagnostics)
+            make_printable(diagnostics)
+            file_report.records = result.records
+            file_report.rejected = sum(1 for d in result.dropped if d.rejected)
+            for dropped in result.dropped:
+                dropped.reason = printable(dropped.reason)
+            if report.command == "prepare":  # in a check nothing is written, so nothing dropped
+                file_report.dropped.extend(result.dropped)
+            report.diagnostics.extend(diagnostics)
+            found.extend(diagnostics)
+        checked: list[Checked] = []
+        for file, reader, file_report, _ in members:
+            # Record edits are keyed by record number: only this file's diagnostics may plan
+            # them (another shard's, or a validation file's findings are never applied here).
+            own = [d for d in found if d.location.path == file.display_path]
+            checked.append(Checked(file, reader, self.plan_fixes(own, report.command), file_report))
         if valid is not None:
             # The validation file's own fixes, from its findings (the merge of the two
             # datasets reports on validation records: train-valid-overlap).
             theirs = [d for d in report.diagnostics if d.location.path == valid.file.display_path]
             valid.plan = self.plan_fixes(theirs, report.command)
-            checked.validation = valid
+            checked[0].validation = valid
+        return checked
+
+    def _locate(
+        self,
+        diagnostics: list[Diagnostic],
+        members: Sequence[tuple[FileContext, Reader, FileReport, list[Diagnostic]]],
+    ) -> None:
+        """Dataset findings rebuilt from path, line and record get what their file's reader
+        adds (a Parquet row group and row)."""
+        by_path = {m[0].display_path: m for m in members}
+        for diagnostic in diagnostics:
+            member = by_path.get(diagnostic.location.path)
+            if member is None:
+                continue
+            # A location is only made more precise: on any failure it stays as it is.
+            with contextlib.suppress(Exception):
+                diagnostic.location = member[1].locate(member[0], diagnostic.location)
+
+    def check_datasets(
+        self,
+        datasets: Mapping[str, Sequence[Path]],
+        report: Report,
+        validation: Path | None = None,
+    ) -> list[Checked]:
+        """Every named dataset, each checked as one (``check_dataset``)."""
+        checked: list[Checked] = []
+        for name, paths in datasets.items():
+            checked.extend(self.check_dataset(list(paths), report, validation, name=name))
         return checked
 
     def _scan_validation(self, path: Path, train: ScanResult, report: Report) -> Checked | None:
@@ -356,13 +424,27 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                 "or check them all with 'ftlint check --target ...'"
             )
 
-    def check(self, paths: Iterable[Path], validation: Path | None = None) -> Report:
+    def check(
+        self,
+        paths: Iterable[Path],
+        validation: Path | None = None,
+        datasets: Mapping[str, Sequence[Path]] | None = None,
+    ) -> Report:
         report = self.new_report("check")
-        for path in paths:
-            self.check_path(path, report, validation)
+        try:
+            self.check_datasets(datasets or {}, report, validation)
+            for path in paths:
+                self.check_path(path, report, validation)
+        finally:
+            self.close_executor()
         return report
 
-    def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
+    def prepare(
+        self,
+        paths: Iterable[Path],
+        options: PrepareOptions,
+        datasets: Mapping[str, Sequence[Path]] | None = None,
+    ) -> Report:
         self._one_target("prepare")
         target = self.target
         if target.formats and get_format(target.write_format) is None:
@@ -372,8 +454,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                 f"); 'ftlint check --target {target.name}' still checks files for it"
             )
         report = self.new_report("prepare")
-        for path in paths:
-            self._prepare_one(path, options, report)
+        try:
+            for checked in self.check_datasets(datasets or {}, report, options.validation):
+                self._write_all(checked, options, report)
+            for path in paths:
+                self._prepare_one(path, options, report)
+        finally:
+            self.close_executor()
         return report
 
     def fix_in_place(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
@@ -381,6 +468,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         are only checked, with a note pointing to ``prepare``."""
         self._one_target("check --fix")
         report = self.new_report("check")
+        try:
+            self._fix_in_place(paths, options, report)
+        finally:
+            self.close_executor()
+        return report
+
+    def _fix_in_place(self, paths: Iterable[Path], options: PrepareOptions, report: Report) -> None:
         for path in paths:
             file, reader, _ = self.open_file(path)
             compressed = file is not None and file.compression is not None
@@ -396,12 +490,15 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                     diagnostic.fixed = False
                 continue
             self._prepare_one(path, options, report)
-        return report
 
     def _prepare_one(self, path: Path, options: PrepareOptions, report: Report) -> None:
         checked = self.check_path(path, report, options.validation)
         if checked is None:
             return
+        self._write_all(checked, options, report)
+
+    def _write_all(self, checked: Checked, options: PrepareOptions, report: Report) -> None:
+        """A checked file's output, and its validation file's."""
         self._write_checked(checked, options, report)
         valid = checked.validation
         if valid is not None:
