@@ -218,3 +218,14 @@ def test_a_community_format_is_an_error_in_check(tmp_path):
     [found] = [d for d in report.diagnostics if d.name == "community-format"]
     assert found.severity is Severity.ERROR and "prepare writes them as chat" in found.message
     assert report.exit_code == 1
+
+
+def test_prepare_of_its_own_output_named_explicitly(tmp_path, run_cli):
+    """A folder's *_prepared.jsonl are skipped when the folder is walked; named on the command
+    line, a prepared file is prepared again (and comes out the same)."""
+    path = write_jsonl(tmp_path / "d.jsonl", [chat(f"q{i}", f"a{i}") for i in range(12)])
+    assert run_cli("prepare", path)[0] == 0
+    prepared = tmp_path / "d_prepared.jsonl"
+    code, _out, err = run_cli("prepare", prepared, "-o", tmp_path / "again.jsonl")
+    assert code == 0, err
+    assert (tmp_path / "again.jsonl").read_bytes() == prepared.read_bytes()
