@@ -286,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.floor is not None:
         return run_floor(args.floor, args.jobs, args.encoding)
 
-    chat = args.file or data_file("chat", args.examples, args.data_dir)
+    # absolute: the measured runs start in a temporary directory
+    chat = args.file.resolve() if args.file else data_file("chat", args.examples, args.data_dir)
     size = chat.stat().st_size
     ftlint = [sys.executable, "-m", "ftlint.cli"]
     env = measured_env()
