@@ -410,6 +410,42 @@ def compare_prepare(args: argparse.Namespace, ftlint: list[str], work: Path) -> 
         f"{new.tree_rss / max(old.tree_rss, 1):.2f} of the legacy tool's memory (tree PSS)"
     )
     print(best_of("legacy", theirs, "prepare", ours))
+    compare_fixing_prepare(args, ftlint, work)
+
+
+def compare_fixing_prepare(args: argparse.Namespace, ftlint: list[str], work: Path) -> None:
+    """Like with like: ``prepare_data -q`` applies every fix it recommends, so ftlint applies
+    them too (``--unsafe-fixes --model davinci-002``) on a file that needs them (no separator,
+    no stop sequence, no leading space; some repeats)."""
+    source = data_file("completion-raw", args.examples, args.data_dir)
+    size = source.stat().st_size
+    ours: list[Run] = []
+    theirs: list[Run] = []
+    env = measured_env()
+    for index in range(args.repeat):
+        copy = work / source.name
+        shutil.copyfile(source, copy)
+        legacy = [str(args.legacy_python), "-c", "from openai._openai_scripts import main; main()",
+                  "tools", "fine_tunes.prepare_data", "-f", str(copy), "-q"]  # fmt: skip
+        theirs.append(measure(legacy, work, env))
+        for leftover in work.glob("*_prepared*.jsonl"):
+            leftover.unlink()
+        fixing = [*ftlint, "prepare", str(copy), "-o", str(work / f"fixed-{index}.jsonl"),
+                  "--unsafe-fixes", "--model", "davinci-002", "--jobs", str(args.jobs),
+                  "--output-format", "json"]  # fmt: skip
+        ours.append(measure(fixing, work, env))
+    old, new = median_run(theirs), median_run(ours)
+    print()
+    print(f"{source.name}: {size / 1e6:.1f} MB prompt/completion needing every legacy fix")
+    print(header())
+    print(row("openai 0.28.1 prepare_data -q", old, size))
+    print(row("ftlint prepare --unsafe-fixes", new, size, old))
+    print(
+        f"  ftlint prepare is {old.seconds / new.seconds:.2f}x faster "
+        f"(CPU {old.cpu / new.cpu:.2f}x) and uses "
+        f"{new.tree_rss / max(old.tree_rss, 1):.2f} of the legacy tool's memory"
+    )
+    print(best_of("legacy", theirs, "prepare", ours))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Deterministic generator of fine-tuning JSONL for benchmarks.
 
-Two shapes:
+Three shapes:
 
 - ``chat``: ``{"messages": [system?, user, assistant, (user, assistant)?]}``, about 700 bytes
   per example on average (100,000 examples are about 70 MB);
-- ``completion``: legacy ``{"prompt": "...\\n\\n###\\n\\n", "completion": " ... END"}``.
+- ``completion``: legacy ``{"prompt": "...\\n\\n###\\n\\n", "completion": " ... END"}``;
+- ``completion-raw``: prompt/completion that needs the legacy fixes (no separator, no stop
+  sequence, no leading space), with 5% exact and 5% near repeats.
 
 Texts are built from a fixed vocabulary with a seeded random generator, so the same arguments
 always give the same bytes. About one example in eight carries non-ASCII text (accents,
@@ -91,12 +93,44 @@ def completion_example(rng: random.Random, index: int) -> dict:
     }
 
 
-SHAPES = {"chat": chat_example, "completion": completion_example}
+def completion_raw_example(rng: random.Random, index: int) -> dict:
+    """A prompt/completion record that needs every legacy fix: no separator at the end of the
+    prompt, no stop sequence, no leading space in the completion. One example in twenty
+    repeats an earlier one exactly, one in twenty nearly (a word changed): the dataset rules
+    and the counts meet repeats, as in real data."""
+    history = _RAW_HISTORY
+    if history and rng.random() < 0.05:
+        return dict(rng.choice(history))
+    if history and rng.random() < 0.05:
+        earlier = rng.choice(history)
+        words = earlier["completion"].split(" ")
+        words[rng.randrange(len(words))] = rng.choice(WORDS)
+        return {"prompt": earlier["prompt"] + " again", "completion": " ".join(words)}
+    example = {
+        "prompt": f"Ticket {index}: " + _text(rng, (1, 3), (6, 16)),
+        "completion": _text(rng, (1, 4), (6, 18)),
+    }
+    if len(history) < 2000:
+        history.append(example)
+    else:
+        history[rng.randrange(len(history))] = example
+    return example
+
+
+#: Examples of ``completion_raw_example`` that later ones may repeat (reset per file).
+_RAW_HISTORY: list[dict] = []
+
+SHAPES = {
+    "chat": chat_example,
+    "completion": completion_example,
+    "completion-raw": completion_raw_example,
+}
 
 
 def examples(shape: str, count: int, seed: int = 0) -> Iterator[dict]:
     make = SHAPES[shape]
     rng = random.Random(f"{shape}:{seed}")
+    _RAW_HISTORY.clear()
     for index in range(1, count + 1):
         yield make(rng, index)
 

@@ -1,10 +1,27 @@
 """The per-record analysis: results that several rules read from one record, computed once.
 
 A shared analysis is a plain function ``compute(record, *args) -> T`` (the chat walk, the
-conversion plan, the token counts). Rules ask ``record.analysis.get(compute, *args)``: the
-first rule to ask pays for it, every later rule of the same record gets the same object, and
-the cache goes away with the record. The key is the function itself (plus its arguments),
-so two families never collide and a type checker knows what each call returns.
+conversion plan, the token counts). Its value for one record lives in ``record.analyses``, a
+plain dict on the record keyed by the function itself (no arguments) or by the tuple
+``(compute, *args)``: the first rule to ask pays for it, every later rule of the same record
+gets the same object, and the values go away with the record. The key is the function, so two
+families never collide and a type checker knows what each call returns.
+
+Two ways to ask, sharing the same entries:
+
+- ``record.analysis.get(compute, *args)`` (or ``analysed(record, compute, *args)``): the
+  convenient spelling;
+- on a hot path (several times per record, every record), the dict itself::
+
+      key = (plan, planner)            # made once, where the arguments are known
+      try:
+          value = record.analyses[key]
+      except KeyError:
+          value = record.analyses[key] = plan(record, planner)
+
+  which costs one dict lookup (a ``try`` is free in CPython 3.11+ until it raises) where the
+  convenient spelling costs two Python calls more: measured, those calls were most of what the
+  per-record analyses cost (issue 11 point 8: no slowdown).
 
 This replaces free-form ``record.meta`` keys and module-level memos: the state of one record
 is on that record, nowhere else.
@@ -16,40 +33,48 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-#: ``Analysis.get`` called without arguments.
+#: ``analysed`` called without arguments.
 _NO_ARG: Any = object()
 
 
+def analysed(record: Any, compute: Callable[..., T], arg: Hashable = _NO_ARG, *more: Hashable) -> T:
+    """``compute(record, *args)``, computed at most once for ``record`` (an
+    ``ftlint.model.Record``), stored in ``record.analyses``.
+
+    (The first argument is named so that the common calls, with none or one, build no
+    argument tuple.)"""
+    values = record.analyses
+    if arg is _NO_ARG:
+        key: Any = compute
+    elif more:
+        key = (compute, arg, *more)
+    else:
+        key = (compute, arg)
+    try:
+        return values[key]
+    except KeyError:
+        args = () if arg is _NO_ARG else (arg, *more)
+        value = values[key] = compute(record, *args)
+        return value
+
+
 class Analysis:
-    """The cached analyses of one record (made on first use by ``Record.analysis``)."""
+    """``record.analysis``: the analyses of one record asked by function (``get``), over
+    ``record.analyses``. Holds no state of its own, so making one is cheap and it keeps the
+    record alive only as long as it is used."""
 
-    __slots__ = ("_record", "_values")
+    __slots__ = ("_record",)
 
-    def __init__(self, record: Any) -> None:  # the ftlint.model.Record that owns it
+    def __init__(self, record: Any) -> None:  # the ftlint.model.Record it reads
         self._record = record
-        self._values: dict[Any, Any] = {}
 
     def get(self, compute: Callable[..., T], arg: Hashable = _NO_ARG, *more: Hashable) -> T:
-        """``compute(record, *args)``, computed at most once for this record.
-
-        (The first argument is named so that the common calls, with none or one, build no
-        argument tuple: this runs several times per record for every record.)"""
-        if arg is _NO_ARG:
-            key: Any = compute
-        elif more:
-            key = (compute, arg, *more)
-        else:
-            key = (compute, arg)
-        try:
-            return self._values[key]
-        except KeyError:
-            args = () if arg is _NO_ARG else (arg, *more)
-            value = self._values[key] = compute(self._record, *args)
-            return value
+        """``compute(record, *args)``, computed at most once for this record."""
+        return analysed(self._record, compute, arg, *more)
 
     def peek(self, compute: Callable[..., T], *args: Hashable) -> T | None:
         """The value if some rule already computed it, else ``None`` (never computes)."""
-        return self._values.get((compute, *args) if args else compute)
+        return self._record.analyses.get((compute, *args) if args else compute)
 
     def __contains__(self, compute: Callable[..., Any]) -> bool:
-        return compute in self._values
+        return compute in self._record.analyses

@@ -561,8 +561,8 @@ def planned_sidecars(args: argparse.Namespace) -> list[Path]:
     from ftlint.engine.accept import sidecar_path
 
     sidecars: list[Path] = []
-    for raw in args.paths:
-        path = Path(raw)
+    for raw in [*args.paths, *getattr(args, "dataset_files", [])]:
+        path = raw if hasattr(raw, "with_name") else Path(raw)  # a URL's output is local
         default = path.with_name(f"{path.stem}_prepared.jsonl")
         out = path if args.in_place else args.output or default
         sidecars.append(sidecar_path(out))

@@ -676,7 +676,11 @@ class Planner:
 
     def convert(self, data: dict, shape: str, target: str) -> dict:
         if shape == target:
-            return data  # a --map rename
+            # A --map rename: the record in the target's own keys, its metadata left out as
+            # a conversion leaves it out (the provider rejects keys it does not know).
+            if shape == PROMPT_COMPLETION and _dropped_keys(data, shape):
+                return {k: v for k, v in data.items() if k in ("prompt", "completion")}
+            return data
         if target == PREFERENCE:
             return chosen_rejected_to_preference(data, self.system)
         system = self.system if target == CHAT else None
@@ -730,8 +734,14 @@ def _dropped_keys(data: dict, shape: str) -> tuple[str, ...]:
 
 
 def plan_of(record: Record, planner: Planner) -> Plan:
-    """The record's plan, computed once per record whichever format rule asks first."""
-    return record.analysis.get(_plan, planner)
+    """The record's plan, computed once per record whichever format rule asks first (the
+    analysis ``(_plan, planner)``, read inline: this runs several times per record)."""
+    key = (_plan, planner)
+    try:
+        return record.analyses[key]
+    except KeyError:
+        plan = record.analyses[key] = planner.plan(record.data, record.source_format)
+        return plan
 
 
 def _plan(record: Record, planner: Planner) -> Plan:

@@ -94,8 +94,8 @@ def preview(
         copies: dict[Path, Path] = {}
         names: dict[Path, str] = {}
         for index, path in enumerate(paths):
-            if not path.is_file():
-                continue
+            if not isinstance(path, Path) or not path.is_file():
+                continue  # a URL (ftlint.storage.UrlPath) is never fixed in place
             copy = folder / str(index) / path.name
             copy.parent.mkdir()
             shutil.copyfile(path, copy)

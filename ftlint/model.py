@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ftlint.analysis import Analysis
@@ -331,15 +331,15 @@ class Record:
     #: False for things a reader reports that are not examples (a blank line, a header
     #: problem): they are neither written nor listed as dropped.
     is_record: bool = True
-    _analysis: Analysis | None = None
+    #: The values of the shared analyses computed for this record so far (``ftlint.analysis``),
+    #: keyed by the function, or by ``(function, *arguments)``. A plain dict, made with the
+    #: record (as cheap as the lookups it serves are).
+    analyses: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def analysis(self) -> Analysis:
-        """The analyses rules share for this record (``ftlint.analysis``), made on first use."""
-        analysis = self._analysis
-        if analysis is None:
-            analysis = self._analysis = Analysis(self)
-        return analysis
+        """The analyses rules share for this record, asked by function (``ftlint.analysis``)."""
+        return Analysis(self)
 
     @property
     def index(self) -> int:

@@ -81,7 +81,12 @@ def blank(text: str) -> bool:
     once fixed: the rules and conversions that ask whether a text is empty (empty content,
     empty completion, an answer to convert) ask this, so that the first run decides what the
     second would, and a fix that empties a text leaves what the next run leaves."""
-    return not text or text.isspace() or _BLANK_RE.fullmatch(text) is not None
+    if not text:
+        return True
+    first = text[0]  # most texts start with a visible character: decided without a scan
+    if first > " " and first != "\x7f" and not first.isspace():
+        return False
+    return text.isspace() or _BLANK_RE.fullmatch(text) is not None
 
 
 def detect_shape(data: Any) -> str:

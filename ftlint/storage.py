@@ -180,6 +180,18 @@ class UrlPath:
         size = info.get("size")
         return _Stat(stat.S_IFREG, int(size) if size is not None else 0)
 
+    def is_file(self) -> bool:
+        try:
+            return stat.S_ISREG(self.stat().st_mode)
+        except OSError:
+            return False
+
+    def is_dir(self) -> bool:
+        try:
+            return stat.S_ISDIR(self.stat().st_mode)
+        except OSError:
+            return False
+
     def exists(self) -> bool:
         fs, path = self.filesystem()
         try:
@@ -200,7 +212,8 @@ class UrlPath:
             raise PermissionError(f"{self.display}: URL inputs are read only")
         fs, path = self.filesystem()
         raw = fs.open(path, "rb", block_size=BLOCK_SIZE)
-        size = buffering if buffering and buffering > 1 else io.DEFAULT_BUFFER_SIZE
+        # A buffer no larger than fsspec's block: one block fetched at a time.
+        size = min(buffering, BLOCK_SIZE) if buffering and buffering > 1 else io.DEFAULT_BUFFER_SIZE
         binary = io.BufferedReader(raw, buffer_size=size)
         if "b" in mode:
             return binary

@@ -32,8 +32,9 @@ An expected finding matches on the keys it gives: ``code`` (default: the rule's)
 ``severity``, ``message`` (exact), ``message_contains``, ``line``, ``column``, ``record``,
 ``field``, ``sheet``, ``fix`` (its applicability, or ``null`` for none). The findings of the
 rule under test must be exactly the expected ones, in the order of the report. A fixed case
-may also give ``fixed_text`` (the output's exact text) and ``dropped`` (expected entries of
-the report's dropped list, matched on ``line`` and ``reason_contains``).
+may also give ``fixed_text`` (the output's exact text), ``dropped`` (expected entries of
+the report's dropped list, matched on ``line`` and ``reason_contains``) and ``rejected`` (the
+lines of the records ``prepare`` rejects: an error no chosen fix cures keeps a record out).
 
 In a test module::
 
@@ -59,7 +60,7 @@ CASE_KEYS = frozenset(
     {
         "name", "description", "records", "text", "base64", "hex", "sheets", "filename",
         "validation", "options", "rules", "expect", "fix", "fixed", "fixed_text", "dropped",
-        "plugins", "fixed_validation",
+        "plugins", "fixed_validation", "rejected",
     }
 )  # fmt: skip
 FINDING_KEYS = frozenset(
@@ -156,7 +157,7 @@ def _cases_of(path: Path, document: Any) -> list[RuleCase]:
         fixed = bool({"fixed", "fixed_text", "fixed_validation"} & set(spec))
         if "fixed_validation" in spec and "validation" not in spec:
             raise CaseFileError(f"{path}: case {name!r}: 'fixed_validation' needs validation")
-        for key in ("dropped", "fix"):
+        for key in ("dropped", "fix", "rejected"):
             if key in spec and not fixed:
                 raise CaseFileError(f"{path}: case {name!r}: {key!r} needs fixed or fixed_text")
         for drop in spec.get("dropped") or []:
@@ -317,6 +318,15 @@ def run_case(case: RuleCase) -> None:
                 assert same_json(valid_records, list(spec["fixed_validation"] or [])), (
                     f"{case.id}: prepare wrote the validation file\n  {valid_records}\n"
                     f"expected\n  {spec['fixed_validation']}"
+                )
+            if "rejected" in spec:
+                # The lines of the records prepare rejected: an error no chosen fix cures
+                # keeps a record out of the output (issue 17), in <stem>_rejected.jsonl.
+                lines = [
+                    d.location.line for f in result.report.files for d in f.dropped if d.rejected
+                ]
+                assert lines == list(spec["rejected"] or []), (
+                    f"{case.id}: rejected the records at lines {lines}, expected {spec['rejected']}"
                 )
             if "dropped" in spec:
                 dropped = [d for f in result.report.files for d in f.dropped]

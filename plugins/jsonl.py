@@ -37,9 +37,11 @@ from ftlint import (
 
 BOM = codecs.BOM_UTF8
 #: For one pass over a line: openers become ``{`` (their count bounds the depth) and digits
-#: ``0`` (a run of 20 is an integer that may not fit in 64 bits).
+#: ``0`` (a run of 19 is an integer that may not fit in 64 bits).
 _SHAPE = bytes.maketrans(b"[0123456789", b"{0000000000")
-_LONG_DIGITS = b"0" * 20
+#: orjson reads an integer beyond 64 bits as a float: above 2**64 - 1 (20 digits) or below
+#: -2**63 (19 digits after the minus sign). A run of 19 digits is where that can start.
+_LONG_DIGITS = b"0" * 19
 
 
 def _is_wide(encoding: str) -> bool:

@@ -109,6 +109,8 @@ class ParquetReader(Reader):
     writes = True
 
     def claims(self, file: FileContext) -> int:
+        if file.compression is not None:
+            return 0  # read in place with random access (its footer), not from a stream
         if file.head[:4] == MAGIC:
             return 90
         return 60 if file.path.suffix.lower() in self.extensions else 0

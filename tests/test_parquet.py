@@ -158,11 +158,15 @@ def test_prepare_writes_parquet_that_checks_clean(tmp_path, run_json, run_cli):
 
 
 def test_prepare_refuses_records_parquet_cannot_hold_in_one_column(tmp_path, run_cli):
-    rows = [{"prompt": "a", "completion": " b", "meta": 1},
-            {"prompt": "c", "completion": " d", "meta": {"x": 1}}]  # fmt: skip
+    # a user message's content is text in one record and a list of parts in the other
+    rows = [
+        {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]},
+        {"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi there"}]},
+                      {"role": "assistant", "content": "Yo yo"}]},
+    ]  # fmt: skip
     source = write_jsonl(tmp_path / "train.jsonl", rows)
     out = tmp_path / "out.parquet"
-    code, _, err = run_cli("prepare", source, "-o", out, "--no-report", "--model", "davinci-002")
+    code, _, err = run_cli("prepare", source, "-o", out, "--no-report")
     assert code == 2
     assert "cannot be written as one Parquet table" in err and "-o NAME.jsonl" in err
     assert not out.exists()

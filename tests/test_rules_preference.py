@@ -174,8 +174,10 @@ def test_chosen_rejected_jsonl_is_converted_by_prepare(tmp_path, run_cli, run_js
         "preferred_output": [{"role": "assistant", "content": "A1"}],
         "non_preferred_output": [{"role": "assistant", "content": "B1"}],
     }
-    assert written[1] == rows[1]  # cannot be converted: written unchanged, still an error
-    assert code == 1
+    # Cannot be converted: rejected (issue 17), the original in the sidecar; exit 1.
+    assert len(written) == 1 and code == 1
+    [entry] = (tmp_path / "cr_out_rejected.jsonl").read_text().splitlines()
+    assert json.loads(entry)["record"] == rows[1]
 
 
 def test_preference_for_a_model_without_dpo_is_an_unsafe_conversion(tmp_path, run_cli, run_json):
@@ -187,7 +189,10 @@ def test_preference_for_a_model_without_dpo_is_an_unsafe_conversion(tmp_path, ru
     out = tmp_path / "p_out.jsonl"
     base = ("prepare", path, "-o", out, "--force", "--no-report", "--select", "FT3")
     assert run_cli(*base, "--model", "gpt-3.5-turbo-0125")[0] == 1
-    assert json.loads(out.read_text().splitlines()[0]) == pair()
+    # Without the unsafe conversion no record is acceptable: none written, both rejected.
+    assert not out.exists()
+    rejected = (tmp_path / "p_out_rejected.jsonl").read_text().splitlines()
+    assert [json.loads(line)["record"] for line in rejected] == [pair(), pair()]
     assert run_cli(*base, "--model", "gpt-3.5-turbo-0125", "--unsafe-fixes")[0] == 0
     assert json.loads(out.read_text().splitlines()[0]) == {"messages": [USER, GOOD]}
 

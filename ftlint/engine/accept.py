@@ -65,7 +65,7 @@ class SourceRecords:
                 if not record.is_record or record.index not in left:
                     continue
                 self.found[record.index] = record
-                record._analysis = None
+                record.analyses.clear()
                 left.discard(record.index)
                 if not left:
                     break
@@ -312,7 +312,7 @@ def _fixed_first(engine: Engine, checked: Checked, own: list[Diagnostic]) -> set
                     fixed.add(record.index)
                     break
                 data = new
-            record._analysis = None
+            record.analyses.clear()
     except Exception:  # the first read reported what fails here
         pass
     return fixed

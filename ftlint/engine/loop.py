@@ -21,13 +21,13 @@ import codecs
 import contextlib
 import os
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ftlint.atomic import make_temp
 from ftlint.engine.fixes import FixPlan
-from ftlint.model import Diagnostic, DropRecord, Location, Severity
+from ftlint.model import Diagnostic, DropRecord, Location, Severity, TransformRecords
 from ftlint.report import FileReport, make_printable
 
 if TYPE_CHECKING:
@@ -77,12 +77,29 @@ class Pass:
             record = d.location.record
             if record is None or d.severity < Severity.ERROR or (d.fixed and not every):
                 continue
+            if d.fix is not None and any(isinstance(e, TransformRecords) for e in d.fix.edits):
+                # About the whole file, shown at its first record (a conversion of every
+                # record): rejecting that one record would cure nothing.
+                continue
             found.setdefault(record, []).append(d)
         if not every:
             for record in list(found):
                 edits = self.plan.record_edits.get(record, ())
                 if any(isinstance(edit, DropRecord) for _code, edit in edits):
                     del found[record]
+        return found
+
+    def file_errors(self, every: bool = False) -> list[tuple[Diagnostic, TransformRecords]]:
+        """Errors about many records at once, shown at the first (a conversion the chosen
+        fixes do not make): their fix's transform says which records they are about, the
+        ones it would change."""
+        found = []
+        for d in self.diagnostics:
+            if d.severity < Severity.ERROR or d.fix is None or (d.fixed and not every):
+                continue
+            for edit in d.fix.edits:
+                if isinstance(edit, TransformRecords):
+                    found.append((d, edit))
         return found
 
 
@@ -114,6 +131,8 @@ class FixLoop:
         self.engine = engine
         self.command = report.command
         self.final_path: Path | None = None
+        #: Errors of the current pass about many records (``Pass.file_errors``).
+        self.file_errors: list[tuple[Diagnostic, TransformRecords]] = []
 
     def check_written(self, path: Path, display: str) -> Pass:
         """Check a file this run wrote, as ``ftlint check`` would, and choose its fixes."""
@@ -156,7 +175,8 @@ class FixLoop:
                 return outcome
             runaway = number == MAX_PASSES
             reject = check.record_errors(every=runaway)
-            if not reject and (check.plan.empty or runaway):
+            self.file_errors = check.file_errors(every=runaway)
+            if not reject and not self.file_errors and (check.plan.empty or runaway):
                 for d in check.diagnostics:
                     d.fixed = False
                 outcome.final = check
@@ -208,6 +228,14 @@ class FixLoop:
                 if record.index in reject:
                     outcome.rejected[source] = reject[record.index]
                     continue
+                hit = [
+                    replace(d, location=record.location.at(field=None))
+                    for d, edit in self.file_errors
+                    if _changes(edit, data)
+                ]
+                if hit:
+                    outcome.rejected[source] = hit
+                    continue
                 if changed:
                     outcome.changed.add(source)
                 handle.write(dumps_line(data))
@@ -250,6 +278,13 @@ class FixLoop:
             del file_report.outputs[before:]
             if str(file.path) not in file_report.outputs:
                 file_report.outputs.append(str(file.path))
+
+
+def _changes(edit: TransformRecords, data: object) -> bool:
+    try:
+        return edit.transform(data) is not data
+    except Exception:  # a transform that fails on this record cannot make it acceptable
+        return True
 
 
 def file_copy(checked: FileContext, source: FileContext) -> FileContext:

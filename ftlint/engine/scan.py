@@ -172,9 +172,6 @@ class Scanning:
                     add(record)
             except Exception as exc:
                 adds = self._add_failed(record, adds, code, exc, failed, diagnostics)
-            # The analysis refers back to its record: dropping it here frees the record at
-            # once, rather than at the next collection of reference cycles.
-            record._analysis = None
         result.records = count
         result.accumulators = {c: a for c, a in accumulators.items() if c not in failed}
         return result

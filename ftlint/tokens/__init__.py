@@ -38,6 +38,7 @@ from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ftlint.bpe_count import FAST_AFTER_TOKENS
 from ftlint.config import ConfigError
 from ftlint.conversion import plan_of
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
@@ -320,6 +321,9 @@ class TokenCounter:
 
     CACHE_LIMIT = 4096
     SHORT = 64
+    #: Texts up to this length are remembered, so that each distinct one is counted once
+    #: while it repeats (a longer one rarely repeats, and would hold much memory).
+    REPEATS = 2048
 
     #: The ``ftlint.tokens.base.Tokenizer`` protocol: the encoding is OpenAI's own, the
     #: chat framing the cookbook's (see the module docstring).
@@ -335,11 +339,32 @@ class TokenCounter:
         self.encoding = get_encoding(encoding_name)
         self._encode = self.encoding.encode_ordinary
         self._cache: dict[str, int] = {}
+        #: The ids of an example's own texts seen lately, by text (``_text``).
+        self._seen: dict[str, memoryview] = {}
         #: While ``example_and_tokens`` runs: the token ids of the example's non-system texts,
         #: as buffers of native 32-bit integers (one per text).
         self._sink: list[Any] | None = None
         self._buffer = _buffer_encoder(self.encoding)
         self.func_init = FUNC_INIT.get(encoding_name, FUNC_INIT["o200k_base"])
+        #: The count of one text when its ids are not wanted: tiktoken's, until the run has
+        #: counted enough to load the faster exact one (``ftlint.bpe_count``).
+        self._count: Any = self.text
+        self._counted = 0  # tokens counted by tiktoken so far; -1: the fast counter was tried
+        #: Whether ``token_figures`` gathers the token ids (``want_ids``).
+        self.ids_wanted = False
+
+    def want_ids(self) -> None:
+        """Make ``token_figures`` give the ids of the texts, not only their counts: a rule that
+        reads them calls this when it is made (counting alone can take a faster counter)."""
+        self.ids_wanted = True
+
+    def _try_fast(self) -> None:
+        from ftlint import bpe_count
+
+        self._counted = -1
+        fast = bpe_count.load(self.encoding_name, self._encode)
+        if fast is not None:
+            self._count = bpe_count.exact_counter(fast, self._encode)
 
     def sequence(self, data: Any) -> list[tuple[int, bool]]:
         """The runs ``(tokens, trained)`` of ``example(data)``'s longest sequence (what a
@@ -413,14 +438,14 @@ class TokenCounter:
         cache = self._cache
         count = cache.get(value)
         if count is None:
-            count = len(self._encode(value))
+            count = self._count(value)
             if len(cache) >= self.CACHE_LIMIT:
                 cache.clear()
             cache[value] = count
         return count
 
     def _string(self, value: str) -> int:
-        return self.remembered(value) if len(value) <= self.SHORT else len(self._encode(value))
+        return self.remembered(value) if len(value) <= self.SHORT else self._count(value)
 
     def strings_in(self, value: Any) -> int:
         """Tokens of every string inside a JSON value (keys excluded)."""
@@ -446,15 +471,23 @@ class TokenCounter:
         to the sink when one is open."""
         sink = self._sink
         if sink is None:
-            return len(self._encode(value))
+            return self.remembered(value) if len(value) <= self.REPEATS else self._count(value)
         if self._buffer is not None:
             # The ids straight from tiktoken's buffer: no list of Python integers to build
-            # and to convert back for the near-duplicate signatures.
-            try:
-                view = memoryview(self._buffer(value, _NO_SPECIAL_TOKENS))
-            except UnicodeEncodeError:  # lone surrogates: what encode_ordinary does
-                value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-                view = memoryview(self._buffer(value, _NO_SPECIAL_TOKENS))
+            # and to convert back for the near-duplicate signatures. A text seen lately (the
+            # same question or answer in many examples) is encoded once.
+            seen = self._seen
+            view = seen.get(value)
+            if view is None:
+                try:
+                    view = memoryview(self._buffer(value, _NO_SPECIAL_TOKENS))
+                except UnicodeEncodeError:  # lone surrogates: what encode_ordinary does
+                    fixed = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+                    view = memoryview(self._buffer(fixed, _NO_SPECIAL_TOKENS))
+                if len(value) <= self.REPEATS:
+                    if len(seen) >= self.CACHE_LIMIT:
+                        seen.clear()
+                    seen[value] = view
             sink.append(view)
             return view.nbytes >> 2
         ids = self._encode(value)
@@ -614,6 +647,16 @@ class TokenCounter:
         counts, tokens = self.example_and_tokens(data)
         return counts, array("I", tokens).tolist()
 
+    def counted(self, data: Any) -> ExampleTokens:
+        """``example(data)``, with the faster exact counter once the run is large (the ids
+        are not wanted: ``want_ids``)."""
+        counts = self.example(data)
+        if self._counted >= 0:  # a large input: the faster counter pays for its loading
+            self._counted += counts.total
+            if self._counted > FAST_AFTER_TOKENS:
+                self._try_fast()
+        return counts
+
     def example_and_tokens(self, data: Any) -> tuple[ExampleTokens, bytes]:
         """``example_and_ids`` with the ids as one buffer of native 32-bit integers."""
         sink: list[Any] = []
@@ -729,14 +772,20 @@ def token_figures(
     record: Record, encoding_name: str, planner: Planner | None = None
 ) -> tuple[Any, bytes]:
     """The ``ExampleTokens`` of a record and the token ids of its own texts (one buffer of
-    native 32-bit integers), computed once per record and encoding (the token rules and the
-    near-duplicate rules share them).
+    native 32-bit integers; empty unless a rule of the run asked for them with
+    ``shared_counter(encoding).want_ids()``), computed once per record and encoding (the token
+    rules and the near-duplicate rules share them).
 
     With the run's ``planner``, a record that ``prepare`` converts for the model (prompt and
     completion for a chat model, a community format, a ``--map`` rename) is counted in its
     converted form: the tokens trained and billed are those of what is written, message
     overheads and ``--system`` included. Every rule of a run passes the same planner."""
-    return record.analysis.get(_count_record, encoding_name, planner)
+    key = (_count_record, encoding_name, planner)
+    try:  # inline: several rules ask for every record
+        return record.analyses[key]
+    except KeyError:
+        figures = record.analyses[key] = _count_record(record, encoding_name, planner)
+        return figures
 
 
 def _count_record(record: Record, encoding_name: str, planner: Planner | None) -> tuple[Any, bytes]:
@@ -745,7 +794,10 @@ def _count_record(record: Record, encoding_name: str, planner: Planner | None) -
         plan = plan_of(record, planner)
         if plan.converts:
             data = plan.data
-    return shared_counter(encoding_name).example_and_tokens(data)
+    counter = shared_counter(encoding_name)
+    if getattr(counter, "ids_wanted", True):  # other tokenizers: always with their ids
+        return counter.example_and_tokens(data)
+    return counter.counted(data), b""
 
 
 def example_tokens(record: Record, encoding_name: str, planner: Planner | None = None) -> Any:

@@ -10,7 +10,7 @@ documentation, its class and the check functions holding its logic and its messa
 rules share one pass over the record, ``walk.py``: it reads the record once, whatever the
 number of rules enabled, and calls each rule's checks where they apply, filing the
 findings under the rule's name. Every rule subclasses ``base.ChatRule``, whose
-``check_record`` reads the findings of that walk (``record.analysis.get(walk.findings, ...)``,
+``check_record`` reads the findings of that walk (the analysis ``(walk.findings, accepted)``,
 computed once per record). The rules share the ``group`` ``chat-analysis``: the engine runs
 them as one step and skips it on a record the walk finds clean (``ChatRule.quiet``), which is
 most records, and ``walk.analyze`` recognises the plain conversations most files are made of

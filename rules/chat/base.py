@@ -28,18 +28,31 @@ class ChatRule(Rule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         # Imported here: walk.py imports the rule modules, which import this one.
-        from ftlint.rules.chat.walk import findings
+        from ftlint.rules.chat.walk import analyze, findings
 
         self._findings: Callable[[Record, Any], dict[str, list[Any]]] = findings
+        self._analyze = analyze  # what ``findings`` calls, called directly (every record)
         self.accepted = model_shapes(context.target, context.model)
+        #: The analysis key of the walk's findings (``ftlint.analysis``), made once.
+        self._key = (findings, self.accepted)
+
+    def _found(self, record: Record) -> dict[str, list[Any]]:
+        found = record.analyses[self._key] = self._analyze(record.data, self.accepted)
+        return found
 
     def quiet(self, record: Record) -> bool:
         """The walk found nothing for any chat rule (most records)."""
-        return not record.analysis.get(self._findings, self.accepted)
+        try:
+            return not record.analyses[self._key]
+        except KeyError:
+            return not self._found(record)
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         # Hot path (every chat rule x every record): allocate nothing when the record is clean.
-        found = record.analysis.get(self._findings, self.accepted).get(self.name)
+        try:
+            found = record.analyses[self._key].get(self.name)
+        except KeyError:
+            found = self._found(record).get(self.name)
         if not found:
             return ()
         location = record.location

@@ -10,7 +10,7 @@ decides its way (is it an object, a string, present?) inline, as it must to know
 descend; the rules word their findings, choose severity and fix, and make the tests that
 only their finding needs. A check files an ``Issue`` under its rule's name (``Walk.add``).
 
-``findings`` is the per-record analysis (``record.analysis.get(findings, accepted)``) that
+``findings`` is the per-record analysis (``record.analyses[(findings, accepted)]``) that
 ``ChatRule.check_record`` reads. Most records are plain ``{"role", "content": "text"}``
 conversations ending with the answer: ``analyze`` recognises them first (``_plain_chat``) and
 returns no finding without building a walk. Nothing here raises on bad input: wrong types,
@@ -136,7 +136,7 @@ class Walk:
                     and role in PLAIN_ROLES
                     and type(content) is str
                     and content
-                    and (_visible(content[0]) or not blank(content))
+                    and (content[0].isalnum() or not blank(content))
                 ):
                     append((role, 1))
                     continue
@@ -349,16 +349,10 @@ def _plain_chat(data: dict) -> bool:
             and role in PLAIN_ROLES
             and type(content) is str
             and content
-            and (_visible(content[0]) or not blank(content))
+            and (content[0].isalnum() or not blank(content))
         ):
             return False
     return messages[-1]["role"] == "assistant"
-
-
-def _visible(char: str) -> bool:
-    """Neither whitespace nor a control character (the fast paths' test of a first character:
-    a content that starts with one is no blank text, ``ftlint.shapes.blank``)."""
-    return char > " " and char != "\x7f" and not char.isspace()
 
 
 def _chat(walk: Walk, data: dict, keys_matter: bool) -> None:

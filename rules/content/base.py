@@ -34,4 +34,8 @@ class TextRule(Rule):
 
     def quiet(self, record: Record) -> bool:
         # Every record: the scan's bits read directly (``texts.suspects`` without its call).
-        return not record.analysis.get(scan)[1]
+        try:
+            return not record.analyses[scan][1]
+        except KeyError:
+            found = record.analyses[scan] = scan(record)
+            return not found[1]

@@ -1,6 +1,6 @@
 """The texts of a record, read once for all content rules, and what they may contain.
 
-``scan`` is a record analysis (``ftlint.analysis``): ``record.analysis.get(scan)`` gives the
+``scan`` is a record analysis (``ftlint.analysis``): ``scanned(record)`` gives the
 record's texts and, from one cheap pass over them, a bit for each problem the record may
 have. The engine hands the same record to each rule in turn: the first to ask pays for the
 scan, the others find it cached on the record. A rule looks further only at records whose
@@ -53,11 +53,20 @@ def scan(record: Record) -> tuple[Texts, int]:
     return texts, bits
 
 
+def scanned(record: Record) -> tuple[Texts, int]:
+    """The record's ``scan``, computed once (read inline: every content rule asks)."""
+    try:
+        return record.analyses[scan]
+    except KeyError:
+        found = record.analyses[scan] = scan(record)
+        return found
+
+
 def record_texts(record: Record) -> Texts:
     """The texts of ``record``, from its ``scan``."""
-    return record.analysis.get(scan)[0]
+    return scanned(record)[0]
 
 
 def suspects(record: Record) -> int:
     """The bits of the problems this record may have (a superset; each rule confirms)."""
-    return record.analysis.get(scan)[1]
+    return scanned(record)[1]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ftlint.rules.content.texts import scan
+from ftlint.rules.content.texts import scan, scanned
 
 from ftlint import (
     Accumulator,
@@ -66,7 +66,11 @@ class _PaddingCounter(Accumulator):
         counts = self.splits.get(record.split)
         if counts is None:
             counts = self.splits[record.split] = [0, 0, None]
-        for field, role, text in record.analysis.get(scan)[0]:
+        try:
+            texts = record.analyses[scan][0]
+        except KeyError:
+            texts = scanned(record)[0]
+        for field, role, text in texts:
             if role not in roles:
                 continue
             counts[1] += 1

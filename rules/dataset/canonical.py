@@ -8,7 +8,7 @@ forms are equal, whatever their JSON spelling (key order, spacing, escapes).
 An example has three digests (``canonical_hashes``): the whole example, its context (what
 prompts the answer) and its answer. Exact copies compare the first; conflicting answers
 compare the other two. Both ``canonical_hashes`` and ``record_parts`` are record analyses
-(``record.analysis.get(canonical_hashes)``): computed once per record, whichever rule asks.
+(``hashes_of(record)``): computed once per record, whichever rule asks.
 """
 
 from __future__ import annotations
@@ -253,8 +253,8 @@ def _combine(context: int, answer: int) -> int:
 def canonical_hashes(record: Record) -> tuple[int, int, int]:
     """``(example, context, answer)`` digests of a record (0: not available). The example
     digest combines the other two when the example has an answer. A record analysis: ask
-    ``record.analysis.get(canonical_hashes)``, so that it is computed once per record for
-    all the rules that compare examples."""
+    ``hashes_of(record)``, so that it is computed once per record for all the rules that
+    compare examples."""
     data = record.data
     messages = data.get("messages") if isinstance(data, dict) else None
     if isinstance(messages, list):  # chat, the common case: no intermediate units
@@ -296,6 +296,16 @@ def canonical_hashes(record: Record) -> tuple[int, int, int]:
     else:
         result = (_digest(_joined(context_units + answer_units)), 0, 0)
     return result
+
+
+def hashes_of(record: Record) -> tuple[int, int, int]:
+    """The record's ``canonical_hashes``, computed once (read inline: several dataset rules
+    ask for every record)."""
+    try:
+        return record.analyses[canonical_hashes]
+    except KeyError:
+        found = record.analyses[canonical_hashes] = canonical_hashes(record)
+        return found
 
 
 def record_parts(record: Record) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator
 
-from ftlint.rules.dataset.canonical import canonical_hashes
+from ftlint.rules.dataset.canonical import hashes_of
 from ftlint.rules.dataset.columns import (
     VECTOR_MIN,
     Columns,
@@ -28,7 +28,7 @@ class _ConflictAccumulator(Columns):
         return ("context", "answer")
 
     def add(self, record: Record) -> None:
-        _, context, answer = record.analysis.get(canonical_hashes)
+        _, context, answer = hashes_of(record)
         if context:
             self._place(record)
             self.context.append(context)

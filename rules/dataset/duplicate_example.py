@@ -6,7 +6,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ftlint.rules.dataset.canonical import canonical_hashes
+from ftlint.rules.dataset.canonical import hashes_of
 from ftlint.rules.dataset.columns import (
     VECTOR_MIN,
     Columns,
@@ -40,7 +40,7 @@ class _DuplicateAccumulator(Columns):
         return ("digest",)
 
     def add(self, record: Record) -> None:
-        example, _, _ = record.analysis.get(canonical_hashes)
+        example, _, _ = hashes_of(record)
         if example:
             self._place(record)
             self.digest.append(example)

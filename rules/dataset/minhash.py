@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Iterable
 from typing import Any
 
-from ftlint.rules.dataset.canonical import canonical_hashes, comparison_words
+from ftlint.rules.dataset.canonical import comparison_words, hashes_of
 from ftlint.rules.dataset.columns import VECTOR_MIN, Columns, first_indexes, repeat_pairs
 
 from ftlint import Accumulator, Record
@@ -235,7 +235,7 @@ class SignatureColumns(Columns):
     BATCH = 512
 
     def add(self, record: Record) -> None:
-        example, _, _ = record.analysis.get(canonical_hashes)
+        example, _, _ = hashes_of(record)
         if not example:
             return
         if self.encoding is None:

@@ -36,7 +36,10 @@ def comparison_encoding(context: RuleContext) -> str | None:
     """The run's encoding for token shingles; None (word shingles) when it cannot load."""
     name = comparison_encoding_name(context)
     try:
-        shared_counter(name)
+        counter = shared_counter(name)
+        want_ids = getattr(counter, "want_ids", None)  # tiktoken's counter counts without ids
+        if want_ids is not None:  # unless asked: the signatures are made of the token ids
+            want_ids()
     except TokenizerUnavailable:
         return None
     return name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ftlint.rules.dataset.canonical import canonical_hashes
+from ftlint.rules.dataset.canonical import hashes_of
 from ftlint.rules.dataset.minhash import SignatureColumns
 from ftlint.rules.dataset.similarity import SimilarityRule
 
@@ -38,7 +38,7 @@ class _OverlapAccumulator(SignatureColumns):
         if self.check_near:
             super().add(record)
             return
-        example, _, _ = record.analysis.get(canonical_hashes)
+        example, _, _ = hashes_of(record)
         if example:
             self._place(record)
             self.digest.append(example)

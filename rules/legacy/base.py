@@ -96,6 +96,8 @@ class Stats(Accumulator):
         #: Chat records have no features in this run: skipped before the analysis lookup
         #: (most records of most files, and every legacy rule asks).
         self.chat_never_counts = not converts_to_pc(rule.planner)
+        #: The analysis key of the record's features (``ftlint.analysis``).
+        self.key = (features, rule.planner)
         self.path: str | None = None
         self.count = 0
         self.any_prompt = False
@@ -115,7 +117,10 @@ class Stats(Accumulator):
             data = record.data
             if type(data) is dict and "messages" in data:  # a chat record: no features
                 return
-        found = record.analysis.get(features, self.rule.planner)
+        try:  # the analysis read inline: every legacy accumulator asks for every record
+            found = record.analyses[self.key]
+        except KeyError:
+            found = record.analyses[self.key] = features(record, self.rule.planner)
         if found is None:
             return
         self.count += 1

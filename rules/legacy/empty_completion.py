@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ftlint.rules.legacy.features import record_texts
+from ftlint.rules.legacy.features import texts_of
 
 from ftlint import Applicability, Diagnostic, DropRecord, Fix, Record, Rule, Scope, Severity
 from ftlint.shapes import blank
@@ -34,7 +34,7 @@ class EmptyCompletion(Rule):
     fix_applicability = Applicability.UNSAFE
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        texts = record.analysis.get(record_texts)
+        texts = texts_of(record)
         if texts is None or not blank(texts[1]):
             return ()
         what = "missing" if record.data.get("completion") is None else "empty"

@@ -1,6 +1,6 @@
 """What the legacy rules read from one prompt/completion record, computed once per record.
 
-Two record analyses (``ftlint.analysis``): ``record.analysis.get(record_texts)`` (the prompt
+Two record analyses (``ftlint.analysis``): ``record_texts`` (``texts_of(record)``: the prompt
 and completion of any prompt/completion record, which ``EmptyCompletion`` checks) and
 ``record.analysis.get(features, planner)`` (the texts of a record that counts in the dataset
 figures, which every legacy accumulator folds: a record that ``prepare`` converts to
@@ -69,6 +69,15 @@ def record_texts(record: Record) -> tuple[str, str] | None:
     return pc_texts(record.data) if record.ok else None
 
 
+def texts_of(record: Record) -> tuple[str, str] | None:
+    """The record's ``record_texts``, computed once (read inline: asked for every record)."""
+    try:
+        return record.analyses[record_texts]
+    except KeyError:
+        texts = record.analyses[record_texts] = record_texts(record)
+        return texts
+
+
 def converts_to_pc(planner: Planner | None) -> bool:
     """Whether ``prepare`` may turn other shapes into prompt/completion records in this run
     (else only records written as prompt/completion count: a chat record never does)."""
@@ -93,7 +102,7 @@ def features(record: Record, planner: Planner | None = None) -> Features | None:
         if plan.converts and plan.target == PROMPT_COMPLETION and not plan.lossy:
             texts = pc_texts(plan.data)
     if texts is None:
-        texts = record.analysis.get(record_texts)
+        texts = texts_of(record)
     if texts is None or blank(texts[1]):
         return None
     return Features(texts[0], texts[1], record.location)

@@ -1,6 +1,6 @@
 """The texts of a record the privacy rules read, and a cheap test of what they may hold.
 
-``scan`` is a record analysis (``record.analysis.get(scan)``): the first privacy rule to ask
+``scan`` is a record analysis (``scanned(record)``): the first privacy rule to ask
 pays for it, the other finds it on the record. It looks at the record's JSON source (or, for
 a row of a table, at its texts) with a few searches that cost about a microsecond per record
 and rule out nearly every record: an ``@`` (an e-mail address, a password in a URL), the
@@ -95,9 +95,18 @@ def scan(record: Record) -> tuple[tuple[Suspect, ...], int]:
     return tuple(suspects), bits
 
 
+def scanned(record: Record) -> tuple[tuple[Suspect, ...], int]:
+    """The record's ``scan``, computed once (read inline: both privacy rules ask)."""
+    try:
+        return record.analyses[scan]
+    except KeyError:
+        found = record.analyses[scan] = scan(record)
+        return found
+
+
 def suspect_texts(record: Record) -> tuple[Suspect, ...]:
-    return record.analysis.get(scan)[0]
+    return scanned(record)[0]
 
 
 def suspects(record: Record) -> int:
-    return record.analysis.get(scan)[1]
+    return scanned(record)[1]

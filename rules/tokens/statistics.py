@@ -21,7 +21,7 @@ from typing import Any
 
 from ftlint import Accumulator, Record
 from ftlint.conversion import Planner, plan_of
-from ftlint.tokens import example_tokens
+from ftlint.tokens import token_figures
 
 # ---------------------------------------------------------------------------------------------
 # Columns that widen
@@ -89,7 +89,7 @@ class TokenStats(Accumulator):
         if not isinstance(record.data, dict):
             return
         planner = self.planner
-        counts = example_tokens(record, self.encoding_name, planner)
+        counts = token_figures(record, self.encoding_name, planner)[0]
         location = record.location
         split = record.split
         self.paths.setdefault(split, location.path)
