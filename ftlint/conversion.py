@@ -47,6 +47,11 @@ if TYPE_CHECKING:
 #: the record formats depend on this module, never the other way round).
 FOREIGN_READERS: dict[str, Any] = {}
 
+#: Shapes that are a target's own format when the target accepts that format and the record
+#: passes the format's test: chosen/rejected pairs are TRL's ``trl-preference`` (registered by
+#: ``ftlint.formats``, like the readers above): shape -> (format name, test).
+NATIVE_WHEN_ACCEPTED: dict[str, tuple[str, Any]] = {}
+
 #: Where each shape may go, best first: (target shape, lossy).
 ROUTES: dict[str, tuple[tuple[str, bool], ...]] = {
     CHAT: ((CHAT, False), (PROMPT_COMPLETION, False)),
@@ -640,6 +645,9 @@ class Planner:
         shape = detect_shape(data)
         if shape in FOREIGN_SHAPES and shape in self.formats and not mapped:
             return _plain_plan(shape, shape, False, False)  # the target's own format
+        native = NATIVE_WHEN_ACCEPTED.get(shape)
+        if native is not None and native[0] in self.formats and not mapped and native[1](data):
+            return _plain_plan(shape, shape, False, False)
         community = mapped or shape in COMMUNITY_SHAPES or shape in FOREIGN_SHAPES
         if shape == UNKNOWN:
             return _plain_plan(shape, None, community, mapped)

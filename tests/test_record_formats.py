@@ -341,3 +341,24 @@ def test_images_by_uri_survive_gemini():
     }
     assert gemini.check(written) == []
     assert gemini.to_canonical(written) == chat
+
+
+def test_a_llama_factory_pair_is_written_as_trls_triple_and_then_accepted(tmp_path):
+    pair = {
+        "conversations": [{"from": "human", "value": "Sky?"}],
+        "chosen": {"from": "gpt", "value": "Blue."},
+        "rejected": {"from": "gpt", "value": "Green."},
+    }
+    path = write_jsonl(tmp_path / "train.jsonl", [pair])
+    out = tmp_path / "out.jsonl"
+    prepare(path, output=out, target="fmt-hf", plugins=PLUGINS, isolated=True)
+    assert read_jsonl(out) == [
+        {
+            "prompt": [{"role": "user", "content": "Sky?"}],
+            "chosen": [{"role": "assistant", "content": "Blue."}],
+            "rejected": [{"role": "assistant", "content": "Green."}],
+        }
+    ]
+    report = check(out, target="fmt-hf", plugins=PLUGINS, isolated=True)
+    assert not [d for d in report.diagnostics if d.severity is Severity.ERROR]
+    assert not [d for d in report.diagnostics if d.code in ("FT304", "FT950")]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ftlint.conversion import FOREIGN_READERS
+from ftlint.conversion import FOREIGN_READERS, NATIVE_WHEN_ACCEPTED
 from ftlint.formats.base import ConversionError, Loss, Problem, RecordFormat
 from ftlint.formats.gemini import GEMINI
 from ftlint.formats.nova import NOVA
@@ -59,6 +59,7 @@ BUILTIN_FORMATS: tuple[RecordFormat, ...] = (
 _REGISTRY: dict[str, RecordFormat] = {f.name: f for f in BUILTIN_FORMATS}
 FOREIGN_READERS[GEMINI.name] = GEMINI.to_canonical
 FOREIGN_READERS[NOVA.name] = NOVA.to_canonical
+NATIVE_WHEN_ACCEPTED["chosen-rejected"] = (TRL_PREFERENCE.name, TRL_PREFERENCE.is_trl_pair)
 
 #: The canonical format of each canonical shape (what a target without formats writes).
 CANONICAL = {

@@ -22,7 +22,9 @@ What Gemini's format cannot hold, and what ftlint does about it when writing it:
   back, calls get ids ``call_1``, ``call_2`` ... in order;
 - inline (``data:``) images: Vertex tuning data takes files by URI only: the record is
   rejected; an image URL is written as ``fileData`` with the MIME type its extension names;
-- message ``name`` fields and ``parallel_tool_calls``: reported as lost.
+- message ``name`` fields and ``parallel_tool_calls``: reported as lost;
+- function parameter schemas: Vertex spells their types the OpenAPI way (``OBJECT``), OpenAI
+  the JSON Schema way (``object``): the names are translated both ways, nothing is lost.
 """
 
 from __future__ import annotations
@@ -446,6 +448,27 @@ def _parts(content: Any, pointer: str, role: str) -> list[dict]:
     return parts
 
 
+def schema_types(schema: Any, upper: bool) -> Any:
+    """A function's parameter schema with its ``type`` names in Vertex's spelling (OpenAPI
+    ``OBJECT``, ``STRING`` ...) or JSON Schema's (``object``, ``string`` ...), which OpenAI-style
+    providers require: the same schema either way, so the conversion loses nothing."""
+    if isinstance(schema, list):
+        return [schema_types(item, upper) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key == "type" and isinstance(value, str):
+            out[key] = value.upper() if upper else value.lower()
+        elif key == "properties" and isinstance(value, dict):
+            out[key] = {name: schema_types(sub, upper) for name, sub in value.items()}
+        elif key in ("items", "anyOf", "oneOf", "allOf", "additionalProperties"):
+            out[key] = schema_types(value, upper)
+        else:
+            out[key] = value
+    return out
+
+
 def _gemini_tools(tools: Any) -> tuple[list[dict], list[Loss]]:
     if not isinstance(tools, list):
         raise ConversionError("'tools' must be a list", "/tools")
@@ -455,9 +478,9 @@ def _gemini_tools(tools: Any) -> tuple[list[dict], list[Loss]]:
         function = tool.get("function") if isinstance(tool, dict) else None
         if not isinstance(function, dict) or not isinstance(function.get("name"), str):
             raise ConversionError("a tool must be a function with a name", f"/tools/{i}")
-        declaration = {
-            k: function[k] for k in ("name", "description", "parameters") if k in function
-        }
+        declaration = {k: function[k] for k in ("name", "description") if k in function}
+        if "parameters" in function:
+            declaration["parameters"] = schema_types(function["parameters"], upper=True)
         for key in function:
             if key not in declaration:
                 losses.append(
@@ -477,7 +500,10 @@ def _openai_tools(tools: Any) -> list[dict]:
         if not isinstance(declarations, list):
             raise ConversionError("only functionDeclarations tools convert", f"/tools/{i}")
         for declaration in declarations:
-            out.append({"type": "function", "function": declaration})
+            function = dict(declaration) if isinstance(declaration, dict) else declaration
+            if isinstance(function, dict) and "parameters" in function:
+                function["parameters"] = schema_types(function["parameters"], upper=False)
+            out.append({"type": "function", "function": function})
     return out
 
 

@@ -180,6 +180,20 @@ class TrlPreference(RecordFormat):
     def detect(self, data: Any) -> bool:
         return isinstance(data, dict) and "chosen" in data and "rejected" in data
 
+    def is_trl_pair(self, data: Any) -> bool:
+        """A chosen/rejected record TRL trains on as it is: only TRL's columns (``tools``
+        too), standard or conversational, no defect. Other chosen/rejected records
+        (LLaMA-Factory's ``conversations``, Anthropic transcripts ...) are converted."""
+        if not isinstance(data, dict) or not set(data) <= {"prompt", "chosen", "rejected", "tools"}:
+            return False
+        for key in ("prompt", "chosen", "rejected"):
+            value = data.get(key)
+            if isinstance(value, list) and not all(
+                isinstance(m, dict) and "role" in m and "from" not in m for m in value
+            ):
+                return False
+        return not self.check(data)
+
     def to_canonical(self, data: dict) -> dict:
         return chosen_rejected_to_preference(data, None)
 

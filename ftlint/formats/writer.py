@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ftlint.conversion import ConversionError, Plan, Planner, plan_of
+from ftlint.conversion import NATIVE_WHEN_ACCEPTED, ConversionError, Plan, Planner, plan_of
 from ftlint.formats import CANONICAL, get_format, writer_for
 from ftlint.formats.base import Loss
 from ftlint.shapes import FOREIGN_SHAPES, UNKNOWN
@@ -106,8 +106,8 @@ class FormatWriter:
             return _NOTHING  # the formats rules report it (unknown-format, conversions)
         canonical = plan.data if plan.converts else data
         shape = plan.target or plan.source
-        if shape in FOREIGN_SHAPES:  # already in a format the target takes as it is
-            return Output(shape, data, shape=shape)
+        if shape in FOREIGN_SHAPES or shape in NATIVE_WHEN_ACCEPTED:
+            return Output(shape, data, shape=shape)  # already in the target's own format
         fmt = writer_for(self.write_format, self.accepted, shape)
         if fmt is None:
             main = get_format(self.write_format)
@@ -136,7 +136,7 @@ class FormatWriter:
         accepted as they are by targets that list no formats, the OpenAI-style ones)."""
         if out.format is None or out.planned:
             return False
-        if out.shape in FOREIGN_SHAPES:
+        if out.shape in FOREIGN_SHAPES or out.shape in NATIVE_WHEN_ACCEPTED:
             return False
         return out.converts and not self._takes_canonical(out.shape)
 

@@ -136,3 +136,14 @@ def load_target(path: Path) -> Target:
 @hookimpl
 def ftlint_targets() -> list[Target]:
     return [load_target(path) for path in sorted(DATA_DIR.glob("*.toml"))]
+
+
+def __getattr__(name: str) -> Any:
+    """``WRITABLE_FORMATS``: the record formats ``prepare`` writes (every format of the
+    registry in ``ftlint.formats``, built-in and plugin); looked up when asked, so that loading
+    the profiles imports no format code."""
+    if name == "WRITABLE_FORMATS":
+        from ftlint.formats import format_names
+
+        return frozenset(format_names())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
