@@ -31,6 +31,7 @@ from ftlint.atomic import AtomicWriter
 from ftlint.config import Config, ConfigError
 from ftlint.limits import Limits
 from ftlint.markers import hookimpl
+from ftlint.masking import Masking
 from ftlint.model import (
     Applicability,
     DeleteValue,
@@ -78,6 +79,7 @@ __all__ = [
     "Fix",
     "Limits",
     "Location",
+    "Masking",
     "ModelInfo",
     "OutputFormat",
     "Plugins",

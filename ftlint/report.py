@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ftlint._version import __version__
+from ftlint.masking import NO_MASKING, Masking
 from ftlint.model import Diagnostic, DroppedRecord, Severity
 
 
@@ -114,6 +115,10 @@ class Report:
     model: str | None = None
     #: Messages about the run itself (plugin warnings) shown before the problems.
     notes: list[str] = field(default_factory=list)
+    #: The run's masking (``ftlint.masking``): findings, dropped reasons and figures are
+    #: masked already; an output format that shows more of the data (a class name, a
+    #: label) passes it through ``report.mask(text)`` first.
+    mask: Masking = field(default=NO_MASKING, repr=False, compare=False)
 
     def sorted_diagnostics(self) -> list[Diagnostic]:
         return sorted(self.diagnostics, key=Diagnostic.sort_key)

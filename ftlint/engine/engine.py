@@ -20,6 +20,7 @@ from ftlint.engine.parallel import ParallelScanning
 from ftlint.engine.scan import Scanning, ScanResult
 from ftlint.engine.select import rule_matches, select_rules, unknown_selectors
 from ftlint.engine.write import Writing
+from ftlint.masking import NO_MASKING, Masking
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
@@ -27,15 +28,24 @@ from ftlint.report import FileReport, Report, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
 
 
-def make_printable(diagnostics: list[Diagnostic]) -> None:
-    """Escape what valid UTF-8 cannot hold (lone surrogates) in what the report shows."""
+def make_printable(diagnostics: list[Diagnostic], masking: Masking = NO_MASKING) -> None:
+    """What the report shows of each finding: masked by the run's redactors (no secret or
+    personal data, whichever rule the finding is of) and escaped where valid UTF-8 cannot
+    hold it (lone surrogates). The fix's edits keep the values: they are applied, not shown."""
     for d in diagnostics:
-        d.message = printable(d.message)
+        d.message = printable(masking(d.message))
         if d.excerpt is not None:
-            d.excerpt = printable(d.excerpt)
+            d.excerpt = printable(masking(d.excerpt))
         field = d.location.field
-        if field is not None and printable(field) != field:
-            d.location = d.location.at(field=printable(field))
+        if field is not None:
+            shown = printable(masking(field))
+            if shown != field:
+                d.location = d.location.at(field=shown)
+        fix = d.fix
+        if fix is not None and masking:
+            message = masking(fix.message)
+            if message != fix.message:
+                d.fix = replace(fix, message=message)
 
 
 @dataclass
@@ -75,6 +85,8 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         self.model = config.model or self.target.default_model
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
+        #: Applied to all the report shows of the data, whichever rules run (``masking``).
+        self.masking = Masking(plugins.redactors(config))
         self.notes: list[str] = list(plugins.warnings)
         all_rules = [*CORE_RULES, *plugins.rules()]
         for pattern in unknown_selectors(all_rules, config):
@@ -195,11 +207,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             valid = self._scan_validation(validation, result, report)
         self.finish(result, file, file_report)
         diagnostics.extend(result.diagnostics)
-        make_printable(diagnostics)
+        make_printable(diagnostics, self.masking)
+        if self.masking:
+            file_report.summary = self.masking.values(file_report.summary)
         file_report.records = result.records
         file_report.rejected = sum(1 for d in result.dropped if d.rejected)
         for dropped in result.dropped:
-            dropped.reason = printable(dropped.reason)
+            dropped.reason = printable(self.masking(dropped.reason))
         if report.command == "prepare":  # in a check nothing is written, so nothing dropped
             file_report.dropped.extend(result.dropped)
         report.diagnostics.extend(diagnostics)
@@ -222,9 +236,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         report.files.append(file_report)
         if file is None or reader is None:
             return None
-        report.diagnostics.extend(self.check_file_scope(file))
+        file_problems = self.check_file_scope(file)
+        make_printable(file_problems, self.masking)
+        report.diagnostics.extend(file_problems)
         valid = self.scan_file(file, reader, split="valid", report=report)
-        make_printable(valid.diagnostics)
+        make_printable(valid.diagnostics, self.masking)
+        for dropped in valid.dropped:
+            dropped.reason = printable(self.masking(dropped.reason))
         report.diagnostics.extend(valid.diagnostics)
         file_report.records = valid.records
         file_report.rejected = sum(1 for d in valid.dropped if d.rejected)
@@ -242,6 +260,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             target=self.target.name,
             model=self.model,
             notes=list(self.notes),
+            mask=self.masking,
         )
 
     def check(self, paths: Iterable[Path], validation: Path | None = None) -> Report:
