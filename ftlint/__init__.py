@@ -27,7 +27,7 @@ from ftlint.api import (
     configure,
     prepare,
 )
-from ftlint.atomic import AtomicWriter
+from ftlint.atomic import AtomicWriter, OutputExists
 from ftlint.config import Config, ConfigError
 from ftlint.limits import Limits
 from ftlint.markers import hookimpl
@@ -81,6 +81,7 @@ __all__ = [
     "Location",
     "Masking",
     "ModelInfo",
+    "OutputExists",
     "OutputFormat",
     "Plugins",
     "PrepareResult",
