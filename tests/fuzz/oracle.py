@@ -331,9 +331,7 @@ def cpu_clock() -> float:
 def _timed(target: str, started: float, budget: float) -> list[Failure]:
     elapsed = cpu_clock() - started
     if elapsed > budget:
-        return [
-            Failure(target, "timeout", "timeout", f"{elapsed:.1f} CPU s > {budget:.0f} s")
-        ]
+        return [Failure(target, "timeout", "timeout", f"{elapsed:.1f} CPU s > {budget:.0f} s")]
     return []
 
 
