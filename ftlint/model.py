@@ -229,6 +229,23 @@ class Fix:
 
 
 @dataclass(slots=True)
+class Related:
+    """Another place a finding is about: the first copy of a duplicate, the earlier example a
+    near-duplicate resembles, the training example a validation example overlaps (SARIF's
+    ``relatedLocations``). ``excerpt`` is filled in by the engine when the run asks for it
+    (``Config.related_excerpts``: the HTML report shows the two side by side)."""
+
+    location: Location
+    #: What that place is, for people: ``first copy``, ``training example``.
+    message: str = ""
+    excerpt: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"location": self.location.to_dict(), "message": self.message,
+                "excerpt": self.excerpt}  # fmt: skip
+
+
+@dataclass(slots=True)
 class Diagnostic:
     code: str
     name: str
@@ -239,6 +256,8 @@ class Diagnostic:
     excerpt: str | None = None
     #: Filled in by the engine: whether the fix was applied in this run.
     fixed: bool = False
+    #: Other places this finding is about (``Related``); empty for most findings.
+    related: tuple[Related, ...] = ()
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -266,6 +285,7 @@ class Diagnostic:
                 "applied": self.fixed,
             },
             "excerpt": self.excerpt,
+            "related": [r.to_dict() for r in self.related],
         }
 
 

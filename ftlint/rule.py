@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ftlint.model import Applicability, Diagnostic, Fix, Location, Record, Scope, Severity
+from ftlint.model import (
+    Applicability,
+    Diagnostic,
+    Fix,
+    Location,
+    Record,
+    Related,
+    Scope,
+    Severity,
+)
 
 if TYPE_CHECKING:
     from ftlint.targets import Target
@@ -175,6 +184,7 @@ class Rule:
         fix: Fix | None = None,
         severity: Severity | None = None,
         excerpt: str | None = None,
+        related: tuple[Related, ...] = (),
     ) -> Diagnostic:
         return Diagnostic(
             code=self.code,
@@ -184,6 +194,7 @@ class Rule:
             location=location,
             fix=fix,
             excerpt=excerpt,
+            related=related,
         )
 
     # -- scopes ----------------------------------------------------------------------------

@@ -18,7 +18,16 @@ from pathlib import Path, PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from ftlint import Diagnostic, OutputFormat, Report, Rule, Severity, __version__, hookimpl
+from ftlint import (
+    Diagnostic,
+    Location,
+    OutputFormat,
+    Report,
+    Rule,
+    Severity,
+    __version__,
+    hookimpl,
+)
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -100,7 +109,10 @@ def artifact_location(path: str) -> dict[str, str]:
 
 
 def location(diagnostic: Diagnostic) -> dict[str, Any]:
-    loc = diagnostic.location
+    return location_of(diagnostic.location)
+
+
+def location_of(loc: Location) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": artifact_location(loc.path)}
     if loc.line is not None and loc.sheet is None:  # an XLSX row is not a line of the file
         region: dict[str, int] = {"startLine": loc.line}
@@ -137,6 +149,18 @@ def result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
         "message": {"text": diagnostic.message},
         "locations": [location(diagnostic)],
     }
+    if diagnostic.related:
+        # The other example of a pair (the first copy of a duplicate ...), each with an id
+        # and a message, as SARIF 2.1.0 section 3.27.22 describes relatedLocations.
+        related = []
+        for number, other in enumerate(diagnostic.related, 1):
+            entry = {"id": number, **location_of(other.location)}
+            if other.message:
+                entry["message"] = {"text": other.message}
+            if other.excerpt:
+                entry["properties"] = {"excerpt": other.excerpt}
+            related.append(entry)
+        item["relatedLocations"] = related
     properties: dict[str, Any] = {"name": diagnostic.name}
     if diagnostic.location.sheet is not None and diagnostic.location.line is not None:
         properties["row"] = diagnostic.location.line

@@ -41,6 +41,8 @@ def make_printable(diagnostics: list[Diagnostic], masking: Masking = NO_MASKING)
             shown = printable(masking(field))
             if shown != field:
                 d.location = d.location.at(field=shown)
+        for related in d.related:
+            related.message = printable(masking(related.message))
         fix = d.fix
         if fix is not None and masking:
             message = masking(fix.message)
@@ -188,6 +190,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
     ) -> Checked | None:
         """Check one file (and its validation file, which joins the same dataset with
         ``split="valid"`` so that dataset rules can compare the two)."""
+        first = len(report.diagnostics)
         file, reader, problems = self.open_file(path)
         report.diagnostics.extend(problems)
         file_report = FileReport(
@@ -217,6 +220,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         if report.command == "prepare":  # in a check nothing is written, so nothing dropped
             file_report.dropped.extend(result.dropped)
         report.diagnostics.extend(diagnostics)
+        if self.config.related_excerpts:
+            from ftlint.engine.related import fill_related_excerpts
+
+            files = [(file, reader)]
+            if valid is not None:
+                files.append((valid.file, valid.reader))
+            fill_related_excerpts(report.diagnostics[first:], files, self.masking)
         # Record edits are keyed by record number: only this file's diagnostics may plan them
         # (a validation file's findings are reported, never applied to the training file).
         own = [d for d in diagnostics if d.location.path == file.display_path]

@@ -55,10 +55,15 @@ def excerpt_of(
         text = json.dumps(record.data, ensure_ascii=False, default=str)
     if text is None:
         return None
-    text, more = masking.window(text, EXCERPT_WIDTH)
+    return one_line(text, masking)
+
+
+def one_line(text: str, masking: Masking = NO_MASKING, width: int = EXCERPT_WIDTH) -> str:
+    """``text`` masked, on one line (``\\n`` for a newline) and cut to ``width``."""
+    text, more = masking.window(text, width)
     text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
-    if more or len(text) > EXCERPT_WIDTH:
-        text = text[: EXCERPT_WIDTH - 1] + "…"
+    if more or len(text) > width:
+        text = text[: width - 1] + "…"
     return text
 
 

@@ -14,7 +14,7 @@ from ftlint.rules.dataset.columns import (
     split_key,
 )
 
-from ftlint import Accumulator, Diagnostic, Record, Rule, Scope, Severity
+from ftlint import Accumulator, Diagnostic, Record, Related, Rule, Scope, Severity
 
 
 class _ConflictAccumulator(Columns):
@@ -64,6 +64,7 @@ class _ConflictAccumulator(Columns):
                 f"same prompt as the example at {self.where(j, i)}, but a different answer "
                 f"({len(seen)} different answers so far); the model is trained towards both",
                 self.location(i),
+                related=(Related(self.location(j), "first example with this prompt"),),
             )  # fmt: skip
 
 

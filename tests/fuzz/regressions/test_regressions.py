@@ -141,6 +141,13 @@ CASES = [
     Case("sharegpt_unhashable.jsonl", cause=_UNHASHABLE, fixed="189393c"),
     Case("sharegpt_unhashable.json", cause=_UNHASHABLE, fixed="189393c"),
     Case(
+        "zip_version_8_4.xlsx",
+        cause="found by the 30-minute fuzz run: a flipped byte makes a zip directory entry "
+        "claim 'version 8.4'; zipfile raises NotImplementedError, which the XLSX size guard "
+        "(plugins/xlsx.py archive_refusal) did not catch: prepare raised",
+        fixed="FIXED_COMMIT",
+    ),
+    Case(
         "sharegpt_special_token_answer.jsonl",
         cause="found by the 30-minute fuzz run (shrunk): a ShareGPT answer that is only a "
         "special token ('<|rt|>'); prepare --fix --unsafe-fixes removes the token and writes "
@@ -253,3 +260,9 @@ def test_big_integers_keep_their_digits():
         assert b"123456789012345678901" in (directory / "out.jsonl").read_bytes(), list(
             result.records()
         )
+
+
+def test_an_unsupported_zip_version_is_an_unreadable_workbook():
+    report = _report(_BY_FILE["zip_version_8_4.xlsx"])
+    [finding] = [d for d in report["diagnostics"] if d["code"] == "FT212"]
+    assert "NotImplementedError: zip file version 8.4" in finding["message"]
