@@ -145,7 +145,7 @@ CASES = [
         cause="found by the 30-minute fuzz run: a flipped byte makes a zip directory entry "
         "claim 'version 8.4'; zipfile raises NotImplementedError, which the XLSX size guard "
         "(plugins/xlsx.py archive_refusal) did not catch: prepare raised",
-        fixed="FIXED_COMMIT",
+        fixed="185fa2c",
     ),
     Case(
         "sharegpt_special_token_answer.jsonl",
