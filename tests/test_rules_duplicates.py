@@ -433,3 +433,19 @@ def test_the_excerpts_of_both_examples_are_read_when_asked(tmp_path):
     assert dup.related[0].excerpt == dup.excerpt
     plain = ftlint.check(str(train), isolated=True, select="FT602")
     assert [d.related[0].excerpt for d in plain.diagnostics if d.code == "FT602"] == [None]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from("ab \t\n\u00a0\u2003x"), max_size=200))
+def test_a_long_text_collapses_as_a_whole_split_would(text):
+    """``_collapse`` splits a long text piece by piece (bounded memory for a 16 MB answer):
+    the result is the whole text's ``" ".join(text.split())``, wherever a piece ends."""
+    from ftlint.rules.dataset import canonical
+
+    saved = canonical._PIECE
+    try:
+        for piece in (1, 3, 7):
+            canonical._PIECE = piece
+            assert canonical._collapse(text) == " ".join(text.split())
+    finally:
+        canonical._PIECE = saved

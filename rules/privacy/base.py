@@ -113,11 +113,22 @@ def masked_excerpt(
         + [(start, end, placeholder, False) for start, end, placeholder in claimed]
         + others
     )
+    # Only the text around the first finding is looked at (a 16 MB text is not copied to
+    # show 60 characters of it): ``low:high`` holds ``width`` characters and more on either
+    # side, widened so that it cuts no masked value.
+    anchor = next((i for i in items if i[3]), items[0] if items else (0, 0, "", True))
+    low, high = max(0, anchor[0] - 2 * width), min(len(text), anchor[1] + 2 * width)
+    for start, end, _shown, _first in items:
+        if start < low < end:
+            low = start
+        if start < high < end:
+            high = end
     parts: list[str] = []
-    position = length = 0
+    position = low
+    length = 0
     focus = (0, 0)
     for start, end, shown, first in items:
-        if start < position:
+        if start < position or end > high:
             continue
         parts.append(text[position:start])
         length += start - position
@@ -126,12 +137,14 @@ def masked_excerpt(
         parts.append(shown)
         length += len(shown)
         position = end
-    parts.append(text[position:])
+    parts.append(text[position:high])
     view = "".join(parts)
     left = max(0, focus[0] - width)
     right = min(len(view), focus[1] + width)
     shown = view[left:right].translate(_VISIBLE)
-    return ("…" if left else "") + shown + ("…" if right < len(view) else "")
+    before = left > 0 or low > 0
+    after = right < len(view) or high < len(text)
+    return ("…" if before else "") + shown + ("…" if after else "")
 
 
 def keep_start(value: str, shown: int, tail: int = 4) -> str:
