@@ -28,14 +28,15 @@ from pathlib import Path
 MB = 1024 * 1024
 CHAT = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}
 LINE = json.dumps(CHAT) + "\n"
-WORDS = (
+_WORD_TEXT = (
     "the of and to in is was for on that with as by at from this are be or an it not which "
     "have but they had his their one all were we can there been has more if no out so said "
     "what up its about into than them only other new some could time these two may then do "
     "first any my now such like our over man me even most made after also did many before "
     "must through back years where much your way well down should because each just those "
     "café naïve Zürich résumé — “quoted” 2026-12-03 42 3.14 e-mail: ask@ (x) [y] {z}"
-).split()
+)
+WORDS = _WORD_TEXT.split()
 
 
 def prose(size: int, seed: int = 7) -> str:
