@@ -28,6 +28,7 @@ from ftlint.api import (
     prepare,
 )
 from ftlint.atomic import AtomicWriter, OutputExists
+from ftlint.compression import ExpansionLimitExceeded
 from ftlint.config import Config, ConfigError
 from ftlint.limits import Limits
 from ftlint.markers import hookimpl
@@ -54,12 +55,14 @@ from ftlint.model import (
 from ftlint.output import OutputFormat
 from ftlint.pluginmanager import Plugins, load_plugins
 from ftlint.reader import ByteRange, Reader
-from ftlint.report import FileReport, Report, format_usd, printable
+from ftlint.report import FileReport, Report, ReportOptions, format_usd, printable
 from ftlint.rule import Accumulator, FileContext, ReaderProblemRule, Rule, RuleContext
 from ftlint.targets import ModelInfo, Target
 
 #: Public modules, imported on first use (``ftlint.tokens`` loads nothing heavy until asked).
-_MODULES = frozenset({"analysis", "conversion", "pointer", "shapes", "testing", "tokens"})
+_MODULES = frozenset(
+    {"analysis", "conversion", "grouping", "pointer", "shapes", "testing", "tokens"}
+)
 
 __all__ = [
     "Accumulator",
@@ -73,6 +76,7 @@ __all__ = [
     "DropRecord",
     "DroppedRecord",
     "Edit",
+    "ExpansionLimitExceeded",
     "FileAction",
     "FileContext",
     "FileEdit",
@@ -92,6 +96,7 @@ __all__ = [
     "Record",
     "Related",
     "Report",
+    "ReportOptions",
     "Rule",
     "RuleContext",
     "Scope",
@@ -107,6 +112,7 @@ __all__ = [
     "configure",
     "conversion",
     "format_usd",
+    "grouping",
     "hookimpl",
     "load_plugins",
     "pointer",

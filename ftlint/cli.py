@@ -38,6 +38,17 @@ def _split_list(values: list[str] | None) -> list[str]:
     return out
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1, else a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _add_validation_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--validation-file",
@@ -49,7 +60,14 @@ def _add_validation_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_lint_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to read")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files and folders to read (default: .); a folder is walked for the file types "
+        "readers claim, also compressed; - reads standard input",
+    )
     sel = parser.add_argument_group("rule selection")
     sel.add_argument(
         "--select",
@@ -70,9 +88,26 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
         help="lowest severity that makes the exit code 1 (default: error)",
     )
     tgt = parser.add_argument_group("target")
-    tgt.add_argument("--target", help="provider profile: openai (default), azure-openai")
+    tgt.add_argument(
+        "--target",
+        help="target profile(s): openai (default), azure-openai, together, fireworks, mistral, "
+        "vertex, bedrock, hf; several separated by commas, or 'all' (check only); "
+        "'ftlint targets' lists them",
+    )
     tgt.add_argument("--model", help="the model to fine-tune (decides shape, tokenizer, limits)")
     tgt.add_argument("--max-file-size", metavar="SIZE", help="override the target's file limit")
+    tgt.add_argument(
+        "--tokenizer",
+        metavar="PATH_OR_HUB_ID",
+        help="Hugging Face tokenizer (and chat template) for targets that count with one "
+        "(hf); needs ftlint[hf]",
+    )
+    tgt.add_argument(
+        "--max-seq-length",
+        type=_positive,
+        metavar="N",
+        help="the trainer's truncation length: report examples longer than N tokens",
+    )
     tgt.add_argument(
         "--min-examples",
         type=int,
@@ -138,6 +173,7 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
         help="write the report there instead of standard output",
     )
     out.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    _add_ci_options(parser)
     gen = parser.add_argument_group("general")
     gen.add_argument(
         "--config",
@@ -162,6 +198,76 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         default=None,
         help="also apply unsafe fixes (they may change meaning)",
+    )
+
+
+def _add_ci_options(parser: argparse.ArgumentParser) -> None:
+    """The options of issue 14 (pipelines): presentation, discovery, baseline."""
+    out = parser.add_argument_group("presentation")
+    out.add_argument(
+        "--show-all",
+        action="store_true",
+        help="text: list every finding (default: repeats grouped with a count)",
+    )
+    out.add_argument(
+        "--statistics", action="store_true", help="only the number of findings per rule"
+    )
+    out.add_argument(
+        "--show-fixes", action="store_true", help="list the fixes applied or available"
+    )
+    out.add_argument(
+        "--figures",
+        action="store_true",
+        help="the figures block, token table and histogram even in a hook's compact output",
+    )
+    out.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems remain")
+    out.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings and nothing else"
+    )
+    out.add_argument(
+        "-s", "--silent", action="store_true", help="print nothing (the exit code says it all)"
+    )
+    out.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the resolved configuration and where each value came from, then exit",
+    )
+    out.add_argument(
+        "--show-files", action="store_true", help="print the files the run would read, then exit"
+    )
+    out.add_argument(
+        "--project-root",
+        type=Path,
+        metavar="DIR",
+        help="what SARIF/GitLab/rdjson paths are relative to (default: the git work tree)",
+    )
+    out.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    disc = parser.add_argument_group("files")
+    disc.add_argument(
+        "--exclude",
+        action="append",
+        metavar="GLOBS",
+        help="globs of files and folders a folder walk skips (replaces the config's exclude)",
+    )
+    disc.add_argument(
+        "--extend-exclude", action="append", metavar="GLOBS", help="more globs to skip"
+    )
+    disc.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="the name (and so the format) of what - reads from standard input",
+    )
+    base = parser.add_argument_group("baseline")
+    base.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="suppress the accepted findings this file lists; report entries no longer found",
+    )
+    base.add_argument(
+        "--write-baseline",
+        action="store_true",
+        help="write every finding of this run to --baseline FILE (it is replaced)",
     )
 
 
@@ -193,6 +299,12 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
         help="with --fix: exit 1 when a file was changed (pre-commit)",
     )
     check.add_argument("--force", action="store_true", help="overwrite an existing --output-file")
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change as a unified diff of the JSONL lines; "
+        "change nothing (exit 1 when something would change)",
+    )
     check.set_defaults(func=cmd_check)
 
     prepare = sub.add_parser("prepare", help="write a fixed, canonical JSONL")
@@ -248,9 +360,20 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
     rules.set_defaults(func=cmd_rules)
 
     rule = sub.add_parser("rule", help="show a rule's documentation")
-    rule.add_argument("rule", metavar="NAME|CODE")
+    rule.add_argument("rule", metavar="NAME|CODE", nargs="?")
+    rule.add_argument("--all", action="store_true", help="every rule's documentation")
     rule.add_argument("-p", dest="plugins", action="append", metavar="NAME")
     rule.set_defaults(func=cmd_rule)
+
+    targets = sub.add_parser("targets", help="list the installed targets")
+    targets.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="markdown prints the table the README carries",
+    )
+    targets.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    targets.set_defaults(func=cmd_targets)
 
     plugin_list = sub.add_parser("plugins", help="list the loaded plugins")
     plugin_list.add_argument("-p", dest="plugins", action="append", metavar="NAME")
@@ -277,7 +400,10 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
             setattr(config, name, values)
     if getattr(args, "fail_on", None):
         config.fail_on = Severity.parse(args.fail_on)
-    for name in ("target", "model", "sheet", "system", "output_format", "jobs", "min_examples"):
+    for name in (
+        "target", "model", "sheet", "system", "output_format", "jobs", "min_examples",
+        "tokenizer", "max_seq_length",
+    ):  # fmt: skip
         value = getattr(args, name, None)
         if value is not None:
             setattr(config, name, value)
@@ -307,6 +433,10 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
     config.plugins = [*config.plugins, *(getattr(args, "plugins", None) or [])]
     if getattr(args, "reader_format", None):
         config.extra["format"] = args.reader_format
+    if getattr(args, "exclude", None):
+        config.exclude = _split_list(args.exclude)
+    if getattr(args, "extend_exclude", None):
+        config.extend_exclude = [*config.extend_exclude, *_split_list(args.extend_exclude)]
     # Options that plugins added land in ``extra`` under their destination name.
     for key, value in vars(args).items():
         if key not in config.extra and not hasattr(config, key) and key not in _CORE_ARGS:
@@ -318,6 +448,11 @@ _CORE_ARGS = {
     "command", "func", "paths", "config", "plugins", "reader_format", "map", "fix",
     "unsafe_fixes", "max_file_size", "color", "output_file", "output", "force", "in_place",
     "report", "no_report", "exit_non_zero_on_fix", "validation_file", "fail_on", "report_html",
+    # presentation, discovery and baseline (ftlint.display, .discovery, .baseline)
+    "show_all", "statistics", "show_fixes", "figures", "exit_zero", "quiet", "silent",
+    "show_settings", "show_files", "project_root", "no_progress", "exclude", "extend_exclude",
+    "stdin_filename", "baseline", "write_baseline", "diff",
+    "_ftlint_discovered", "_ftlint_progress",  # what ftlint.session keeps on the namespace
 }  # fmt: skip
 
 
@@ -335,11 +470,16 @@ def _color(args: argparse.Namespace, stream: TextIO) -> bool | None:
 
 
 def render(report: Report, config: Config, plugins: Plugins, args: argparse.Namespace) -> None:
+    from ftlint import session
+
     formats = plugins.output_formats()
     name = config.output_format
     if name not in formats:
         known = ", ".join(sorted(formats)) or "none"
         raise ConfigError(f"unknown output format {name!r} (known: {known})")
+    session.present(report, config, plugins, args)  # baseline, grouping options, fixes
+    if not session.renders_normally(report, config, args):
+        return  # --statistics printed instead, or -s
     path = getattr(args, "output_file", None)
     if path is None:
         # The same on standard output: escaped, whatever the locale's error handler.
@@ -376,7 +516,9 @@ def planned_outputs(args: argparse.Namespace) -> list[Path]:
         if args.in_place:
             outputs.append(path)
             continue
-        out = args.output or path.with_name(f"{path.stem}_prepared.jsonl")
+        from ftlint.compression import inner_path
+
+        out = args.output or path.with_name(f"{inner_path(path).stem}_prepared.jsonl")
         outputs.extend(split_paths(out) if args.split is not None else (out,))
     validation = getattr(args, "validation_file", None)
     if validation is not None:
@@ -430,11 +572,15 @@ def refuse_overwrites(args: argparse.Namespace, written: Sequence[tuple[str, Pat
 
 
 def _engine(args: argparse.Namespace, plugins: Plugins) -> tuple[Any, Config]:
+    from ftlint import session
     from ftlint.engine import Engine
 
     config = config_from_args(args)
     plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
-    return Engine(config, plugins), config
+    found = session.discover_paths(args, plugins, config)  # folders walked, - spooled
+    engine = Engine(config, plugins, display_names=found.display_names)
+    session.start_progress(args, config)
+    return engine, config
 
 
 def cmd_check(args: argparse.Namespace, plugins: Plugins) -> int:
@@ -465,7 +611,8 @@ def cmd_check(args: argparse.Namespace, plugins: Plugins) -> int:
         ]
         what = "; ".join(dict.fromkeys(fixes)) or "rewritten"
         count = f"{len(fixes)} fix{'' if len(fixes) == 1 else 'es'}: " if fixes else ""
-        print(f"ftlint: fixed {file.path} ({count}{what})", file=sys.stderr)
+        if not getattr(args, "silent", False):
+            print(f"ftlint: fixed {file.path} ({count}{what})", file=sys.stderr)
     code = report.exit_code
     if args.exit_non_zero_on_fix and any(f.outputs for f in report.files):
         code = EXIT_PROBLEMS
@@ -627,24 +774,49 @@ def _rule_owners(plugins: Plugins) -> dict[type, str]:
 def cmd_rule(args: argparse.Namespace, plugins: Plugins) -> int:
     from ftlint.engine import CORE_RULES
 
-    wanted = args.rule.strip()
-    for r in [*CORE_RULES, *plugins.rules()]:
-        if wanted.lower() == r.name or wanted.upper() == r.code.upper():
-            from rich.console import Console
+    rules = [*CORE_RULES, *plugins.rules()]
+    if args.all:
+        if args.rule:
+            raise UsageError("ftlint rule: give a rule or --all, not both")
+        chosen = rules
+    elif not args.rule:
+        raise UsageError("ftlint rule: name a rule (code or name), or pass --all")
+    else:
+        wanted = args.rule.strip()
+        chosen = [r for r in rules if wanted.lower() == r.name or wanted.upper() == r.code.upper()]
+        if not chosen:
+            from ftlint.engine.select import nearest_rules
+
+            near = nearest_rules(wanted, rules)
+            hint = f" (did you mean {', '.join(near)}?)" if near else ""
+            print(f"ftlint: no rule named {wanted!r}{hint}; see 'ftlint rules'", file=sys.stderr)
+            return EXIT_ERROR
+    from rich.console import Console
+
+    console = Console()
+    for index, r in enumerate(chosen[:1] if not args.all else chosen):
+        header = f"# {r.name} ({r.code})\n\nScope: {r.scope} · severity: {r.severity}"
+        header += f" · fix: {r.fix_safety() or 'none'}"
+        if r.targets:
+            header += f" · targets: {', '.join(sorted(r.targets))}"
+        if console.is_terminal:
             from rich.markdown import Markdown
 
-            console = Console()
-            header = f"# {r.name} ({r.code})\n\nScope: {r.scope} · severity: {r.severity}"
-            header += f" · fix: {r.fix_safety() or 'none'}"
-            if r.targets:
-                header += f" · targets: {', '.join(sorted(r.targets))}"
-            if console.is_terminal:
-                console.print(Markdown(header + "\n\n" + r.documentation()))
-            else:
-                print(header.replace("# ", "", 1) + "\n\n" + r.documentation())
-            return 0
-    print(f"ftlint: no rule named {wanted!r}; see 'ftlint rules'", file=sys.stderr)
-    return EXIT_ERROR
+            console.print(Markdown(header + "\n\n" + r.documentation()))
+        else:
+            if index:
+                print("\n" + "-" * 72 + "\n")
+            print(header.replace("# ", "", 1) + "\n\n" + r.documentation())
+    return 0
+
+
+def cmd_targets(args: argparse.Namespace, plugins: Plugins) -> int:
+    """``ftlint targets``: every installed target, with its formats, limits, tokenizer and
+    sources (``ftlint.targets.listing``)."""
+    from ftlint.targets.listing import render
+
+    print(render(list(plugins.targets().values()), args.format))
+    return 0
 
 
 def cmd_plugins(args: argparse.Namespace, plugins: Plugins) -> int:
@@ -735,7 +907,16 @@ def _main(argv: list[str], debug: bool) -> int:
         for warning in plugins.warnings:
             print(f"ftlint: warning: {warning}", file=sys.stderr)
         plugins.warnings.clear()
-        return int(args.func(args, plugins))
+        from ftlint import session
+
+        try:
+            early = session.early_exit(
+                args, plugins, config_from_args
+            )  # --show-settings, --show-files, --diff
+            code = early if early is not None else int(args.func(args, plugins))
+        finally:
+            session.cleanup(args)
+        return session.exit_code(args, code)
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return EXIT_ERROR

@@ -53,6 +53,14 @@ class Config:
     fix: bool = False
     unsafe_fixes: bool = False
     jobs: int | None = None
+    #: The Hugging Face tokenizer (path or hub id) of targets that count with ``hf``.
+    tokenizer: str | None = None
+    #: The trainer's truncation length in tokens (``--max-seq-length``).
+    max_seq_length: int | None = None
+    #: Globs a folder walk skips (``exclude`` replaces the default, empty list;
+    #: ``extend-exclude`` adds to it): ``ftlint.discovery``.
+    exclude: list[str] = field(default_factory=list)
+    extend_exclude: list[str] = field(default_factory=list)
     #: Read the records that findings refer to (``Diagnostic.related``: the first copy of a
     #: duplicate ...) once more, for their excerpts; the HTML report shows them side by side.
     #: Off by default: it costs a second read of the file when there are such findings.
@@ -71,7 +79,7 @@ class Config:
         return DEFAULT_LIMITS.with_overrides(**{name: getattr(self, name) for name in _LIMITS})
 
 
-_LIST_KEYS = {"select", "extend_select", "ignore", "plugins"}
+_LIST_KEYS = {"select", "extend_select", "ignore", "plugins", "exclude", "extend_exclude"}
 _LIMITS = Limits.names()
 #: Limits given in bytes accept sizes as text (``"16MB"``), as on the command line.
 _SIZE_KEYS = {"max_file_size", "max_record_size", "max_expanded_size"}
@@ -146,6 +154,12 @@ def config_from_table(table: dict[str, Any], source: str | None = None) -> Confi
             not isinstance(value, int) or isinstance(value, bool) or value < 0
         ):
             raise ConfigError(f"{source}: {raw_key!r} must be a non-negative integer")
+        if key == "tokenizer" and not isinstance(value, str):
+            raise ConfigError(f"{source}: 'tokenizer' must be a string (a path or hub id)")
+        if key == "max_seq_length" and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 1
+        ):
+            raise ConfigError(f"{source}: {raw_key!r} must be a whole number of at least 1")
         if key in _LIMITS and value < 1:
             raise ConfigError(f"{source}: {raw_key!r} must be at least 1")
         setattr(config, key, value)

@@ -22,6 +22,9 @@ from ftlint.shapes import (
     CHAT,
     CHOSEN_REJECTED,
     COMMUNITY_SHAPES,
+    FOREIGN_SHAPES,
+    GEMINI,
+    NOVA,
     PREFERENCE,
     PROMPT_COMPLETION,
     SELF_INSTRUCT,
@@ -29,7 +32,9 @@ from ftlint.shapes import (
     SHAREGPT,
     SHAREGPT_ROLES,
     TABULAR_FORMATS,
+    TEXT,
     UNKNOWN,
+    UNPAIRED,
     blank,
     detect_shape,
     model_shapes,
@@ -37,6 +42,10 @@ from ftlint.shapes import (
 
 if TYPE_CHECKING:
     from ftlint.rule import RuleContext
+
+#: The readers of provider chat formats (``ftlint.formats`` registers them when imported:
+#: the record formats depend on this module, never the other way round).
+FOREIGN_READERS: dict[str, Any] = {}
 
 #: Where each shape may go, best first: (target shape, lossy).
 ROUTES: dict[str, tuple[tuple[str, bool], ...]] = {
@@ -47,6 +56,10 @@ ROUTES: dict[str, tuple[tuple[str, bool], ...]] = {
     PROMPT_COMPLETION: ((PROMPT_COMPLETION, False), (CHAT, False)),
     PREFERENCE: ((PREFERENCE, False), (CHAT, True), (PROMPT_COMPLETION, True)),
     CHOSEN_REJECTED: ((PREFERENCE, False), (CHAT, True), (PROMPT_COMPLETION, True)),
+    GEMINI: ((CHAT, False), (PROMPT_COMPLETION, False)),
+    NOVA: ((CHAT, False), (PROMPT_COMPLETION, False)),
+    TEXT: ((TEXT, False),),
+    UNPAIRED: ((UNPAIRED, False),),
 }
 ALL_NATIVE = (CHAT, PREFERENCE, PROMPT_COMPLETION)
 
@@ -106,6 +119,8 @@ def prompt_completion_to_chat(data: dict, system: str | None) -> dict:
     system message. (Runs for every record of such a file, twice in ``prepare``: the common
     case, two strings, takes no function call.)"""
     prompt = data.get("prompt")
+    if isinstance(prompt, list) and isinstance(data.get("completion"), list):
+        return _conversational_pair(data, system)
     if type(prompt) is not str:
         prompt = "" if prompt is None else _text(prompt, "/prompt", "the prompt")
     completion = data.get("completion")
@@ -125,6 +140,19 @@ def prompt_completion_to_chat(data: dict, system: str | None) -> dict:
     if system is None:
         return {"messages": messages}
     return {"messages": _with_system(messages, system)}
+
+
+def _conversational_pair(data: dict, system: str | None) -> dict:
+    """TRL's conversational prompt-completion: the prompt messages, then the completion's."""
+    prompt, _ = _turns(data["prompt"], "/prompt")
+    completion, _ = _turns(data["completion"], "/completion")
+    if not completion or any(m["role"] != "assistant" for m in completion):
+        raise ConversionError("the completion must be assistant messages", "/completion")
+    messages = [*prompt, *completion]
+    own = data.get("system")
+    if isinstance(own, str) and not _blank(own):
+        system = own
+    return {"messages": messages if system is None else _with_system(messages, system)}
 
 
 def chat_to_prompt_completion(data: dict) -> dict:
@@ -530,20 +558,29 @@ class Planner:
     accepted: tuple[str, ...] | None
     system: str | None = None
     mapping: tuple[tuple[str, str], ...] = ()
+    #: The record formats the target accepts as they are (``Target.formats`` and its
+    #: ``write_format``): a Gemini record is native for a target that takes ``gemini``.
+    formats: tuple[str, ...] = ()
 
     @classmethod
     def from_context(cls, context: RuleContext) -> Planner:
         settings = context.settings or {}
         system = settings.get("system")
         mapping = settings.get("column_map") or {}
+        target = context.target
+        formats = tuple(getattr(target, "formats", ()) or ())
+        write_format = getattr(target, "write_format", "")
+        if write_format and write_format not in formats:
+            formats = (*formats, write_format)
         planner = cls(
-            accepted=model_shapes(context.target, context.model),
+            accepted=model_shapes(target, context.model),
             system=system if isinstance(system, str) and system.strip() else None,
             mapping=tuple((str(k), str(v)) for k, v in mapping.items() if isinstance(v, str) and v),
+            formats=formats,
         )
         # One object per distinct planner: the rules of a run share it, and it compares and
         # hashes by identity (in C), which the per-record analyses keyed by it need to be cheap.
-        key = (planner.accepted, planner.system, planner.mapping)
+        key = (planner.accepted, planner.system, planner.mapping, planner.formats)
         return _PLANNERS.setdefault(key, planner)
 
     def route(self, shape: str) -> tuple[str | None, bool]:
@@ -560,7 +597,9 @@ class Planner:
         if self.mapping and source_format not in TABULAR_FORMATS:
             data, mapped = apply_map(data, self.mapping)
         shape = detect_shape(data)
-        community = mapped or shape in COMMUNITY_SHAPES
+        if shape in FOREIGN_SHAPES and shape in self.formats and not mapped:
+            return _plain_plan(shape, shape, False, False)  # the target's own format
+        community = mapped or shape in COMMUNITY_SHAPES or shape in FOREIGN_SHAPES
         if shape == UNKNOWN:
             return _plain_plan(shape, None, community, mapped)
         target, lossy = self.route(shape)
@@ -605,6 +644,13 @@ class Planner:
             chat = preference_to_chat(data)
         elif shape == CHOSEN_REJECTED:
             chat = preference_to_chat(chosen_rejected_to_preference(data, system))
+        elif shape in FOREIGN_SHAPES:
+            reader = FOREIGN_READERS.get(shape)
+            if reader is None:
+                raise ConversionError(f"no reader for {shape} records (-p no:record-formats?)")
+            chat = reader(data)
+            if system is not None:
+                chat = {**chat, "messages": _with_system(chat["messages"], system)}
         else:  # pragma: no cover - every routed shape is handled above
             raise ConversionError(f"no conversion from {shape}")
         return chat if target == CHAT else chat_to_prompt_completion(chat)
@@ -621,6 +667,8 @@ _KEPT = {
     },
     CHAT: {"messages", "tools", "parallel_tool_calls", "functions"},
     PREFERENCE: {"input", "preferred_output", "non_preferred_output"},
+    GEMINI: {"contents", "systemInstruction", "system_instruction", "tools"},
+    NOVA: {"schemaVersion", "system", "messages"},
 }  # fmt: skip
 
 

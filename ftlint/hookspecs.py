@@ -74,6 +74,13 @@ def ftlint_targets() -> list[Target]:
 
 
 @hookspec
+def ftlint_record_formats() -> list[Any]:
+    """Return record formats (``ftlint.formats.RecordFormat`` instances): how one training
+    example of a provider or trainer is recognised, read into ftlint's canonical form, written
+    from it and checked. ``Target.formats`` and ``Target.write_format`` name them."""
+
+
+@hookspec
 def ftlint_redactors(config: Config) -> list[Any]:
     """Return redactors: functions ``(text) -> iterable of (start, end, shown)`` that find the
     values no report may show (secrets, personal data) and what to show instead

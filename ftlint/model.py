@@ -256,6 +256,9 @@ class Diagnostic:
     excerpt: str | None = None
     #: Filled in by the engine: whether the fix was applied in this run.
     fixed: bool = False
+    #: The target this finding is about (``together``...), ``None`` when it holds for every
+    #: target of the run (the rule does not depend on the target). Set by the engine.
+    target: str | None = None
     #: Other places this finding is about (``Related``); empty for most findings.
     related: tuple[Related, ...] = ()
 
@@ -268,6 +271,7 @@ class Diagnostic:
             loc.record if loc.record is not None else -1,
             loc.column or 0,
             self.code,
+            self.target or "",
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -285,6 +289,7 @@ class Diagnostic:
                 "applied": self.fixed,
             },
             "excerpt": self.excerpt,
+            "target": self.target,
             "related": [r.to_dict() for r in self.related],
         }
 

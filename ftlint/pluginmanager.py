@@ -94,6 +94,10 @@ class Plugins:
             }
         return self._targets
 
+    def record_formats(self) -> list[Any]:
+        """The record formats of every plugin (the built-in ones come from ftlint.formats)."""
+        return [f for group in self._call_each("ftlint_record_formats") for f in group or ()]
+
     def redactors(self, config: Config) -> list[Redactor]:
         """Every redactor of every plugin (``ftlint_redactors``): not cached, they depend on
         the configuration."""

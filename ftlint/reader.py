@@ -45,9 +45,10 @@ class Reader:
     def claims(self, file: FileContext) -> int:
         """How sure this reader is that it can read ``file``: 0 (no) to 100 (certain).
 
-        The default claims by extension; readers may also sniff ``file.head``.
+        The default claims by extension (of what is compressed: ``.csv`` for ``qa.csv.gz``);
+        readers may also sniff ``file.head``.
         """
-        return 50 if file.path.suffix.lower() in self.extensions else 0
+        return 50 if file.suffix in self.extensions else 0
 
     def read(self, file: FileContext, byte_range: ByteRange | None = None) -> Iterator[Record]:
         raise NotImplementedError(f"reader {self.name} does not implement read()")

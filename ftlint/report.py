@@ -62,6 +62,9 @@ class FileReport:
     #: Per-example figures from the dataset rules (``Accumulator.example_columns``): equal
     #: length columns with a ``record`` column; for the Python API, not in the JSON report.
     examples: dict[str, Sequence[Any]] = field(default_factory=dict)
+    #: The dataset rules' figures per target in a run over several targets (tokens, cost
+    #: with each target's tokenizer and prices); ``summary`` holds the primary target's.
+    target_summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def dropped_by_fix(self) -> int:
@@ -79,7 +82,7 @@ class FileReport:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "path": self.path,
             "reader": self.reader,
             "records": self.records,
@@ -87,6 +90,47 @@ class FileReport:
             "rejected": self.rejected,
             "outputs": [printable(output) for output in self.outputs],
             "dropped": [d.to_dict() for d in self.dropped],
+            "summary": self.summary,
+        }
+        if len(self.target_summaries) > 1:
+            data["target_summaries"] = self.target_summaries
+        return data
+
+
+#: What a target makes of a file: the provider (or trainer) takes it as it is, takes it
+#: but the findings say it will train worse, or refuses it (or training breaks).
+ACCEPTED = "accepted"
+ACCEPTED_WITH_WARNINGS = "accepted with warnings"
+REJECTED = "rejected"
+
+
+@dataclass
+class TargetVerdict:
+    """One target's verdict on the run's files, and the findings that decide it (its
+    errors when it rejects, else its warnings)."""
+
+    target: str
+    model: str | None
+    verdict: str
+    errors: int
+    warnings: int
+    #: ``(code, name, count)`` of the deciding findings, most frequent first.
+    findings: list[tuple[str, str, int]]
+    summary: dict[str, Any] = field(default_factory=dict)
+    #: How this run counted the target's tokens: ``exact (...)`` or ``estimated (...)``.
+    token_counts: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "model": self.model,
+            "verdict": self.verdict,
+            "token_counts": self.token_counts,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [
+                {"code": code, "name": name, "count": count} for code, name, count in self.findings
+            ],
             "summary": self.summary,
         }
 
@@ -101,8 +145,31 @@ class ReportFrames(NamedTuple):
 #: Columns of the diagnostics frame, in order.
 DIAGNOSTIC_COLUMNS = (
     "code", "name", "severity", "message", "path", "line", "column", "record", "field",
-    "sheet", "fix", "fix_message", "fixed", "excerpt",
+    "sheet", "fix", "fix_message", "fixed", "excerpt", "target",
 )  # fmt: skip
+
+
+@dataclass
+class ReportOptions:
+    """How the run asked its report to be shown; output formats read what applies to them
+    (``text`` groups repeated findings unless ``show_all``; ``sarif`` makes URIs relative to
+    ``project_root``)."""
+
+    #: Every finding on its own (``--show-all``); otherwise ``text`` groups repeats.
+    show_all: bool = False
+    #: Findings only: no notes, figures or summary line (``-q``).
+    quiet: bool = False
+    #: A hook's output (pre-commit): grouped findings and the summary, no figures block,
+    #: token table or histogram unless ``figures`` is asked for.
+    compact: bool = False
+    #: Figures (table, histogram) even in compact output (``--figures``).
+    figures: bool = False
+    #: A list of the fixes applied or available (``--show-fixes``).
+    show_fixes: bool = False
+    #: The root the file URIs of ``sarif`` (and others) are relative to.
+    project_root: str | None = None
+    #: Locations listed on a grouped line before ``…``.
+    group_locations: int = 5
 
 
 @dataclass
@@ -115,10 +182,59 @@ class Report:
     model: str | None = None
     #: Messages about the run itself (plugin warnings) shown before the problems.
     notes: list[str] = field(default_factory=list)
+    #: How to show it (set by the command line; the defaults suit the Python API).
+    options: ReportOptions = field(default_factory=ReportOptions)
+    #: Findings a ``--baseline`` suppressed (not in ``diagnostics``; counted in the summary).
+    suppressed: int = 0
+    #: What ``--fix`` would change, per file path (``ftlint.fixpreview``), when the run
+    #: computed it (``--diff``, the SARIF ``fixes``).
+    previews: dict[str, Any] = field(default_factory=dict)
+    #: ``(target, model)`` of every target of the run, the primary first (``--target a,b``).
+    run_targets: list[tuple[str, str | None]] = field(default_factory=list)
+    #: How each target's tokens were counted (``TargetVerdict.token_counts``).
+    token_counts: dict[str, str] = field(default_factory=dict)
+
     #: The run's masking (``ftlint.masking``): findings, dropped reasons and figures are
     #: masked already; an output format that shows more of the data (a class name, a
     #: label) passes it through ``report.mask(text)`` first.
     mask: Masking = field(default=NO_MASKING, repr=False, compare=False)
+
+    @property
+    def multi_target(self) -> bool:
+        return len(self.run_targets) > 1
+
+    def verdicts(self) -> list[TargetVerdict]:
+        """Each target's verdict: ``rejected`` when a finding for it (or for every target) is
+        an error that remains, ``accepted with warnings`` when warnings remain, else
+        ``accepted``."""
+        targets = self.run_targets or [(self.target, self.model)]
+        remaining = self.remaining()
+        verdicts = []
+        for name, model in targets:
+            mine = [d for d in remaining if d.target is None or d.target == name]
+            errors = [d for d in mine if d.severity >= Severity.ERROR]
+            warnings = [d for d in mine if d.severity == Severity.WARNING]
+            verdict = REJECTED if errors else ACCEPTED_WITH_WARNINGS if warnings else ACCEPTED
+            counter = Counter((d.code, d.name) for d in (errors or warnings))
+            findings = [(code, rule, n) for (code, rule), n in counter.most_common()]
+            figures: dict[str, Any] = {}
+            with_figures = [f for f in self.files if f.target_summaries.get(name) or f.summary]
+            if len(with_figures) == 1:
+                file = with_figures[0]
+                figures = dict(file.target_summaries.get(name) or file.summary)
+            verdicts.append(
+                TargetVerdict(
+                    name,
+                    model,
+                    verdict,
+                    len(errors),
+                    len(warnings),
+                    findings,
+                    figures,
+                    self.token_counts.get(name, ""),
+                )
+            )
+        return verdicts
 
     def sorted_diagnostics(self) -> list[Diagnostic]:
         return sorted(self.diagnostics, key=Diagnostic.sort_key)
@@ -154,6 +270,8 @@ class Report:
             "model": self.model,
             "exit_code": self.exit_code,
         }
+        if self.suppressed:
+            summary["baseline_suppressed"] = self.suppressed
         with_figures = [f for f in self.files if f.summary]
         if len(with_figures) == 1:
             # One dataset (a training file, maybe with its validation file): its figures
@@ -168,6 +286,7 @@ class Report:
             "command": self.command,
             "files": [f.to_dict() for f in self.files],
             "summary": self.summary(),
+            "targets": [v.to_dict() for v in self.verdicts()],
             "diagnostics": [d.to_dict() for d in self.sorted_diagnostics()],
         }
 
@@ -196,6 +315,7 @@ class Report:
                     "fix_message": None if d.fix is None else d.fix.message,
                     "fixed": d.fixed,
                     "excerpt": d.excerpt,
+                    "target": d.target,
                 }
             )
         return rows

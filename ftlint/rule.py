@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import codecs
 import inspect
+import io
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 from ftlint.model import (
     Applicability,
@@ -46,6 +47,8 @@ class RuleContext:
     options: dict[str, Any] = field(default_factory=dict)
     #: Free-form settings of the run (system prompt, split...), read-only for rules.
     settings: dict[str, Any] = field(default_factory=dict)
+    #: Every installed target by name (a rule that names where else to train reads them).
+    installed: dict[str, Target] = field(default_factory=dict)
 
 
 class NotARegularFile(OSError):
@@ -84,10 +87,15 @@ class FileContext:
     has_bom: bool = False
     options: dict[str, Any] = field(default_factory=dict)
 
+    #: ``gzip``, ``bz2``, ``xz`` or ``zstd`` for a compressed input (``ftlint.compression``):
+    #: ``head`` and every stream are then of the uncompressed bytes; ``size`` stays the size
+    #: on disk.
+    compression: str | None = None
+
     HEAD_SIZE: ClassVar[int] = 64 * 1024
 
     @classmethod
-    def open(cls, path: Path, display_path: str | None = None) -> FileContext:
+    def open(cls, path: Path, display_path: str | None = None, limits: Any = None) -> FileContext:
         """Open a regular file; anything else (a named pipe, a device, a socket) raises
         ``NotARegularFile`` before it is opened, since reading it may never end."""
         info = path.stat()
@@ -96,17 +104,65 @@ class FileContext:
         with path.open("rb") as handle:
             head = handle.read(cls.HEAD_SIZE)
             size = os.fstat(handle.fileno()).st_size
+        compression = None
+        from ftlint.compression import SUFFIXES
+
+        if path.suffix.lower() in SUFFIXES:
+            from ftlint.compression import ExpansionLimitExceeded, compression_of
+
+            compression = compression_of(path, head)
+            if compression is not None:
+                context = cls(path, display_path or str(path), size, b"", compression=compression)
+                context.options = {"limits": limits}
+                try:
+                    with context.open_binary() as stream:
+                        head = stream.read(cls.HEAD_SIZE)
+                except ExpansionLimitExceeded:
+                    head = b""  # the reader meets the same limit and reports it
         return cls(
             path=path,
             display_path=display_path or str(path),
             size=size,
             head=head,
             has_bom=head.startswith(codecs.BOM_UTF8),
+            compression=compression,
         )
+
+    @property
+    def suffix(self) -> str:
+        """The lower-case suffix of what the file holds: ``.jsonl`` for ``train.jsonl.gz``."""
+        if self.compression is not None:
+            from ftlint.compression import inner_path
+
+            return inner_path(self.path).suffix.lower()
+        return self.path.suffix.lower()
+
+    def open_binary(self, buffering: int = 1 << 20, *, counted: bool = True) -> BinaryIO:
+        """The file's bytes as a binary stream: uncompressed when the file is compressed
+        (with the run's expansion limits), else the file itself. Readers open files here;
+        while a progress bar runs, what they read counts towards it (``counted``)."""
+        from ftlint import progress
+
+        if self.compression is None:
+            if progress.ACTIVE is None or not counted:
+                return self.path.open("rb", buffering=buffering)
+            raw = progress.counted(self.path.open("rb", buffering=0))
+            return io.BufferedReader(raw, buffer_size=buffering)  # type: ignore[return-value]
+        from ftlint.compression import open_decompressed
+        from ftlint.limits import Limits
+
+        return open_decompressed(
+            self.path, self.compression, Limits.of(self), buffering, counted=counted
+        )
+
+    def read_bytes(self) -> bytes:
+        """All the (uncompressed) bytes: for readers of whole documents (JSON)."""
+        with self.open_binary() as handle:
+            return handle.read()
 
     def iter_bytes(self, chunk_size: int = 1 << 20) -> Iterator[bytes]:
         """Stream the file's bytes (for rules that must look at all of them)."""
-        with self.path.open("rb") as handle:
+        with self.open_binary(counted=False) as handle:
             while chunk := handle.read(chunk_size):
                 yield chunk
 
@@ -151,6 +207,16 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     #: Targets this rule applies to (``None``: all).
     targets: ClassVar[frozenset[str] | None] = None
+    #: Whether the rule's findings depend on the target (its profile, its model, the shapes
+    #: the model takes, its tokenizer). A run over several targets (``--target a,b``) runs a
+    #: dependent rule once per target, each finding labelled with its target; an independent
+    #: rule runs once and its findings hold for every target. A rule that reads
+    #: ``context.target`` or ``context.model`` must say True (or set ``targets``).
+    target_dependent: ClassVar[bool] = False
+    #: ``ftlint submit`` repeats this rule's findings as a warning just before it uploads,
+    #: whatever their severity (the model's lifecycle: the job may not run, or the trained
+    #: model may not serve long).
+    warn_before_upload: ClassVar[bool] = False
     #: Whether the rule runs unless selected explicitly.
     default_enabled: ClassVar[bool] = True
     #: Options and their defaults; ``[tool.ftlint.rules.NAME]`` overrides them.
@@ -174,6 +240,20 @@ class Rule:
     def __init__(self, context: RuleContext) -> None:
         self.context = context
         self.options = {**self.default_options, **context.options}
+        #: The target this instance runs for in a run over several targets, ``None`` for a
+        #: rule that runs once for all of them (set by the engine).
+        self.for_target: str | None = None
+
+    @classmethod
+    def depends_on_target(cls) -> bool:
+        """True when the engine must run this rule once per target of the run."""
+        return cls.target_dependent or cls.targets is not None
+
+    @property
+    def key(self) -> str:
+        """What names this rule instance in a run: its code, with its target when it runs
+        once per target (``FT601@together``)."""
+        return self.code if self.for_target is None else f"{self.code}@{self.for_target}"
 
     # -- helpers ---------------------------------------------------------------------------
     def diagnostic(

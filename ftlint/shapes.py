@@ -15,12 +15,21 @@ ALPACA = "alpaca"
 SHAREGPT = "sharegpt"
 CHOSEN_REJECTED = "chosen-rejected"
 SELF_INSTRUCT = "self-instruct"
+#: Language modelling ``{"text": ...}`` (TRL, Together's generic text).
+TEXT = "text"
+#: Unpaired preference (TRL's KTO type): ``prompt`` / ``completion`` / boolean ``label``.
+UNPAIRED = "unpaired-preference"
+#: Provider formats of chat records that are not OpenAI's (``ftlint.formats``).
+GEMINI = "gemini"
+NOVA = "nova"
 UNKNOWN = "unknown"
 
 #: Shapes the provider accepts as they are; the others are community formats to convert.
 NATIVE_SHAPES = frozenset({CHAT, PROMPT_COMPLETION, PREFERENCE})
 #: Community formats ftlint recognises and ``prepare`` converts.
 COMMUNITY_SHAPES = frozenset({ALPACA, SHAREGPT, CHOSEN_REJECTED, SELF_INSTRUCT})
+#: Chat formats of other providers: read as chat, native where the target accepts them.
+FOREIGN_SHAPES = frozenset({GEMINI, NOVA})
 #: ``Record.source_format`` of readers whose rows are mapped to fields (always converted).
 TABULAR_FORMATS = frozenset({"csv", "tsv", "xlsx"})
 
@@ -33,6 +42,10 @@ SHAPE_LABELS = {
     SHAREGPT: "ShareGPT",
     CHOSEN_REJECTED: "chosen/rejected",
     SELF_INSTRUCT: "self-instruct",
+    TEXT: "text",
+    UNPAIRED: "unpaired preference (KTO)",
+    GEMINI: "Gemini (Vertex AI)",
+    NOVA: "Nova (Bedrock)",
     UNKNOWN: "unknown",
 }
 
@@ -76,7 +89,11 @@ def detect_shape(data: Any) -> str:
     if not isinstance(data, dict):
         return UNKNOWN
     if "messages" in data:
+        if "schemaVersion" in data or isinstance(data.get("system"), list):
+            return NOVA
         return CHAT
+    if "contents" in data:
+        return GEMINI
     if "input" in data and ("preferred_output" in data or "non_preferred_output" in data):
         return PREFERENCE
     if "chosen" in data and "rejected" in data:
@@ -84,12 +101,16 @@ def detect_shape(data: Any) -> str:
     if "conversations" in data:
         return SHAREGPT
     if "prompt" in data or "completion" in data:
+        if isinstance(data.get("label"), bool):
+            return UNPAIRED
         return PROMPT_COMPLETION
     if "instruction" in data:
         if "output" in data or "response" in data or "answer" in data:
             return ALPACA
         if isinstance(data.get("instances"), list):
             return SELF_INSTRUCT
+    if isinstance(data.get("text"), str):
+        return TEXT
     return UNKNOWN
 
 
@@ -186,10 +207,19 @@ def iter_texts(data: Any) -> Iterator[tuple[str, str | None, str]]:
             yield from iter_message_texts(source.get("messages"), "/input/messages")
         for key in ("preferred_output", "non_preferred_output"):
             yield from iter_message_texts(data.get(key), "/" + key)
-    elif shape == PROMPT_COMPLETION:
+    elif shape in (PROMPT_COMPLETION, UNPAIRED):
         for key in ("prompt", "completion"):
-            if isinstance(data.get(key), str):
-                yield "/" + key, key, data[key]
+            value = data.get(key)
+            if isinstance(value, str):
+                yield "/" + key, key, value
+            elif isinstance(value, list):  # TRL's conversational pairs
+                yield from iter_message_texts(value, "/" + key)
+    elif shape == TEXT:
+        yield "/text", None, data["text"]
+    elif shape == GEMINI:
+        yield from _gemini_texts(data)
+    elif shape == NOVA:
+        yield from _nova_texts(data)
     elif shape == ALPACA:
         yield from _alpaca_texts(data)
     elif shape == SHAREGPT:
@@ -222,6 +252,39 @@ def iter_texts(data: Any) -> Iterator[tuple[str, str | None, str]]:
                 yield "/" + _escape(key), None, value
 
 
+def _parts_texts(
+    parts: Any, prefix: str, role: str | None
+) -> Iterator[tuple[str, str | None, str]]:
+    if isinstance(parts, list):
+        for i, part in enumerate(parts):
+            if isinstance(part, dict) and isinstance(part.get("text"), str):
+                yield f"{prefix}/{i}/text", role, part["text"]
+
+
+def _gemini_texts(data: dict) -> Iterator[tuple[str, str | None, str]]:
+    """Vertex ``systemInstruction`` and ``contents`` parts (``model`` is the assistant)."""
+    for key in ("systemInstruction", "system_instruction"):
+        system = data.get(key)
+        if isinstance(system, dict):
+            yield from _parts_texts(system.get("parts"), f"/{key}/parts", "system")
+    contents = data.get("contents")
+    for i, content in enumerate(contents if isinstance(contents, list) else ()):
+        if isinstance(content, dict):
+            role = content.get("role")
+            role = "assistant" if role == "model" else role if isinstance(role, str) else None
+            yield from _parts_texts(content.get("parts"), f"/contents/{i}/parts", role)
+
+
+def _nova_texts(data: dict) -> Iterator[tuple[str, str | None, str]]:
+    """Nova ``system`` blocks and the text blocks of ``messages``."""
+    yield from _parts_texts(data.get("system"), "/system", "system")
+    messages = data.get("messages")
+    for i, message in enumerate(messages if isinstance(messages, list) else ()):
+        if isinstance(message, dict):
+            role = message.get("role") if isinstance(message.get("role"), str) else None
+            yield from _parts_texts(message.get("content"), f"/messages/{i}/content", role)
+
+
 #: ``/messages/N/content`` for the first messages, built once (the hot path of ``texts_of``).
 _CONTENT_POINTERS = tuple(f"/messages/{i}/content" for i in range(64))
 
@@ -229,7 +292,12 @@ _CONTENT_POINTERS = tuple(f"/messages/{i}/content" for i in range(64))
 def texts_of(data: Any) -> tuple[tuple[str, str | None, str], ...]:
     """``tuple(iter_texts(data))``, with a fast path for the chat record of plain messages
     (string contents) that most files are made of."""
-    if isinstance(data, dict) and "messages" in data:
+    if (
+        isinstance(data, dict)
+        and "messages" in data
+        and "schemaVersion" not in data
+        and not isinstance(data.get("system"), list)
+    ):
         messages = data["messages"]
         if isinstance(messages, list) and len(messages) <= len(_CONTENT_POINTERS):
             texts = []

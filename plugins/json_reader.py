@@ -25,7 +25,7 @@ from ftlint.plugins.jsontext import (
     number_guard,
     scan_value,
 )
-from ftlint.plugins.reading import over_limit, size_text, with_no_examples
+from ftlint.plugins.reading import expansion_guarded, over_limit, size_text, with_no_examples
 
 from ftlint import (
     ByteRange,
@@ -154,7 +154,7 @@ class JsonReader(Reader):
     extensions = (".json",)
 
     def claims(self, file: FileContext) -> int:
-        return 60 if file.path.suffix.lower() in self.extensions else 0
+        return 60 if file.suffix in self.extensions else 0
 
     def _notice(
         self, file: FileContext, kind: str, message: str, line: int = 1, **detail: Any
@@ -169,16 +169,17 @@ class JsonReader(Reader):
         )
 
     def read(self, file: FileContext, byte_range: ByteRange | None = None) -> Iterator[Record]:
-        yield from with_no_examples(
+        records = with_no_examples(
             file, self._read(file), "no example (an empty array or object?)", self.name
         )
+        yield from expansion_guarded(file, records, self.name) if file.compression else records
 
     def _read(self, file: FileContext) -> Iterator[Record]:
         head = _head_lines(file)
         if _is_json_lines(head, _skip(head, 0)):
             yield from self._read_json_lines(file)
             return
-        text = _decode(file.path.read_bytes(), file.encoding)
+        text = _decode(file.read_bytes(), file.encoding)
         start = _skip(text, 0)
         if start >= len(text):
             return  # empty: the empty-file rule says so

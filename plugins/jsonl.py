@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 import orjson
 from ftlint.plugins.jsontext import LimitExceeded, depth_of, number_guard, scan_value
-from ftlint.plugins.reading import over_limit, size_text, with_no_examples
+from ftlint.plugins.reading import expansion_guarded, over_limit, size_text, with_no_examples
 
 from ftlint import (
     ByteRange,
@@ -140,9 +140,15 @@ class JsonlReader(Reader):
     rewrites_in_place = True
 
     def claims(self, file: FileContext) -> int:
-        return 60 if file.path.suffix.lower() in self.extensions else 0
+        return 60 if file.suffix in self.extensions else 0
 
     def read(self, file: FileContext, byte_range: ByteRange | None = None) -> Iterator[Record]:
+        if file.compression is not None:
+            yield from expansion_guarded(file, self._read(file, byte_range), self.name)
+            return
+        yield from self._read(file, byte_range)
+
+    def _read(self, file: FileContext, byte_range: ByteRange | None) -> Iterator[Record]:
         if byte_range is None:
             kind = _looks_like_document(file)
             if kind is not None:
@@ -163,7 +169,7 @@ class JsonlReader(Reader):
         cap = max_size + 1  # a line of max_size bytes and its newline
         line_no = (byte_range.first_line if byte_range else 1) - 1
         record_no = (byte_range.first_record if byte_range else 1) - 1
-        with file.path.open("rb", buffering=1 << 20) as handle:
+        with file.open_binary() as handle:
             readline = handle.readline
             newline: bytes | str = b"\n"
             wide = _is_wide(encoding)
@@ -261,7 +267,7 @@ class JsonlReader(Reader):
     def _read_document(self, file: FileContext, kind: str) -> Iterator[Record]:
         from ftlint.plugins.jsontext import iter_array, iter_concatenated
 
-        raw = file.path.read_bytes()
+        raw = file.read_bytes()
         if raw.startswith(BOM):
             raw = raw[len(BOM) :]
         text = raw.decode(file.encoding, errors="replace")
@@ -281,7 +287,12 @@ class JsonlReader(Reader):
         yield from records_from_items(file, items, "jsonl")
 
     def split(self, file: FileContext, parts: int) -> list[ByteRange] | None:
-        if parts < 2 or _is_wide(file.encoding) or _looks_like_document(file) is not None:
+        if (
+            parts < 2
+            or file.compression is not None
+            or _is_wide(file.encoding)
+            or _looks_like_document(file) is not None
+        ):
             return None
         return split_lines(file, parts)
 

@@ -28,8 +28,10 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def concise_line(diagnostic: Diagnostic) -> str:
+def concise_line(diagnostic: Diagnostic, labelled: bool = False) -> str:
     line = f"{position(diagnostic)}: {diagnostic.code} [{diagnostic.severity}] "
+    if labelled and diagnostic.target:
+        line += f"[{diagnostic.target}] "
     line += one_line(diagnostic.message)
     if diagnostic.location.field:
         line += f" ({diagnostic.location.field})"
@@ -47,7 +49,7 @@ class ConciseFormat(OutputFormat):
             print(f"ftlint: note: {note}", file=sys.stderr)
         for diagnostic in report.sorted_diagnostics():
             if not diagnostic.fixed:
-                stream.write(concise_line(diagnostic) + "\n")
+                stream.write(concise_line(diagnostic, report.multi_target) + "\n")
         stream.write(summary_line(report) + "\n")
 
 

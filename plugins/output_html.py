@@ -768,6 +768,39 @@ def file_view(
     )
 
 
+#: ``TargetVerdict.verdict`` as the keys of ``VERDICTS`` (the page's CSS classes).
+_VERDICT_KEYS = {
+    "accepted": "accepted",
+    "accepted with warnings": "warnings",
+    "rejected": "rejected",
+}
+
+
+def target_verdicts(report: Report) -> list[dict[str, Any]]:
+    """One row per target of a run over several (``--target a,b``), empty for one target:
+    its verdict, counts, the findings that decide it and how its tokens were counted."""
+    if not report.multi_target:
+        return []
+    rows = []
+    for v in report.verdicts():
+        rows.append(
+            {
+                "target": text(v.target),
+                "model": text(v.model or ""),
+                "verdict": _VERDICT_KEYS.get(v.verdict, "rejected"),
+                "errors": v.errors,
+                "warnings": v.warnings,
+                "deciding": text(
+                    ", ".join(f"{code} {name} ×{n}" for code, name, n in v.findings[:8])
+                    + (f", … {len(v.findings) - 8} more" if len(v.findings) > 8 else ""),
+                    MESSAGE_CHARS,
+                ),
+                "token_counts": text(v.token_counts),
+            }
+        )
+    return rows
+
+
 def context(report: Report) -> dict[str, Any]:
     """Everything the template shows, as plain values (text already made printable)."""
     ordered = report.sorted_diagnostics()
@@ -787,6 +820,7 @@ def context(report: Report) -> dict[str, Any]:
         "fail_on": str(report.fail_on),
         "verdict": verdict(report.diagnostics, report.fail_on),
         "verdicts": VERDICTS,
+        "target_verdicts": target_verdicts(report),
         "summary_line": text(summary_line(report)),
         "counts": _counts(report.diagnostics),
         "notes": [text(n, MESSAGE_CHARS) for n in report.notes],

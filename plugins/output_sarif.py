@@ -1,18 +1,25 @@
 """``sarif`` output: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
 One run; ``tool.driver.rules`` describes every rule that has a result (its documentation is
-the rule's docstring); each result has a physical location (the file, relative to the working
-directory, with line and column when known) and logical locations for the record and the JSON
-pointer inside it. Columns count Unicode code points (``columnKind``).
+the rule's docstring); each result has a physical location and logical locations for the
+record and the JSON pointer inside it. Columns count Unicode code points (``columnKind``).
 
-A SARIF ``fix`` must carry byte-level replacements, which ftlint's edits are not (they change
-parsed records, or re-encode the whole file), so the fix on offer is in the result's
-``properties.fix`` instead: applicability, message, and whether this run applied it.
+What GitHub code scanning needs of a result (its "SARIF support for code scanning" page):
+every result has a ``region`` (a finding about the whole file, or an XLSX row, is at line 1);
+URIs are relative to the repository root (``uriBaseId`` ``%SRCROOT%``, resolved through
+``originalUriBaseIds`` to the project root: the git work tree or ``--project-root``); file paths
+and ``partialFingerprints`` are stable across runs (the fingerprint has no line number). A
+finding on a JSONL line carries ``endLine``/``endColumn`` (the line's end).
+
+A safe fix on offer is a SARIF ``fix``: the byte range of the lines ``--fix`` rewrites and
+their new text, from the run's fix preview (``ftlint.fixpreview``, the real ``--fix`` on a
+copy). Every fix is also in ``properties.fix`` (applicability, message, applied).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path, PurePath
 from typing import Any, TextIO
@@ -97,28 +104,88 @@ def rule_descriptor(code: str, name: str, severity: Severity, cls: type[Rule] | 
     return descriptor
 
 
-def artifact_location(path: str) -> dict[str, str]:
-    """A URI relative to the working directory (``%SRCROOT%``) when the file lies under it."""
+def project_relative(path: str, root: str | None = None) -> str | None:
+    """``path`` (as the report shows it: relative to the working directory, or absolute) as a
+    POSIX path relative to ``root`` (default: the working directory), or None outside it."""
+    base = Path(root) if root else Path.cwd()
     candidate = Path(path)
-    if candidate.is_absolute():
-        try:
-            candidate = candidate.relative_to(Path.cwd())
-        except ValueError:
-            return {"uri": candidate.as_uri()}
-    return {"uri": quote(PurePath(candidate).as_posix()), "uriBaseId": SRCROOT}
+    if not candidate.is_absolute():
+        candidate = Path.cwd() / candidate
+    try:
+        relative = Path(os.path.normpath(candidate)).relative_to(Path(os.path.normpath(base)))
+    except ValueError:
+        try:  # a symbolic link on the way (/tmp -> /private/tmp)
+            relative = candidate.resolve().relative_to(base.resolve())
+        except (ValueError, OSError):
+            return None
+    return PurePath(relative).as_posix()
 
 
-def location(diagnostic: Diagnostic) -> dict[str, Any]:
-    return location_of(diagnostic.location)
+def artifact_location(path: str, root: str | None = None) -> dict[str, str]:
+    """A URI relative to the project root (``%SRCROOT%``) when the file lies under it."""
+    relative = project_relative(path, root)
+    if relative is None:
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": quote(relative), "uriBaseId": SRCROOT}
 
 
-def location_of(loc: Location) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": artifact_location(loc.path)}
+def fingerprint(diagnostic: Diagnostic, relative: str) -> str:
+    """Stable across runs and unrelated edits: rule, file, field, message and excerpt (the
+    record's content), never the line number."""
+    import hashlib
+
+    loc = diagnostic.location
+    text = "\x1f".join(
+        (diagnostic.code, relative, loc.sheet or "", loc.field or "", diagnostic.message,
+         diagnostic.excerpt or "", getattr(diagnostic, "target", None) or "")
+    )  # fmt: skip
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
+
+
+def line_lengths(path: str, wanted: set[int]) -> dict[int, int]:
+    """Characters on each wanted line of a plain JSONL file (for ``endColumn``); empty when
+    the file cannot be read as it was (standard input, compressed, gone)."""
+    lengths: dict[int, int] = {}
+    if not wanted or not os.path.isfile(path) or path.lower().endswith(_COMPRESSED):
+        return lengths
+    last = max(wanted)
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            for number, line in enumerate(handle, start=1):
+                if number in wanted:
+                    lengths[number] = len(line.rstrip("\r\n").lstrip("\ufeff"))
+                if number >= last:
+                    break
+    except OSError:
+        return {}
+    return lengths
+
+
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
+
+
+def location(
+    diagnostic: Diagnostic, root: str | None = None, lengths: dict[int, int] | None = None
+) -> dict[str, Any]:
+    return location_of(diagnostic.location, root, lengths)
+
+
+def location_of(
+    loc: Location, root: str | None = None, lengths: dict[int, int] | None = None
+) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": artifact_location(loc.path, root)}
     if loc.line is not None and loc.sheet is None:  # an XLSX row is not a line of the file
         region: dict[str, int] = {"startLine": loc.line}
         if loc.column is not None:
             region["startColumn"] = loc.column
+        length = (lengths or {}).get(loc.line)
+        if length is not None:
+            region["startColumn"] = region.get("startColumn", 1)
+            region["endLine"] = loc.line
+            region["endColumn"] = max(region["startColumn"], length + 1)
         physical["region"] = region
+    else:  # the whole file, or a sheet's row: GitHub needs a region, line 1 names the file
+        physical["region"] = {"startLine": 1}
     result: dict[str, Any] = {"physicalLocation": physical}
     logical = []
     prefix = f"sheets/{loc.sheet}/" if loc.sheet is not None else ""
@@ -141,27 +208,71 @@ def location_of(loc: Location) -> dict[str, Any]:
     return result
 
 
-def result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
+def sarif_fix(diagnostic: Diagnostic, preview: Any, root: str | None) -> dict[str, Any] | None:
+    """The SARIF ``fix`` of a safe fix on offer: the bytes of the lines ``--fix`` rewrites
+    for this finding, and their new text (from the run's preview of ``--fix``)."""
+    fix = diagnostic.fix
+    if fix is None or diagnostic.fixed or not fix.edits or str(fix.applicability) != "safe":
+        return None
+    if preview is None:
+        return None
+    hunk = preview.hunk_at(diagnostic.location.line)
+    if hunk is None:
+        return None
+    old_lines = preview.old.split(b"\n")
+    offset = sum(len(line) + 1 for line in old_lines[: hunk.start - 1])
+    length = sum(len(line.encode("utf-8", errors="surrogateescape")) for line in hunk.old)
+    text = "".join(hunk.new)
+    return {
+        "description": {"text": fix.message},
+        "artifactChanges": [
+            {
+                "artifactLocation": artifact_location(diagnostic.location.path, root),
+                "replacements": [
+                    {
+                        "deletedRegion": {"byteOffset": offset, "byteLength": length},
+                        "insertedContent": {"text": text},
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def result(
+    diagnostic: Diagnostic,
+    rule_index: int,
+    root: str | None = None,
+    lengths: dict[int, int] | None = None,
+    preview: Any = None,
+) -> dict[str, Any]:
+    relative = project_relative(diagnostic.location.path, root) or diagnostic.location.path
     item: dict[str, Any] = {
         "ruleId": diagnostic.code,
         "ruleIndex": rule_index,
         "level": LEVELS[diagnostic.severity],
         "message": {"text": diagnostic.message},
-        "locations": [location(diagnostic)],
+        "locations": [location(diagnostic, root, lengths)],
+        "partialFingerprints": {"ftlintFindingHash/v1": fingerprint(diagnostic, relative)},
     }
     if diagnostic.related:
         # The other example of a pair (the first copy of a duplicate ...), each with an id
         # and a message, as SARIF 2.1.0 section 3.27.22 describes relatedLocations.
         related = []
         for number, other in enumerate(diagnostic.related, 1):
-            entry = {"id": number, **location_of(other.location)}
+            entry = {"id": number, **location_of(other.location, root)}
             if other.message:
                 entry["message"] = {"text": other.message}
             if other.excerpt:
                 entry["properties"] = {"excerpt": other.excerpt}
             related.append(entry)
         item["relatedLocations"] = related
+    fix = sarif_fix(diagnostic, preview, root)
+    if fix is not None:
+        item["fixes"] = [fix]
     properties: dict[str, Any] = {"name": diagnostic.name}
+    if diagnostic.target is not None:
+        properties["target"] = diagnostic.target
     if diagnostic.location.sheet is not None and diagnostic.location.line is not None:
         properties["row"] = diagnostic.location.line
     if diagnostic.excerpt:
@@ -178,6 +289,14 @@ def result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
 
 def sarif_log(report: Report) -> dict[str, Any]:
     diagnostics = [d for d in report.sorted_diagnostics() if not d.fixed]
+    root = getattr(getattr(report, "options", None), "project_root", None)
+    jsonl = {f.path for f in report.files if f.reader == "jsonl"}
+    wanted: dict[str, set[int]] = {}
+    for d in diagnostics:
+        if d.location.path in jsonl and d.location.line is not None:
+            wanted.setdefault(d.location.path, set()).add(d.location.line)
+    lengths = {path: line_lengths(path, lines) for path, lines in wanted.items()}
+    previews = getattr(report, "previews", None) or {}
     classes = known_rules()
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
@@ -205,13 +324,25 @@ def sarif_log(report: Report) -> dict[str, Any]:
             }
         },
         "invocations": [invocation],
-        "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": {
+            SRCROOT: {"uri": Path(root or Path.cwd()).resolve().as_uri().rstrip("/") + "/"}
+        },
         "columnKind": "unicodeCodePoints",
-        "results": [result(d, index[d.code]) for d in diagnostics],
+        "results": [
+            result(
+                d,
+                index[d.code],
+                root,
+                lengths.get(d.location.path),
+                previews.get(d.location.path),
+            )
+            for d in diagnostics
+        ],
         "properties": {
             "command": report.command,
             "target": report.target,
             "model": report.model,
+            "targets": [verdict.to_dict() for verdict in report.verdicts()],
             "summary": report.summary(),
             "files": [file.to_dict() for file in report.files],
         },

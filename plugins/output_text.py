@@ -3,6 +3,10 @@ excerpt of the offending record and the fix on offer; then, per file, a compact 
 figures (records, examples, tokens, cost) and the records left out of the output; then a
 one-line summary.
 
+Repeated findings (one rule, one message pattern, one file) are one line with their count and
+first locations (``ftlint.grouping``) unless ``--show-all``; ``-q`` shows the findings alone; in
+a hook (``ReportOptions.compact``) the figures block is left out unless ``--figures``.
+
 Colour via rich, only on a terminal (or with ``--color always``), never with ``NO_COLOR``.
 """
 
@@ -19,6 +23,7 @@ from ftlint import (
     Report,
     Severity,
     format_usd,
+    grouping,
     hookimpl,
     printable,
 )
@@ -79,6 +84,9 @@ def summary_line(report: Report) -> str:
         text += f"; fixed {fixed}"
     if fixable:
         text += f" ({fixable} fixable with --fix)"
+    suppressed = getattr(report, "suppressed", 0)
+    if suppressed:
+        text += f"; {suppressed:,} in the baseline"
     return text + "."
 
 
@@ -228,26 +236,59 @@ def file_header(file: FileReport) -> str:
 # -- the format --------------------------------------------------------------------------------
 
 
+VERDICT_STYLE = {
+    "accepted": "green",
+    "accepted with warnings": "yellow",
+    "rejected": "bold red",
+}
+#: Deciding findings named per target in the verdict lines (the rest are counted).
+MAX_DECIDING = 6
+
+
 class TextFormat(OutputFormat):
     name = "text"
     description = "for people: locations, excerpts, fixes, figures (default)"
 
     def render(self, report: Report, stream: TextIO, *, color: bool | None = None) -> None:
         console = make_console(stream, color)
-        for note in report.notes:
-            console.print(f"[dim]note:[/] {_escape(note)}")
-        for diagnostic in report.sorted_diagnostics():
-            self._diagnostic(console, diagnostic)
+        options = report.options
+        labelled = report.multi_target
+        if not options.quiet:
+            for note in report.notes:
+                console.print(f"[dim]note:[/] {_escape(note)}")
+        diagnostics = report.sorted_diagnostics()
+        if options.show_all:
+            for diagnostic in diagnostics:
+                self._diagnostic(console, diagnostic, labelled)
+        else:
+            for group in grouping.group_diagnostics(diagnostics):
+                if group.count == 1:
+                    self._diagnostic(console, group.first, labelled)
+                else:
+                    self._group(console, group, options.group_locations, labelled)
+        if options.quiet:
+            return
+        figures = not options.compact or options.figures
         for file in report.files:
-            self._file(console, file)
+            self._file(console, file, figures)
+        if labelled:
+            self._verdicts(console, report)
+        if options.show_fixes:
+            self._fixes(console, report)
         ok = report.exit_code == 0
         console.print(f"[{'green' if ok else 'bold red'}]{_escape(summary_line(report))}[/]")
 
-    def _diagnostic(self, console: Any, d: Diagnostic) -> None:
+    def _group(
+        self, console: Any, group: grouping.Group, limit: int, labelled: bool = False
+    ) -> None:
+        d = group.first
         style = "dim" if d.fixed else STYLE[d.severity]
+        where = group.where(limit)
+        label = f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
         console.print(
-            f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]: "
-            f"{_escape(d.message)} [dim]({d.name})[/]"
+            f"[bold]{_escape(group.path)}[/]: [{style}]{d.code} {d.severity}[/]{label}: "
+            f"{_escape(group.message)} [dim]({d.name})[/] [bold]×{group.count:,}[/] — "
+            f"{_escape(where)} [dim](--show-all to list every one)[/]"
         )
         if d.excerpt:
             console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
@@ -255,13 +296,75 @@ class TextFormat(OutputFormat):
         if hint:
             console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
 
-    def _file(self, console: Any, file: FileReport) -> None:
+    def _fixes(self, console: Any, report: Report) -> None:
+        """``--show-fixes``: per file, the fixes applied and those on offer, with counts."""
+        applied: dict[tuple[str, str, str], int] = {}
+        available: dict[tuple[str, str, str, str], int] = {}
+        for d in report.sorted_diagnostics():
+            if d.fix is None or not d.fix.edits:
+                continue
+            if d.fixed:
+                key = (d.location.path, d.code, d.fix.message)
+                applied[key] = applied.get(key, 0) + 1
+            else:
+                kind = str(d.fix.applicability)
+                akey = (d.location.path, d.code, d.fix.message, kind)
+                available[akey] = available.get(akey, 0) + 1
+        if applied:
+            console.print(f"[bold]Fixed {sum(applied.values()):,}:[/]")
+            for (path, code, message), count in applied.items():
+                console.print(f"  {_escape(path)}: {count:,} × {code} {_escape(message)}")
+        if available:
+            console.print(f"[bold]Fixes available ({sum(available.values()):,}):[/]")
+            for (path, code, message, kind), count in available.items():
+                flag = "--fix" if kind == "safe" else "--unsafe-fixes"
+                console.print(
+                    f"  {_escape(path)}: {count:,} × {code} {_escape(message)} "
+                    f"[dim]({kind}, {flag})[/]"
+                )
+        if not applied and not available:
+            console.print("[dim]No fixes applied or available.[/]")
+
+    def _diagnostic(self, console: Any, d: Diagnostic, labelled: bool = False) -> None:
+        style = "dim" if d.fixed else STYLE[d.severity]
+        # In a run over several targets each finding says which target it is about; one
+        # without a label holds for all of them.
+        label = f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
+        console.print(
+            f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]"
+            f"{label}: {_escape(d.message)} [dim]({d.name})[/]"
+        )
+        if d.excerpt:
+            console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
+        hint = fix_hint(d)
+        if hint:
+            console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
+
+    def _verdicts(self, console: Any, report: Report) -> None:
+        """One line per target: its verdict and the findings that decide it."""
+        console.print("[bold]verdicts[/] (findings without a target label hold for all):")
+        for verdict in report.verdicts():
+            style = VERDICT_STYLE.get(verdict.verdict, "")
+            deciding = ", ".join(
+                f"{code} {name}" + (f" x{count}" if count > 1 else "")
+                for code, name, count in verdict.findings[:MAX_DECIDING]
+            )
+            if len(verdict.findings) > MAX_DECIDING:
+                deciding += f", ... ({len(verdict.findings) - MAX_DECIDING} more)"
+            model = f" ({verdict.model})" if verdict.model else ""
+            console.print(
+                f"  {_escape(verdict.target + model)}: [{style}]{verdict.verdict}[/]"
+                + (f" [dim]-- {_escape(deciding)}[/]" if deciding else "")
+            )
+
+    def _file(self, console: Any, file: FileReport, figures: bool = True) -> None:
         console.print(f"[bold]{_escape(file.path)}[/]: {_escape(file_header(file))}")
         for output in file.outputs:
             console.print(f"  wrote {_escape(printable(output))}")
         try:
-            lines = list(figure_lines(file.summary))
-            lines.extend(token_statistics_lines(file.summary))
+            lines = list(figure_lines(file.summary)) if figures else []
+            if figures:
+                lines.extend(token_statistics_lines(file.summary))
         except Exception:  # figures come from plugins: never let one break the report
             lines = []
         for line in lines:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterable, Iterator
 
-from ftlint import FileContext, Location, ReadProblem, Record
+from ftlint import ExpansionLimitExceeded, FileContext, Location, ReadProblem, Record
 
 #: Whitespace (and a byte-order mark) that does not make a file hold content.
 _BLANK = b" \t\r\n\x0b\x0c"
@@ -31,6 +31,21 @@ def over_limit(
         source_format=source_format,
         is_record=is_record,
     )
+
+
+def expansion_guarded(
+    file: FileContext, records: Iterable[Record], source_format: str
+) -> Iterator[Record]:
+    """``records`` of a compressed file, ended by an ``exceeds-limit`` notice (at the last
+    place read) when the stream expands past ``--max-expanded-size`` or
+    ``--max-compression-ratio``, or turns out damaged: the records before it are kept."""
+    last = Location(path=file.display_path)
+    try:
+        for record in records:
+            last = record.location
+            yield record
+    except ExpansionLimitExceeded as exc:
+        yield over_limit(last, str(exc), source_format, is_record=False)
 
 
 def _has_content(file: FileContext) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
 from ftlint.plugins.columns_map import RAW_LIMIT, TableMapper
-from ftlint.plugins.reading import size_text, with_no_examples
+from ftlint.plugins.reading import expansion_guarded, size_text, with_no_examples
 
 from ftlint import (
     ByteRange,
@@ -155,10 +155,16 @@ class DelimitedReader(Reader):
     delimiter: ClassVar[str] = ","
 
     def read(self, file: FileContext, byte_range: ByteRange | None = None) -> Iterator[Record]:
+        if file.compression is not None:
+            yield from expansion_guarded(file, self._read(file), self.name)
+            return
+        yield from self._read(file)
+
+    def _read(self, file: FileContext) -> Iterator[Record]:
         sample, truncated = _decoded_head(file)
         delimiter = choose_delimiter(sample, self.delimiter, truncated)
         if delimiter != self.delimiter:
-            suffix = file.path.suffix.lower() or "(no extension)"
+            suffix = file.suffix or "(no extension)"
             yield Record(
                 data=None,
                 location=Location(path=file.display_path, line=1),
@@ -181,9 +187,13 @@ class DelimitedReader(Reader):
         csv.field_size_limit(cell_limit)
         mapper = TableMapper(file, self.name, render=RowRenderer(delimiter))
         try:
-            handle = file.path.open(encoding=text_encoding(file), errors="replace", newline="")
+            handle = io.TextIOWrapper(
+                file.open_binary(), encoding=text_encoding(file), errors="replace", newline=""
+            )
         except LookupError:  # an encoding name Python does not know: read as UTF-8
-            handle = file.path.open(encoding="utf-8", errors="replace", newline="")
+            handle = io.TextIOWrapper(
+                file.open_binary(), encoding="utf-8", errors="replace", newline=""
+            )
         with handle:
             reader = csv.reader(_PhysicalLines(handle), delimiter=delimiter, quotechar='"')
             end = 0

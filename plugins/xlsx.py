@@ -138,7 +138,9 @@ class XlsxReader(Reader):
     is_text = False
 
     def claims(self, file: FileContext) -> int:
-        if file.path.suffix.lower() in self.extensions:
+        if file.compression is not None:
+            return 0  # a zip archive is read in place, not from a stream
+        if file.suffix in self.extensions:
             return 60
         head = file.head
         if head.startswith(_ZIP_MAGIC) and b"xl/" in head:

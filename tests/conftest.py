@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,10 @@ import pytest
 from ftlint.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("FTLINT_SHARED_DATA") or REPO.parent / "shared" / "data")
+# The model lifecycle rule (FT901) reads the date: the suite runs on one fixed day, so that
+# its results do not change when a provider's deadline passes.
+os.environ.setdefault("FTLINT_TODAY", "2026-12-03")
 
 
 @pytest.fixture

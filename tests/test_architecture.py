@@ -30,6 +30,8 @@ FAMILIES = {
     "FT1": "file",
     "FT2": "structure",
     "FT30": "formats",
+    "FT94": "formats",
+    "FT95": "formats",
     "FT31": "chat",
     "FT32": "chat",
     "FT33": "chat",
@@ -39,6 +41,7 @@ FAMILIES = {
     "FT6": "dataset",
     "FT7": "tokens",
     "FT8": "privacy",
+    "FT9": "targets",
 }
 
 

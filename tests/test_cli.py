@@ -107,7 +107,8 @@ def test_fail_on_warning(run_cli, warnings_only):
     ("args", "message"),
     [
         (["check", "--no-such-option", "x.jsonl"], "unrecognized arguments: --no-such-option"),
-        (["check"], "the following arguments are required: PATH"),
+        (["check", "--write-baseline", "x.jsonl"], "--write-baseline needs --baseline FILE"),
+        (["check", "--select", "FT6O2", "x.jsonl"], "'FT6O2' (did you mean FT602"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["check", "--fail-on", "fatal", "x.jsonl"], "invalid choice: 'fatal'"),
         (["check", "--target", "nowhere", "x.jsonl"], "unknown target 'nowhere'"),
@@ -325,10 +326,12 @@ def test_ignore_by_name_and_prefix_without_select(run_json, defects):
     assert not found & {"FT203", "FT601"}
 
 
-def test_unknown_selector_is_a_note(run_cli, defects):
-    code, out, _ = run_cli("check", defects, "--select", "FT2", "--ignore", "no-such-rule")
-    assert "'no-such-rule' matches no rule" in out
-    assert code == 1
+def test_unknown_selector_is_a_configuration_error(run_cli, defects):
+    code, out, err = run_cli("check", defects, "--select", "FT2", "--ignore", "blank-lines")
+    assert code == 2 and not out
+    assert "'blank-lines' (did you mean blank-line" in err and "matches no rule" in err
+    code, _out, err = run_cli("check", defects, "--select", "FT9999")
+    assert code == 2 and "'FT9999'" in err and "matches no rule" in err
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import sys
 import types
 from typing import ClassVar
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,7 @@ from ftlint import (
     TransformRecords,
     hookimpl,
 )
-from ftlint.config import Config
+from ftlint.config import Config, ConfigError
 from ftlint.engine import Engine, PrepareOptions
 from ftlint.pluginmanager import load_plugins
 from tests.conftest import write_jsonl
@@ -266,10 +267,9 @@ def test_output_never_replaces_the_input_or_an_existing_file(tmp_path, run_cli):
     assert json.loads((tmp_path / "a_prepared.report.json").read_text())["version"]
 
 
-def test_unknown_selector_is_a_note(tmp_path):
-    path = write_jsonl(tmp_path / "a.jsonl", [{"n": 2}])
-    report = engine(select=["NOPE1"]).check([path])
-    assert any("NOPE1" in note for note in report.notes)
+def test_unknown_selector_is_a_configuration_error(tmp_path):
+    with pytest.raises(ConfigError, match=r"'NOPE1'.*matches no rule"):
+        engine(select=["NOPE1"])
 
 
 def test_missing_and_unreadable_paths(tmp_path):

@@ -121,14 +121,16 @@ def test_github_snapshot(workdir, run_cli):
 
 
 def test_github_relative_paths_and_notes(workdir, run_cli):
-    code, out, _err = run_cli(
-        "check", workdir / "b.jsonl", "--select", "FT102,no-such-rule", "-f", "github"
+    (workdir / "b.csv").write_text("prompt,completion\nhi,there\n", encoding="utf-8")
+    code, out, _err = run_cli("check", "b.csv", "--select", "FT102", "--fix", "-f", "github")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "::notice title=ftlint::b.csv: --fix rewrites JSONL files only; run 'ftlint prepare "
+        "b.csv' to write a fixed JSONL"
     )
+    code, out, _err = run_cli("check", workdir / "b.jsonl", "--select", "FT102", "-f", "github")
     assert code == 1
-    lines = out.splitlines()
-    assert lines[0] == (
-        "::notice title=ftlint::--select/--ignore pattern 'no-such-rule' matches no rule"
-    )
+    lines = ["", *out.splitlines()]
     assert lines[1].startswith("::error file=b.jsonl,line=1,col=1,title=FT102 unexpected-bom::")
 
 
@@ -188,7 +190,10 @@ def test_sarif_validates_and_describes_rules(workdir, run_cli):
         "uri": "train%2Cv1.jsonl",
         "uriBaseId": "%SRCROOT%",
     }
-    assert where["physicalLocation"]["region"] == {"startLine": 2, "startColumn": 2}
+    # the whole line 2 ({bad json: 9 characters), from the column orjson's error points at
+    assert where["physicalLocation"]["region"] == {
+        "startLine": 2, "startColumn": 2, "endLine": 2, "endColumn": 10,
+    }  # fmt: skip
     assert where["logicalLocations"] == [
         {"name": "record 2", "fullyQualifiedName": "records/2", "kind": "object"}
     ]
@@ -200,7 +205,7 @@ def test_sarif_validates_and_describes_rules(workdir, run_cli):
         "applied": False,
     }
     dataset = next(r for r in results if r["ruleId"] == "FT601")
-    assert "region" not in dataset["locations"][0]["physicalLocation"]
+    assert dataset["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
     base = sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
     assert base == workdir.resolve().as_uri() + "/"
     [invocation] = sarif_run["invocations"]
@@ -232,7 +237,8 @@ def test_sarif_note_level_fields_and_sheets():
     }
     assert results["FT302"]["properties"]["excerpt"] == '{"messages": ...}'
     sheet = results["FT204"]["locations"][0]
-    assert "region" not in sheet["physicalLocation"]  # a row is not a line of the zip file
+    # a row is not a line of the zip file: the file itself, at line 1 (GitHub needs a region)
+    assert sheet["physicalLocation"]["region"] == {"startLine": 1}
     assert sheet["physicalLocation"]["artifactLocation"]["uri"] == (
         "%E6%A0%B7%E4%BE%8B%20book.xlsx"
     )

@@ -1,6 +1,12 @@
 """The hooks in ``.pre-commit-hooks.yaml``, run by the real ``pre-commit`` the way a user's
 project runs them: a ``repo:`` entry pointing at a git copy of this project, which pre-commit
 installs into its own virtualenv (``language: python``).
+
+Offline, as in an air-gapped CI: the hook environment is installed with ``PIP_NO_INDEX`` from a
+wheel directory built beforehand (this project's wheel and its dependencies, built while the
+index is reachable), and the hook runs with an unreachable proxy, empty tiktoken and ftlint
+caches: the token rules must find their encodings in what the hook installed (``bpe-openai``,
+the hooks' default ``additional_dependencies``).
 """
 
 from __future__ import annotations
@@ -72,12 +78,44 @@ def test_manifest_is_valid_and_declares_both_hooks():
     import re
 
     check_files = re.compile(hooks["ftlint"]["files"])
+    check_exclude = re.compile(hooks["ftlint"]["exclude"])
     fix_files = re.compile(hooks["ftlint-fix"]["files"])
-    for name in ("a.jsonl", "b.json", "c.csv", "d.tsv", "e.xlsx"):
-        assert check_files.search(name)
-    assert not check_files.search("notes.txt")
+
+    def checked(name: str) -> bool:
+        return bool(check_files.search(name)) and not check_exclude.search(name)
+
+    # every extension a reader claims, plain or compressed, and nothing else
+    from ftlint.discovery import data_suffixes
+    from ftlint.pluginmanager import load_plugins
+
+    claimed = {ext for reader in load_plugins([]).readers() for ext in reader.extensions}
+    for suffix in data_suffixes(claimed):
+        assert checked(f"data/train{suffix}"), suffix
+    assert not checked("notes.txt") and not checked("train.jsonl.zip")
+    # tool configuration is not data
+    configuration = (
+        "package.json",
+        "web/package-lock.json",
+        "tsconfig.base.json",
+        ".vscode/settings.json",
+        ".github/renovate.json",
+        ".devcontainer/x.json",
+    )
+    for name in configuration:
+        assert not checked(name), name
+    assert checked("data/packages.json") and checked("package_data.jsonl")
+    # the README's narrowing to a data folder keeps the extension filter
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    narrowed = re.search(r"files: (\^data/\S+)", readme)
+    assert narrowed, "the README shows how to narrow the hook to a data folder"
+    pattern = re.compile(narrowed.group(1))
+    assert pattern.search("data/train.jsonl.gz") and pattern.search("data/x/y.csv")
+    assert not pattern.search("data/notes.txt") and not pattern.search("train.jsonl")
     assert fix_files.search("data/train.jsonl")
     assert not fix_files.search("data/train.csv") and not fix_files.search("x.json")
+    assert not fix_files.search("data/train.jsonl.gz")  # --fix rewrites plain JSONL only
+    for hook in hooks.values():  # the offline encodings are part of what the hook installs
+        assert any(dep.startswith("bpe-openai") for dep in hook["additional_dependencies"])
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +144,33 @@ def hook_repo(tmp_path_factory) -> tuple[Path, str]:
     return dest, _git(dest, "rev-parse", "HEAD").strip()
 
 
+@pytest.fixture(scope="module")
+def wheelhouse(hook_repo, tmp_path_factory) -> Path:
+    """This project's wheel and every wheel its hook environment needs (its dependencies,
+    bpe-openai, setuptools to build it), made while the package index is reachable."""
+    repo, _rev = hook_repo
+    folder = tmp_path_factory.mktemp("wheelhouse")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--wheel-dir", str(folder), str(repo),
+         "bpe-openai>=0.1", "setuptools>=77", "wheel"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=1200,
+    )  # fmt: skip
+    if result.returncode != 0:
+        pytest.skip(f"cannot build the wheel directory (no package index?): {result.stderr}")
+    for wheel in folder.glob("ftlint-*.whl"):
+        wheel.unlink()  # pre-commit installs ftlint from the hook repository itself
+    return folder
+
+
 class Project:
     """A user's repository with a .pre-commit-config.yaml using the two hooks."""
 
-    def __init__(self, root: Path, hook_repo: Path, rev: str, home: Path) -> None:
+    def __init__(
+        self, root: Path, hook_repo: Path, rev: str, home: Path, wheels: Path | None = None
+    ) -> None:
         self.root = root
         self.home = home
+        self.wheels = wheels
         root.mkdir()
         _git(root, "init", "-q")
         (root / ".pre-commit-config.yaml").write_text(
@@ -135,29 +194,58 @@ class Project:
     def add(self, *names: str) -> None:
         _git(self.root, "add", *names)
 
-    def run(self) -> subprocess.CompletedProcess:
+    def run(self, *extra: str) -> subprocess.CompletedProcess:
         env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(self.home), "NO_COLOR": "1"}
         env.pop("PRE_COMMIT", None)
+        if self.wheels is not None:  # no index, no internet, no cached encodings
+            offline = self.home.parent / "offline"
+            for name in ("tiktoken-cache", "ftlint-cache"):
+                (offline / name).mkdir(parents=True, exist_ok=True)
+            env.update({
+                "PIP_NO_INDEX": "1",
+                "PIP_FIND_LINKS": str(self.wheels),
+                "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+                "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
+                "NO_PROXY": "", "no_proxy": "",
+                "TIKTOKEN_CACHE_DIR": str(offline / "tiktoken-cache"),
+                "FTLINT_CACHE_DIR": str(offline / "ftlint-cache"),
+                "FTLINT_TIKTOKEN_TIMEOUT": "5",
+            })  # fmt: skip
         return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+            [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never",
+             *extra],
             cwd=self.root, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
             timeout=1200,
         )  # fmt: skip
 
 
 @pytest.mark.slow
-def test_hooks_with_real_pre_commit(hook_repo, tmp_path):
+def test_hooks_with_real_pre_commit(hook_repo, wheelhouse, tmp_path):
     repo, rev = hook_repo
-    project = Project(tmp_path / "project", repo, rev, tmp_path / "pre-commit-home")
+    project = Project(tmp_path / "project", repo, rev, tmp_path / "pre-commit-home", wheelhouse)
 
-    # 1. A clean dataset passes both hooks, and the fixer leaves it alone.
+    # 1. A clean dataset (plain and gzipped) passes both hooks, offline, with the token rules
+    # (their encoding from the hook's own bpe-openai); tool configuration and other files are
+    # not checked; the fixer leaves the data alone.
     clean_bytes = _jsonl([_chat(i) for i in range(20)])
     clean = project.write("data/clean.jsonl", clean_bytes)
-    first = project.run()  # installs ftlint from the hook repo into pre-commit's virtualenv
+    import gzip
+
+    project.write("data/shipped.jsonl.gz", gzip.compress(_jsonl([_chat(i) for i in range(30, 45)])))
+    project.write("package.json", b'{"name": "shop", "version": "1.0.0"}\n')
+    project.write("notes.txt", b"not a dataset\n")
+    first = project.run("--verbose")  # installs the hook environment: offline, from wheels
     output = first.stdout + first.stderr
     assert first.returncode == 0, output
     assert "ftlint (fix)" in output and "Passed" in output
     assert "Failed" not in output
+    assert "o200k_base" in output  # tokens were counted: the offline encoding was there
+    assert "cannot load" not in output and "download" not in output
+    assert "package.json" not in output and "notes.txt" not in output
+    assert "data/shipped.jsonl.gz" in output
+    # compact in a hook: findings and the summary, no figures block, table or histogram
+    assert "tokens per example:" not in output and "█" not in output  # no histogram
+    assert not any(line.strip().startswith("per example") for line in output.splitlines())
     assert clean.read_bytes() == clean_bytes
     mtime = clean.stat().st_mtime_ns
 
@@ -192,12 +280,14 @@ def test_hooks_with_real_pre_commit(hook_repo, tmp_path):
     assert dirty.read_bytes() == fixed
 
     # 4. A problem no safe fix can repair: the check hook fails with its location, and the
-    # fixer does not touch the line it cannot read.
-    broken_bytes = _jsonl([_chat(i) for i in range(200, 211)]) + b'{"messages": [\n'
+    # fixer does not touch the line it cannot read; repeats are one grouped line.
+    broken_bytes = _jsonl([_chat(i) for i in range(200, 211)]) + b'{"messages": [\n' * 3
     broken = project.write("data/broken.jsonl", broken_bytes)
     fourth = project.run()
     output = fourth.stdout + fourth.stderr
     assert fourth.returncode == 1, output
-    assert "data/broken.jsonl:12" in output
-    assert "FT201" in output
+    assert "data/broken.jsonl: FT201 error:" in output and "×3 — lines 12, 13, 14" in output
     assert broken.read_bytes() == broken_bytes
+    assert "tokens per example:" not in output and "█" not in output  # no histogram
+    hook_lines = output.split("- hook id: ftlint\n", 1)[1].splitlines()
+    assert len([line for line in hook_lines if line.strip()]) < 25, output

@@ -449,3 +449,29 @@ def test_a_long_text_collapses_as_a_whole_split_would(text):
             assert canonical._collapse(text) == " ".join(text.split())
     finally:
         canonical._PIECE = saved
+
+
+# ---------------------------------------------------------------------------------------------
+# Small batches are hashed without numpy, byte for byte as the vectorised path
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.lists(st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=25), min_size=2,
+             max_size=40),
+    st.integers(1, 8),
+)  # fmt: skip
+def test_small_batch_signatures_equal_the_vectorised_ones(examples, size):
+    from array import array
+
+    import numpy as np
+    from ftlint.rules.dataset.minhash import batch_signatures, small_batch_signatures
+
+    tokens, offsets = array("I"), array("Q", [0])
+    for ids in examples:
+        tokens.extend(ids)
+        offsets.append(len(tokens))
+    wide = np.frombuffer(tokens.tobytes(), dtype=np.uint32).astype(np.uint64)
+    assert small_batch_signatures(tokens.tobytes(), offsets, size) == batch_signatures(
+        wide, offsets, size
+    )

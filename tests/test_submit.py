@@ -129,6 +129,19 @@ def test_openai_is_not_imported_at_start_up():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_submit_without_the_openai_package_names_the_extra(fake, data, run_cli, monkeypatch):
+    """openai is the ``submit`` extra: without it, submit and jobs say what to install."""
+    for name in [m for m in sys.modules if m == "openai" or m.startswith("openai.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "openai", None)  # import fails as if not installed
+    code, _out, err = run_cli(*submit_args(data))
+    assert code == 2
+    assert "needs the openai package" in err and "pip install 'ftlint[submit]'" in err
+    assert not job_creates(fake)
+    code, _out, err = run_cli("jobs", "list")
+    assert code == 2 and "ftlint[submit]" in err
+
+
 def test_commands_are_registered():
     from ftlint.cli import build_parser
     from ftlint.pluginmanager import load_plugins
@@ -850,3 +863,26 @@ def test_retry_after_parsing():
     assert retry.retry_after_seconds({"retry-after": "1e9"}) == retry.MAX_RETRY_AFTER
     assert retry.retry_after_seconds({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
     assert retry.retry_after_seconds({}) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# The model's lifecycle (FT901): a warning before the upload, a refusal when it is retired
+
+
+def test_a_retired_model_is_refused_before_the_upload(fake, data, run_cli):
+    args = ["submit", str(data["train"]), "--model", "gpt-4.1-nano-2025-04-14", "--yes"]
+    code, _, err = run_cli(*args)
+    assert code != 0
+    assert "ftlint: warning: gpt-4.1-nano-2025-04-14 on openai was shut down on 2026-10-23" in err
+    assert "train instead on: " in err
+    assert not fake.calls("POST", "/files")  # nothing uploaded
+
+
+def test_a_closing_model_is_warned_about_and_still_submitted(fake, data, run_cli, monkeypatch):
+    # 2027-01-03: jobs close on 2027-01-06, within the 7-day margin (an error, so --force)
+    monkeypatch.setenv("FTLINT_TODAY", "2027-01-03")
+    code, _, err = run_cli(*submit_args(data, "--no-wait", "--force"))
+    assert code == 0
+    assert "ftlint: warning: " in err and "takes no new fine-tuning jobs from 2027-01-06" in err
+    assert "submitting despite" in err
+    assert len(job_creates(fake)) == 1

@@ -18,7 +18,13 @@ from ftlint.engine.fixes import Fixing, FixPlan
 from ftlint.engine.options import PrepareOptions
 from ftlint.engine.parallel import ParallelScanning
 from ftlint.engine.scan import Scanning, ScanResult
-from ftlint.engine.select import rule_matches, select_rules, unknown_selectors
+from ftlint.engine.select import (
+    parse_targets,
+    rule_matches,
+    select_error,
+    select_rules,
+    unknown_selectors,
+)
 from ftlint.engine.write import Writing
 from ftlint.masking import NO_MASKING, Masking
 from ftlint.model import Diagnostic, Location, Scope
@@ -26,6 +32,22 @@ from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
 from ftlint.report import FileReport, Report, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
+from ftlint.targets import WRITABLE_FORMATS, Target
+
+
+def token_counting(target: Target, model: str, tokenizer: str | None = None) -> str:
+    """How a run counts ``model``'s tokens (``ftlint.tokens.select.counting``): ``exact (...)``
+    with the model's own tokenizer, else ``estimated (...)`` with the method."""
+    from ftlint.tokens.select import counting
+
+    info = target.model(model)
+    if info is None:
+        return "estimated (model unknown to the profile)"
+    try:
+        exact, how = counting(info.tokenizer, info.encoding, tokenizer)
+    except ConfigError as exc:
+        return f"estimated ({exc})"
+    return f"{'exact' if exact else 'estimated'} ({how})"
 
 
 def make_printable(diagnostics: list[Diagnostic], masking: Masking = NO_MASKING) -> None:
@@ -75,50 +97,85 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         self.plugins = plugins
         #: How to name a path in locations (examples passed in memory read ``<records>``).
         self.display_names = display_names or {}
-        targets = plugins.targets()
-        if config.target not in targets:
-            known = ", ".join(sorted(targets)) or "none"
-            raise ConfigError(f"unknown target {config.target!r} (known: {known})")
-        self.target = targets[config.target].with_overrides(
-            max_file_size=config.max_file_size,
-            min_examples=config.min_examples,
-            recommended_examples=config.recommended_examples,
-        )
-        self.model = config.model or self.target.default_model
+        installed = plugins.targets()
+        names = parse_targets(config.target, installed)
+        overrides = {
+            "max_file_size": config.max_file_size,
+            "min_examples": config.min_examples,
+            "recommended_examples": config.recommended_examples,
+        }
+        #: The targets of this run, the first one primary (its figures fill the summary and
+        #: its format is what ``prepare`` writes).
+        self.run_targets = [installed[name].with_overrides(**overrides) for name in names]
+        self.target = self.run_targets[0]
+        self.multi_target = len(self.run_targets) > 1
+        self.notes: list[str] = list(plugins.warnings)
+        #: The model checked for each target: ``--model`` where the target knows it (any name
+        #: when one target is checked, as before), else the target's default model.
+        self.models: dict[str, str] = {}
+        for target in self.run_targets:
+            model = config.model
+            if model and self.multi_target and target.model(model) is None:
+                self.notes.append(
+                    f"--model {model} is not a model of {target.name}; {target.name} is "
+                    f"checked with its default model {target.default_model}"
+                )
+                model = None
+            self.models[target.name] = model or target.default_model
+        self.model = self.models[self.target.name]
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
         #: Applied to all the report shows of the data, whichever rules run (``masking``).
         self.masking = Masking(plugins.redactors(config))
-        self.notes: list[str] = list(plugins.warnings)
+        from ftlint.formats import register_formats
+
+        self.notes.extend(register_formats(plugins.record_formats()))
         all_rules = [*CORE_RULES, *plugins.rules()]
-        for pattern in unknown_selectors(all_rules, config):
-            self.notes.append(f"--select/--ignore pattern {pattern!r} matches no rule")
-        self.rule_classes = select_rules(plugins.rules(), config, self.target)
+        unknown = unknown_selectors(all_rules, config)
+        if unknown:
+            raise ConfigError(select_error(unknown, all_rules))
         # Problems of the run itself are always reported unless explicitly ignored.
         self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
         #: Shared by every rule's context; the engine adds ``validation_file`` per check.
         self.settings = settings = {
             "system": config.system,
             "column_map": dict(config.column_map),
+            "tokenizer": config.tokenizer,
+            "max_seq_length": config.max_seq_length,
             **config.extra,
         }
         self.rules: list[Rule] = []
-        for rule_class in self.rule_classes:
-            context = RuleContext(
-                target=self.target,
-                model=self.model,
-                options=config.rule_options.get(rule_class.name, {}),
-                settings=settings,
-            )
-            try:
-                self.rules.append(rule_class(context))
-            except ConfigError:
-                raise  # a rule that cannot run as configured stops the run (exit code 2)
-            except Exception as exc:
-                self.notes.append(
-                    f"rule {rule_class.name} ({rule_class.code}) could not start and is "
-                    f"skipped: {type(exc).__name__}: {exc}"
+        # Rules that do not depend on the target run once; those that do run once per target
+        # of the run (each with its own context), all in the same pass over the file and
+        # sharing each record's analyses (``Record.analysis``).
+        for target in self.run_targets:
+            chosen = select_rules(plugins.rules(), config, target)
+            if target is not self.target:
+                chosen = [r for r in chosen if r.depends_on_target()]
+            self.rule_classes = chosen if target is self.target else self.rule_classes
+            for rule_class in chosen:
+                context = RuleContext(
+                    target=target,
+                    model=self.models[target.name],
+                    options=config.rule_options.get(rule_class.name, {}),
+                    settings=settings,
+                    installed=installed,
                 )
+                try:
+                    rule = rule_class(context)
+                except ConfigError:
+                    raise  # a rule that cannot run as configured stops the run (exit code 2)
+                except Exception as exc:
+                    self.notes.append(
+                        f"rule {rule_class.name} ({rule_class.code}) could not start for "
+                        f"{target.name} and is skipped: {type(exc).__name__}: {exc}"
+                    )
+                    continue
+                if self.multi_target and rule_class.depends_on_target():
+                    rule.for_target = target.name
+                self.rules.append(rule)
+        #: Codes of the rules whose findings depend on the target (labelled with it).
+        self.dependent_codes = {r.code for r in self.rules if r.depends_on_target()}
         self.file_rules = [r for r in self.rules if r.scope is Scope.FILE]
         self.record_rules = [
             r for r in self.rules if r.scope is Scope.RECORD and not r.problem_kinds
@@ -152,7 +209,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         display = printable(self.display_names.get(path, str(path)))
         location = Location(path=display)
         try:
-            file = FileContext.open(path, display)
+            file = FileContext.open(path, display, self.limits)
         except NotARegularFile as exc:
             if exc.args[0] == "a directory":
                 return None, None, self._core(UnreadableFile, "is a directory", location)
@@ -210,6 +267,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             valid = self._scan_validation(validation, result, report)
         self.finish(result, file, file_report)
         diagnostics.extend(result.diagnostics)
+        self.label_targets(diagnostics)
         make_printable(diagnostics, self.masking)
         if self.masking:
             file_report.summary = self.masking.values(file_report.summary)
@@ -250,6 +308,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         make_printable(file_problems, self.masking)
         report.diagnostics.extend(file_problems)
         valid = self.scan_file(file, reader, split="valid", report=report)
+        self.label_targets(valid.diagnostics)
         make_printable(valid.diagnostics, self.masking)
         for dropped in valid.dropped:
             dropped.reason = printable(self.masking(dropped.reason))
@@ -263,6 +322,16 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         )
         return Checked(file, reader, FixPlan(), file_report)
 
+    def label_targets(self, diagnostics: list[Diagnostic]) -> None:
+        """In a run over one target, label the findings of target-dependent rules with it (a
+        run over several labels them as they are made, rule instance by instance)."""
+        if self.multi_target:
+            return
+        name = self.target.name
+        for diagnostic in diagnostics:
+            if diagnostic.target is None and diagnostic.code in self.dependent_codes:
+                diagnostic.target = name
+
     def new_report(self, command: str) -> Report:
         return Report(
             command=command,
@@ -271,7 +340,20 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             model=self.model,
             notes=list(self.notes),
             mask=self.masking,
+            run_targets=[(t.name, self.models[t.name]) for t in self.run_targets],
+            token_counts={
+                t.name: token_counting(t, self.models[t.name], self.config.tokenizer)
+                for t in self.run_targets
+            },
         )
+
+    def _one_target(self, command: str) -> None:
+        if self.multi_target:
+            names = ", ".join(t.name for t in self.run_targets)
+            raise ConfigError(
+                f"{command} writes one target's format; choose one --target (not {names}), "
+                "or check them all with 'ftlint check --target ...'"
+            )
 
     def check(self, paths: Iterable[Path], validation: Path | None = None) -> Report:
         report = self.new_report("check")
@@ -280,6 +362,14 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         return report
 
     def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
+        self._one_target("prepare")
+        target = self.target
+        if target.formats and target.write_format not in WRITABLE_FORMATS:
+            raise ConfigError(
+                f"prepare cannot write {target.name}'s record format ({target.write_format}) "
+                f"in this version of ftlint; 'ftlint check --target {target.name}' checks a "
+                f"file for it, and prepare writes {', '.join(sorted(WRITABLE_FORMATS))}"
+            )
         report = self.new_report("prepare")
         for path in paths:
             self._prepare_one(path, options, report)
@@ -288,12 +378,15 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
     def fix_in_place(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
         """``check --fix``: apply the chosen fixes to JSONL files themselves. Other formats
         are only checked, with a note pointing to ``prepare``."""
+        self._one_target("check --fix")
         report = self.new_report("check")
         for path in paths:
-            _file, reader, _ = self.open_file(path)
-            if reader is not None and not reader.rewrites_in_place:
+            file, reader, _ = self.open_file(path)
+            compressed = file is not None and file.compression is not None
+            if reader is not None and (not reader.rewrites_in_place or compressed):
+                what = "plain (uncompressed) JSONL files" if compressed else "JSONL files"
                 report.notes.append(
-                    f"{path}: --fix rewrites JSONL files only; run 'ftlint prepare {path}' "
+                    f"{path}: --fix rewrites {what} only; run 'ftlint prepare {path}' "
                     "to write a fixed JSONL"
                 )
                 first_new = len(report.diagnostics)

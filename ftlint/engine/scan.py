@@ -86,17 +86,24 @@ class Scanning:
         return [Diagnostic(rule.code, rule.name, rule.severity, message, location)]
 
     def _rule_failed(self, rule: Rule, exc: Exception, location: Location) -> list[Diagnostic]:
+        where = f" for {rule.for_target}" if rule.for_target else ""
         message = (
-            f"rule {rule.name!r} ({rule.code}) failed and skipped the rest of this file: "
-            f"{type(exc).__name__}: {exc}"
+            f"rule {rule.name!r} ({rule.code}){where} failed and skipped the rest of this "
+            f"file: {type(exc).__name__}: {exc}"
         )
-        return self._core(RuleError, message, location)
+        found = self._core(RuleError, message, location)
+        for diagnostic in found:
+            diagnostic.target = rule.for_target
+        return found
 
     def check_file_scope(self, file: FileContext) -> list[Diagnostic]:
         diagnostics: list[Diagnostic] = []
         for rule in self.file_rules:
             try:
-                diagnostics.extend(rule.check_file(file))
+                found = list(rule.check_file(file))
+                if rule.for_target is not None:
+                    _label(found, rule.for_target)
+                diagnostics.extend(found)
             except Exception as exc:
                 diagnostics.extend(self._rule_failed(rule, exc, file.location()))
         return diagnostics
@@ -115,7 +122,7 @@ class Scanning:
         accumulators: dict[str, Accumulator] = {}
         for rule in self.dataset_rules:
             try:
-                accumulators[rule.code] = rule.accumulator()
+                accumulators[rule.key] = rule.accumulator()
             except Exception as exc:
                 result.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
         diagnostics = result.diagnostics
@@ -153,6 +160,7 @@ class Scanning:
                     for diagnostic in rule.check_record(record):
                         if diagnostic.excerpt is None:
                             diagnostic.excerpt = excerpt_of(record, None, self.masking)
+                        diagnostic.target = rule.for_target
                         diagnostics.append(diagnostic)
                 if record.is_record:
                     count += 1
@@ -199,12 +207,16 @@ class Scanning:
             rule = rules[start]
             end = start + 1
             if rule.group is not None:
-                while end < len(rules) and rules[end].group == rule.group:
+                while (
+                    end < len(rules)
+                    and rules[end].group == rule.group
+                    and rules[end].for_target == rule.for_target
+                ):
                     end += 1
             if end - start > 1:
                 checks.append((rule, _RuleGroup(self, rules[start:end], diagnostics, failed)))
             else:
-                checks.append((rule, rule.check_record))
+                checks.append((rule, _labelled(rule)))
             start = end
         return checks
 
@@ -221,7 +233,7 @@ class Scanning:
         by one, and return the rules that stay for the next records."""
         assert rule is not None
         position = next(i for i, (r, _) in enumerate(checks) if r is rule)
-        failed.add(rule.code)
+        failed.add(rule.key)
         diagnostics.extend(self._rule_failed(rule, exc, record.location))
         for other, check in checks[position + 1 :]:
             try:
@@ -232,9 +244,9 @@ class Scanning:
                         )
                     diagnostics.append(diagnostic)
             except Exception as error:
-                failed.add(other.code)
+                failed.add(other.key)
                 diagnostics.extend(self._rule_failed(other, error, record.location))
-        return [(r, c) for r, c in checks if r.code not in failed]
+        return [(r, c) for r, c in checks if r.key not in failed]
 
     def _add_failed(
         self,
@@ -256,7 +268,7 @@ class Scanning:
                 pending.append((other, error))
         for failing, error in pending:
             failed.add(failing)
-            rule = next(r for r in self.dataset_rules if r.code == failing)
+            rule = next(r for r in self.dataset_rules if r.key == failing)
             diagnostics.extend(self._rule_failed(rule, error, record.location))
         return [(c, a) for c, a in adds if c not in failed]
 
@@ -279,19 +291,28 @@ class Scanning:
                 accumulator.merge(other)
             except Exception as exc:
                 into.pop(code)
-                rule = next(r for r in self.dataset_rules if r.code == code)
+                rule = next(r for r in self.dataset_rules if r.key == code)
                 problems.extend(self._rule_failed(rule, exc, file.location()))
         return problems
 
     def finish(self, result: ScanResult, file: FileContext, report: FileReport) -> None:
+        primary = getattr(self, "target", None)
+        primary_name = primary.name if primary is not None else None
         for rule in self.dataset_rules:
-            accumulator = result.accumulators.get(rule.code)
+            accumulator = result.accumulators.get(rule.key)
             if accumulator is None:
                 continue
             try:
-                result.diagnostics.extend(accumulator.finish())
-                report.summary.update(accumulator.summary())
-                report.examples.update(accumulator.example_columns())
+                found = list(accumulator.finish())
+                if rule.for_target is not None:
+                    _label(found, rule.for_target)
+                result.diagnostics.extend(found)
+                figures = accumulator.summary()
+                if rule.for_target is not None:
+                    report.target_summaries.setdefault(rule.for_target, {}).update(figures)
+                if rule.for_target in (None, primary_name):
+                    report.summary.update(figures)
+                    report.examples.update(accumulator.example_columns())
             except Exception as exc:
                 result.diagnostics.extend(self._rule_failed(rule, exc, file.location()))
 
@@ -311,7 +332,7 @@ class _RuleGroup:
     ) -> None:
         self.engine = engine
         self.quiet = rules[0].quiet
-        self.members = [(rule, rule.check_record) for rule in rules]
+        self.members = [(rule, _labelled(rule)) for rule in rules]
         self.diagnostics = diagnostics
         self.failed = failed
 
@@ -327,6 +348,31 @@ class _RuleGroup:
                 found.extend(check(record))
             except Exception as exc:
                 self.members = [m for m in self.members if m[0] is not rule]
-                self.failed.add(rule.code)
+                self.failed.add(rule.key)
                 self.diagnostics.extend(self.engine._rule_failed(rule, exc, record.location))
         return found
+
+
+def _label(diagnostics: list[Diagnostic], target: str) -> None:
+    for diagnostic in diagnostics:
+        diagnostic.target = target
+
+
+def _labelled(rule: Rule) -> Any:
+    """``rule.check_record``, labelling what it finds with the rule's target when the rule
+    runs once per target (a run over several targets); the bare method otherwise."""
+    check = rule.check_record
+    target = rule.for_target
+    if target is None:
+        return check
+
+    def labelled(record: Record) -> Iterable[Diagnostic]:
+        found = check(record)
+        if found is _NOTHING:
+            return found
+        found = list(found)
+        for diagnostic in found:
+            diagnostic.target = target
+        return found
+
+    return labelled

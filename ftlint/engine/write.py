@@ -31,7 +31,10 @@ class Writing:
         if options.output is not None:
             out = options.output
         else:
-            out = file.path.with_name(f"{file.path.stem}_prepared.jsonl")
+            from ftlint.compression import inner_path
+
+            # ``train.jsonl.gz`` -> ``train_prepared.jsonl``: plain, unless -o says otherwise
+            out = file.path.with_name(f"{inner_path(file.path).stem}_prepared.jsonl")
         if options.split is not None:
             return out  # ftlint.split names (and checks) the _train and _valid files
         refuse_target(out, file.path, options.force)
@@ -57,16 +60,26 @@ class Writing:
         from ftlint.jsonl import dumps_line
 
         written = 0
+        from ftlint.compression import open_compressed_output
+
         with AtomicWriter(out, overwrite=options.force) as handle:
+            compressor = open_compressed_output(out, handle)  # -o train.jsonl.gz
+            sink = compressor if compressor is not None else handle
             if self.target.bom == "required":
-                handle.write(codecs.BOM_UTF8)
-            parallel = self._write_parallel(file, reader, plan, handle, file_report)
+                sink.write(codecs.BOM_UTF8)
+            parallel = (
+                self._write_parallel(file, reader, plan, handle, file_report)
+                if compressor is None
+                else None
+            )
             if parallel is not None:
                 written = parallel
             else:
                 for _record, data, _changed in self.fixed_records(file, reader, plan, file_report):
-                    handle.write(dumps_line(data))
+                    sink.write(dumps_line(data))
                     written += 1
+            if compressor is not None:
+                compressor.close()
         file_report.written = written
         file_report.outputs.append(str(out))
 

@@ -18,6 +18,19 @@ else:  # pragma: no cover
 DATA_DIR = Path(__file__).parent
 
 
+#: The record formats ``prepare`` can write in this version: the OpenAI-style records (chat,
+#: prompt/completion, preference), which are byte for byte Together's, Fireworks', Mistral's
+#: and TRL's formats of the same names. The writers of the provider formats (``gemini``,
+#: ``nova``, TRL's preference columns ...) add their names here when they are installed;
+#: ``prepare --target`` for a target whose ``write_format`` is missing stops with a message.
+WRITABLE_FORMATS: set[str] = {
+    "openai-chat", "openai-preference", "prompt-completion",
+    "together-chat", "together-instruction", "together-preference",
+    "fireworks-chat", "fireworks-preference", "mistral-chat",
+    "trl-messages", "trl-prompt-completion",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     name: str
@@ -33,10 +46,28 @@ class ModelInfo:
     #: ``estimate:<method>`` (no public tokenizer: an estimate, never presented as exact).
     #: Defaults to ``tiktoken:<encoding>``.
     tokenizer: str = ""
+    #: Lifecycle (ISO dates, ``""`` when none is announced): the last day the provider takes
+    #: new fine-tuning jobs on this model, and the day the model (and the models fine-tuned
+    #: on it) stop serving. ``lifecycle_note`` says where the dates come from or what they
+    #: hold for (Azure: "existing customers only").
+    training_ends: str = ""
+    shutdown: str = ""
+    lifecycle_note: str = ""
+    #: From this day only customers who already trained on the model may start new jobs
+    #: (Azure, after the base model's retirement); ``""``: no such restriction.
+    restricted_since: str = ""
+    #: Epochs the provider runs when the job names none (``None``: not published, or "auto").
+    default_epochs: int | None = None
 
     def __post_init__(self) -> None:
         if not self.tokenizer:
             object.__setattr__(self, "tokenizer", f"tiktoken:{self.encoding}")
+
+    @property
+    def exact_counts(self) -> bool:
+        """Whether token counts are the provider's own (a published tokenizer) rather than an
+        estimate (``estimate:...``), or the user's tokenizer (``hf``)."""
+        return not self.tokenizer.startswith(("estimate", "hf"))
 
 
 @dataclass(frozen=True)
@@ -56,6 +87,15 @@ class Target:
     formats: tuple[str, ...] = ()
     #: The record format ``prepare`` writes for this target.
     write_format: str = "openai-chat"
+    #: Largest number of training examples (records) a job takes; ``None``: no published limit.
+    max_examples: int | None = None
+    #: The last day the provider takes new fine-tuning jobs at all (OpenAI: 2027-01-06), ``""``
+    #: when none is announced; each model may close earlier (``ModelInfo.training_ends``).
+    jobs_end: str = ""
+    #: Where each figure comes from, as ``"URL (read DATE)"`` lines, and what could not be
+    #: confirmed; ``ftlint targets`` and the README show them.
+    sources: tuple[str, ...] = ()
+    unconfirmed: tuple[str, ...] = ()
 
     def model(self, name: str | None) -> ModelInfo | None:
         """Look up a model by exact name, or by base name (``gpt-4o-mini`` matches the dated
@@ -84,9 +124,15 @@ def load_target(path: Path) -> Target:
             max_tokens=int(spec["max_tokens"]),
             train_price_per_1m=spec.get("train_price_per_1m"),
             tokenizer=spec.get("tokenizer", ""),
+            training_ends=str(spec.get("training_ends", "")),
+            shutdown=str(spec.get("shutdown", "")),
+            lifecycle_note=spec.get("lifecycle_note", ""),
+            restricted_since=str(spec.get("restricted_since", "")),
+            default_epochs=spec.get("default_epochs"),
         )
         for name, spec in data.get("models", {}).items()
     }
+    max_examples = data.get("max_examples")
     return Target(
         name=data["name"],
         description=data.get("description", ""),
@@ -99,6 +145,10 @@ def load_target(path: Path) -> Target:
         prices_date=data.get("prices_date", ""),
         formats=tuple(data.get("formats", ())),
         write_format=data.get("write_format", "openai-chat"),
+        max_examples=None if max_examples is None else int(max_examples),
+        jobs_end=str(data.get("jobs_end", "")),
+        sources=tuple(data.get("sources", ())),
+        unconfirmed=tuple(data.get("unconfirmed", ())),
     )
 
 

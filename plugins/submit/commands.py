@@ -220,6 +220,15 @@ def _run(args: argparse.Namespace, body: Any) -> int:
         ui.error(str(exc))
         ui.result["error"] = {"message": scrub(exc), "hints": []}
         code = EXIT_USAGE
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "openai":
+            raise
+        # openai is the submit extra: a plain install checks and prepares without it
+        message = f"'ftlint {args.command}' needs the openai package, which is not installed"
+        hints = ["pip install 'ftlint[submit]'"]
+        ui.error(message, hints)
+        ui.result["error"] = {"message": message, "hints": hints}
+        code = EXIT_USAGE
     except KeyboardInterrupt:
         ui.error("interrupted")
         ui.result["error"] = {"message": "interrupted", "hints": []}

@@ -93,6 +93,18 @@ def show_report(report: Report, plugins: Plugins, ui: UI) -> None:
     renderer.render(report, ui.out.file, color=None if ui.out.is_terminal else False)
 
 
+def warn_before_upload(report: Report, plugins: Plugins, ui: UI) -> list[str]:
+    """Repeat, as warnings just before the upload, the findings of the rules that ask for it
+    (``Rule.warn_before_upload``: the model's lifecycle); returns their messages."""
+    codes = {rule.code for rule in plugins.rules() if rule.warn_before_upload}
+    messages = [d.message for d in report.diagnostics if d.code in codes]
+    for message in messages:
+        ui.warn(message)
+    if messages:
+        ui.result["lifecycle"] = messages
+    return messages
+
+
 def preflight(
     config: Config,
     plugins: Plugins,
@@ -107,6 +119,7 @@ def preflight(
     ui.step(f"checking {train}" + (f" and {validation}" if validation else ""))
     report = run_check(config, plugins, train, validation)
     show_report(report, plugins, ui)
+    warn_before_upload(report, plugins, ui)
     blocking = [d for d in report.remaining() if d.severity >= report.fail_on]
     if blocking:
         if not force:

@@ -20,6 +20,8 @@ class ChatRule(Rule):
     skips the step when ``quiet`` (the walk found nothing for any of them, most records).
     """
 
+    target_dependent = True
+
     scope: ClassVar[Scope] = Scope.RECORD
     group: ClassVar[str | None] = "chat-analysis"
 

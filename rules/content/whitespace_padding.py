@@ -117,6 +117,8 @@ class WhitespacePadding(Rule):
     Safe: the whitespace around each answer is removed; the text itself is unchanged.
     """
 
+    target_dependent = True
+
     code = "FT505"
     name = "whitespace-padding"
     scope = Scope.DATASET

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ftlint.rules.dataset.minhash import SignatureColumns
 from ftlint.rules.dataset.similarity import SimilarityRule
 
-from ftlint import Accumulator, Diagnostic, Related, RuleContext, Scope, Severity
+from ftlint import Accumulator, Diagnostic, Related, Scope, Severity
 
 
 class _NearAccumulator(SignatureColumns):
@@ -61,17 +61,6 @@ class NearDuplicate(SimilarityRule):
     name = "near-duplicate"
     scope = Scope.DATASET
     severity = Severity.WARNING
-
-    def __init__(self, context: RuleContext) -> None:
-        super().__init__(context)
-        # Imported now, in the main process: workers of a parallel check are forked from it
-        # and find them loaded, instead of importing them once each. (A missing package is
-        # reported where it is used.)
-        try:
-            import numpy  # noqa: F401
-            import rensa  # noqa: F401
-        except ImportError:
-            pass
 
     def accumulator(self) -> Accumulator:
         return _NearAccumulator(self)

@@ -10,7 +10,7 @@ from ftlint.rules.dataset.minhash import MAX_SHINGLE
 
 from ftlint import ConfigError, Rule, RuleContext
 from ftlint.conversion import Planner
-from ftlint.tokens import TokenizerUnavailable, run_encoding, shared_counter
+from ftlint.tokens import TokenizerUnavailable, comparison_encoding_name, shared_counter
 
 DEFAULT_THRESHOLD = 0.9
 DEFAULT_SHINGLE = 3
@@ -34,7 +34,7 @@ def shingle_size_option(options: dict[str, Any]) -> int:
 
 def comparison_encoding(context: RuleContext) -> str | None:
     """The run's encoding for token shingles; None (word shingles) when it cannot load."""
-    name = run_encoding(context)
+    name = comparison_encoding_name(context)
     try:
         shared_counter(name)
     except TokenizerUnavailable:

@@ -73,6 +73,8 @@ class TooFewExamples(Rule):
     (`min-examples`, `recommended-examples`) for providers with other rules.
     """
 
+    target_dependent = True
+
     code = "FT601"
     name = "too-few-examples"
     provider_error = (

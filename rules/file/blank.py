@@ -33,7 +33,7 @@ def is_blank(file: FileContext) -> bool:
     Unicode encodings: UTF-16 whitespace is an ASCII blank beside a NUL)."""
     if _strip_bom(file.head).strip(_BLANK):
         return False
-    if file.size <= len(file.head):
+    if len(file.head) < file.HEAD_SIZE:  # the head is the whole (uncompressed) file
         return True
     first = True
     for chunk in file.iter_bytes():

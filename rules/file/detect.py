@@ -167,7 +167,7 @@ def _column(file: FileContext, line_start: int, offset: int) -> int | None:
     """1-based character column of ``offset``: the line before it is valid UTF-8."""
     if offset - line_start > 1 << 20:
         return None  # a huge single line: the byte offset says enough
-    with file.path.open("rb") as handle:
+    with file.open_binary() as handle:
         handle.seek(line_start)
         before = handle.read(offset - line_start)
     return len(before.decode("utf-8", errors="replace")) + 1
@@ -210,7 +210,7 @@ def _trim_lines(data: bytes, at_start: bool, at_end: bool) -> bytes:
 def detection_sample(file: FileContext, first: FirstError) -> bytes:
     """The head and the region from the first invalid byte's line on, trimmed to whole lines,
     keeping only lines with non-ASCII bytes (the only ones that carry evidence)."""
-    with file.path.open("rb") as handle:
+    with file.open_binary() as handle:
         start = max(0, first.offset - 4096)
         handle.seek(start)
         region = handle.read(REGION_SIZE)

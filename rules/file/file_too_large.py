@@ -26,6 +26,8 @@ class FileTooLarge(Rule):
     `--max-file-size 1GB` or `max-file-size` in the configuration.
     """
 
+    target_dependent = True
+
     code = "FT104"
     name = "file-too-large"
     provider_error = r"file size|too large|maximum size|larger than"

@@ -11,8 +11,8 @@ from ftlint import Applicability, Diagnostic, FileAction, FileContext, Rule, Sco
 
 class MissingBom(Rule):
     """## What it does
-    Reports a JSONL or JSON file without a UTF-8 byte-order mark when the target is Azure
-    OpenAI.
+    Reports a JSONL or JSON file without a UTF-8 byte-order mark when the target's profile
+    requires one (`bom = "required"`: Azure OpenAI).
 
     ## Why is this bad?
     Azure OpenAI's fine-tuning documentation requires training files "encoded in UTF-8 with a
@@ -32,11 +32,11 @@ class MissingBom(Rule):
     provider_error = r"\bbom\b|byte order mark"
     scope = Scope.FILE
     severity = Severity.ERROR
-    targets = frozenset({"azure-openai"})
+    target_dependent = True
     fix_applicability = Applicability.SAFE
 
     def check_file(self, file: FileContext) -> Iterable[Diagnostic]:
-        if file.has_bom or not uploaded_text(file):
+        if self.context.target.bom != "required" or file.has_bom or not uploaded_text(file):
             return
         target = self.context.target.name
         yield self.diagnostic(

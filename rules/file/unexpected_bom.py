@@ -1,4 +1,5 @@
-"""FT102: a UTF-8 byte-order mark at the start of a JSONL or JSON file, for OpenAI."""
+"""FT102: a UTF-8 byte-order mark at the start of a JSONL or JSON file, for a target whose
+profile forbids one."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from ftlint import Applicability, Diagnostic, FileAction, FileContext, Rule, Sco
 class UnexpectedBom(Rule):
     """## What it does
     Reports a UTF-8 byte-order mark (the bytes `EF BB BF`) at the start of a JSONL or JSON
-    file when the target is OpenAI.
+    file when the target's profile forbids one (`bom = "forbidden"`: OpenAI, Together and
+    every target whose documentation asks for plain UTF-8 JSON Lines).
 
     ## Why is this bad?
     OpenAI's fine-tuning API expects UTF-8 without a BOM: the BOM becomes part of the first
@@ -33,11 +35,11 @@ class UnexpectedBom(Rule):
     provider_error = r"\bbom\b|byte order mark"
     scope = Scope.FILE
     severity = Severity.ERROR
-    targets = frozenset({"openai"})
+    target_dependent = True
     fix_applicability = Applicability.SAFE
 
     def check_file(self, file: FileContext) -> Iterable[Diagnostic]:
-        if not (uploaded_text(file) and file.has_bom):
+        if self.context.target.bom != "forbidden" or not (uploaded_text(file) and file.has_bom):
             return
         target = self.context.target.name
         yield self.diagnostic(

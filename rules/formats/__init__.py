@@ -13,7 +13,12 @@ module each:
   tasks and ``--map``-renamed records, which the API does not accept as they are.
 
 ``base`` holds what all four share (the run's planner and model), ``conversions`` the
-accumulator of the last two. Conversions are dataset-wide ``TransformRecords`` fixes (one per
+accumulator of the last two.
+
+The record-format rules (FT940-FT952, ``writing`` holds what they share) check records in a
+provider's own format (Gemini, Nova, TRL, Together, Fireworks, Mistral), and report what
+``prepare`` writes in the target's format (``Target.write_format``), what that loses and what
+it cannot hold. Conversions are dataset-wide ``TransformRecords`` fixes (one per
 file and kind, applied by ``prepare`` without ``--fix`` when lossless), so that they run
 after every per-record fix and never fight over pointers; records that cannot be converted
 get their own error, with an unsafe fix that leaves them out. A conversion never mutates its
@@ -30,8 +35,23 @@ from ftlint import Rule, hookimpl
 def ftlint_rules() -> list[type[Rule]]:
     # Imported here: loading the plugin costs nothing until the rules are asked for.
     from ftlint.rules.formats.community_format import CommunityFormat
+    from ftlint.rules.formats.format_conversion_loss import FormatConversionLoss
     from ftlint.rules.formats.format_model_mismatch import FormatModelMismatch
+    from ftlint.rules.formats.invalid_fireworks_record import InvalidFireworksRecord
+    from ftlint.rules.formats.invalid_gemini_record import InvalidGeminiRecord
+    from ftlint.rules.formats.invalid_mistral_record import InvalidMistralRecord
+    from ftlint.rules.formats.invalid_nova_record import InvalidNovaRecord
+    from ftlint.rules.formats.invalid_together_record import InvalidTogetherRecord
+    from ftlint.rules.formats.invalid_trl_record import InvalidTrlRecord
     from ftlint.rules.formats.mixed_formats import MixedFormats
+    from ftlint.rules.formats.nova_reserved_string import NovaReservedString
+    from ftlint.rules.formats.target_format import TargetFormat
     from ftlint.rules.formats.unknown_format import UnknownFormat
+    from ftlint.rules.formats.unwritable_record import UnwritableRecord
 
-    return [UnknownFormat, MixedFormats, FormatModelMismatch, CommunityFormat]
+    return [
+        UnknownFormat, MixedFormats, FormatModelMismatch, CommunityFormat, InvalidGeminiRecord,
+        InvalidNovaRecord, NovaReservedString, InvalidTrlRecord, InvalidTogetherRecord,
+        InvalidFireworksRecord, InvalidMistralRecord, TargetFormat, FormatConversionLoss,
+        UnwritableRecord,
+    ]  # fmt: skip

@@ -10,6 +10,8 @@ class PlanRule(Rule):
     """A rule that reads the records' plans; every rule of a run builds an equal planner, so
     they all share each record's one plan (``plan_of`` keys its cache on the planner)."""
 
+    target_dependent = True
+
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self.planner = Planner.from_context(context)

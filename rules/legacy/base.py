@@ -262,6 +262,8 @@ class InertStats(Stats):
 class LegacyRule(Rule):
     """Base of the prompt/completion dataset rules: one accumulator class each."""
 
+    target_dependent = True
+
     scope: ClassVar[Scope] = Scope.DATASET
     severity: ClassVar[Severity] = Severity.WARNING
     #: The accumulator class, with the parts this rule needs.

@@ -1,8 +1,11 @@
 """Token counts, the training context limit and the cost of a fine-tuning job (FT7xx).
 
-Counts come from ``ftlint.tokens`` (tiktoken, the cookbook's chat formula). Each example is
+Counts come from ``ftlint.tokens``: the counter of the model's tokenizer scheme (tiktoken with
+the cookbook's chat formula, Mistral's instruct encoding, a Hugging Face chat template, or an
+estimate where no tokenizer is public). Each example is
 counted once per run: ``ftlint.tokens.token_figures`` is a shared record analysis, so that
-``ExampleTooLong``, ``TokenCost`` and the dataset rules on near duplicates share one count.
+``ExampleTooLong``, ``TokenCost``, ``SequenceTruncated`` (``--max-seq-length``) and the
+dataset rules on near duplicates share one count.
 ``base`` holds the set-up both rules share (model, encoding, training limit), ``statistics``
 the per-example columns and their distribution and histogram.
 """
@@ -43,6 +46,7 @@ def ftlint_add_options(parser: argparse.ArgumentParser) -> None:
 def ftlint_rules() -> list[type[Rule]]:
     # Imported here: loading the plugin costs nothing until the rules are asked for.
     from ftlint.rules.tokens.example_too_long import ExampleTooLong
+    from ftlint.rules.tokens.sequence_truncated import SequenceTruncated
     from ftlint.rules.tokens.token_cost import TokenCost
 
-    return [ExampleTooLong, TokenCost]
+    return [ExampleTooLong, TokenCost, SequenceTruncated]

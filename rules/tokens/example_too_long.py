@@ -12,8 +12,10 @@ from ftlint.tokens import example_tokens
 
 class ExampleTooLong(TokenRule):
     """## What it does
-    Counts the tokens of each example (tiktoken, with the encoding of `--model`) and reports
-    the ones longer than the model's training context: 65,536 tokens for gpt-4o, gpt-4o-mini
+    Counts the tokens of each example with the tokenizer of `--model` (tiktoken for OpenAI
+    models, Mistral's for Mistral, the `--tokenizer` for open-weight models, an estimate where
+    the provider publishes none, marked "≈ ... (estimate)") and reports the ones longer than
+    the model's training context: 65,536 tokens for gpt-4o, gpt-4o-mini
     and gpt-4.1 / gpt-4.1-mini, 32,768 for gpt-4.1-nano, 16,385 for gpt-3.5-turbo.
     A preference pair is measured as its input plus the longer of its two answers.
 
@@ -52,8 +54,8 @@ class ExampleTooLong(TokenRule):
             return ()
         what = "sequence of this preference pair" if counts.longest != counts.total else "example"
         message = (
-            f"{what} has {counts.longest:,} tokens, over the {self.limit:,}-token training "
-            f"limit of {self.model_name}; OpenAI truncates it silently, so its last "
+            f"{what} has {self.tokens(counts.longest)}, over the {self.limit:,}-token training "
+            f"limit of {self.model_name}; {self.truncator} truncates it silently, so its last "
             f"{counts.longest - self.limit:,} tokens (usually the answer) are never trained on"
         )
         reason = f"{counts.longest:,} tokens, over the {self.limit:,}-token limit"

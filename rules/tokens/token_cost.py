@@ -18,11 +18,6 @@ MAX_TARGET_EXAMPLES = 25_000
 MIN_DEFAULT_EPOCHS = 1
 MAX_DEFAULT_EPOCHS = 25
 
-ACCURACY_NOTE = (
-    "an estimate of OpenAI's count with the cookbook's chat formula (plain chat: at most 3 "
-    "tokens per example high; tools: a few tokens per definition; images not counted)"
-)
-
 
 def automatic_epochs(examples: int) -> int:
     """The number of epochs the provider picks when ``n_epochs`` is left on auto."""
@@ -48,6 +43,11 @@ class _CostAccumulator(TokenStats):
         self.price = rule.price
         self.price_source = rule.price_source
         self.code, self.name = rule.code, rule.name
+        counter = rule.counter
+        self.tokenizer = rule.encoding_name
+        self.exact = rule.exact
+        self.accuracy = getattr(counter, "accuracy", "")
+        self.label = getattr(counter, "label", rule.encoding_name)
         self._figures: dict[str, Any] | None = None
 
     def figures(self) -> dict[str, Any]:
@@ -67,7 +67,10 @@ class _CostAccumulator(TokenStats):
             "total": total,
             "trained": sum(self.trained),
             "max_example": max(self.total, default=0),
-            "encoding": self.encoding_name,
+            "encoding": self.label,
+            "tokenizer": self.tokenizer,
+            "exact": self.exact,
+            "accuracy": self.accuracy,
             "billed_per_epoch": billed_per_epoch,
             "limit": limit,
             "distribution": {
@@ -103,8 +106,9 @@ class _CostAccumulator(TokenStats):
         f = self.figures()
         tokens = f["tokens"]
         epochs_how = "set with n_epochs" if f["epochs_source"] == "n_epochs" else "automatic"
+        about = "" if self.exact else "≈ "
         text = (
-            f"{f['examples']:,} examples, {tokens['total']:,} tokens ({tokens['trained']:,} "
+            f"{f['examples']:,} examples, {about}{tokens['total']:,} tokens ({tokens['trained']:,} "
             f"trained, {tokens['encoding']}); billed ≈ {tokens['billed_per_epoch']:,} tokens "
             f"per epoch × {f['epochs']} epoch{'s' if f['epochs'] != 1 else ''} ({epochs_how}) "
             f"= {f['billed_tokens']:,} tokens"
@@ -121,7 +125,7 @@ class _CostAccumulator(TokenStats):
                 f"; no training price known for {self.model} (set "
                 "[tool.ftlint.rules.token-cost] price-per-1m)"
             )
-        text += f"; {ACCURACY_NOTE}"
+        text += f"; {self.accuracy}" if self.accuracy else ""
         yield Diagnostic(self.code, self.name, Severity.INFO, text, Location(path=path))
 
     def summary(self) -> dict[str, Any]:

@@ -35,13 +35,13 @@ import os
 import tempfile
 import threading
 from array import array
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ftlint.config import ConfigError
 from ftlint.conversion import plan_of
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
+from ftlint.tokens.figures import ExampleTokens
 
 if TYPE_CHECKING:
     from ftlint.conversion import Planner
@@ -284,38 +284,8 @@ def get_encoding(name: str) -> Any:
 # Counting
 
 
-@dataclass(frozen=True, slots=True)
-class ExampleTokens:
-    """The token figures of one example.
-
-    ``total``: every token of the example as the provider bills it (the sum of both answers of
-    a preference pair, each text counted once). ``trained``: tokens of the messages the model
-    learns (assistant, ``weight`` not 0). ``longest``: the longest sequence the model sees, the
-    figure compared with the training context (equal to ``total`` except for preference pairs:
-    input + the longer answer). ``messages``: messages (or turns) in the example.
-    """
-
-    total: int
-    trained: int
-    longest: int
-    messages: int
-
-
-def _example_tokens_init(
-    self: ExampleTokens, total: int, trained: int, longest: int, messages: int
-) -> None:
-    # One per record: the slots are set through their descriptors, twice as fast as the
-    # object.__setattr__ calls of the generated __init__ of a frozen dataclass.
-    _SET_TOTAL(self, total)
-    _SET_TRAINED(self, trained)
-    _SET_LONGEST(self, longest)
-    _SET_MESSAGES(self, messages)
-
-
-_SET_TOTAL, _SET_TRAINED, _SET_LONGEST, _SET_MESSAGES = (
-    ExampleTokens.__dict__[name].__set__ for name in ("total", "trained", "longest", "messages")
-)
-ExampleTokens.__init__ = _example_tokens_init  # type: ignore[method-assign]
+# ``ExampleTokens`` (the figures of one example) lives in ``ftlint.tokens.figures``, which every
+# counter imports without importing this module.
 
 
 #: ``allowed_special`` of tiktoken's ``encode``: none, so that special tokens written in the
@@ -351,8 +321,17 @@ class TokenCounter:
     CACHE_LIMIT = 4096
     SHORT = 64
 
+    #: The ``ftlint.tokens.base.Tokenizer`` protocol: the encoding is OpenAI's own, the
+    #: chat framing the cookbook's (see the module docstring).
+    exact = True
+    accuracy = (
+        "an estimate of OpenAI's count with the cookbook's chat formula (plain chat: at most 3 "
+        "tokens per example high; tools: a few tokens per definition; images not counted)"
+    )
+
     def __init__(self, encoding_name: str) -> None:
         self.encoding_name = encoding_name
+        self.label = encoding_name
         self.encoding = get_encoding(encoding_name)
         self._encode = self.encoding.encode_ordinary
         self._cache: dict[str, int] = {}
@@ -361,6 +340,69 @@ class TokenCounter:
         self._sink: list[Any] | None = None
         self._buffer = _buffer_encoder(self.encoding)
         self.func_init = FUNC_INIT.get(encoding_name, FUNC_INIT["o200k_base"])
+
+    def sequence(self, data: Any) -> list[tuple[int, bool]]:
+        """The runs ``(tokens, trained)`` of ``example(data)``'s longest sequence (what a
+        truncation loses: ``ftlint.tokens.sequence``), the cookbook's terms in the order
+        OpenAI renders them: tool definitions, then per message its framing, role and name,
+        then its content and tool calls (trained for an assistant message whose ``weight``
+        is not 0), then the reply priming."""
+        if not isinstance(data, dict):
+            return []
+        shape = detect_shape(data)
+        if shape == CHAT:
+            head = self.tools(data.get("tools")) + self.tools(data.get("functions"))
+            return [(head, False), *self._message_runs(data.get("messages"), True)]
+        if shape == PROMPT_COMPLETION:
+            prompt, completion = data.get("prompt"), data.get("completion")
+            p = self.content(prompt) if prompt is not None else 0
+            c = self.content(completion) if completion is not None else 0
+            return [(p, False), (c, True)]
+        if shape == PREFERENCE:
+            source = data.get("input")
+            source = source if isinstance(source, dict) else {}
+            head = self.tools(source.get("tools")) + self.tools(source.get("functions"))
+            base = [(head, False), *self._message_runs(source.get("messages"), True)]
+            answers = [
+                self._message_runs(data.get(key), False)
+                for key in ("preferred_output", "non_preferred_output")
+            ]
+            return base + max(answers, key=lambda runs: sum(n for n, _ in runs))
+        counts = self.example(data)
+        return [(counts.total - counts.trained, False), (counts.trained, True)]
+
+    def _message_runs(self, messages: Any, priming: bool) -> list[tuple[int, bool]]:
+        """``messages`` as runs: each message's framing, then its trained part."""
+        runs: list[tuple[int, bool]] = []
+        for message in messages if isinstance(messages, list) else ():
+            if not isinstance(message, dict):
+                continue
+            role = message.get("role")
+            learns = role in TRAINED_ROLES and message.get("weight", 1) != 0
+            frame, body = TOKENS_PER_MESSAGE, 0
+            for key, value in message.items():
+                if key == "weight":
+                    continue
+                if key == "content":
+                    n = self.content(value, remember=role in ("system", "developer"))
+                elif key == "tool_calls":
+                    n = self.tool_calls(value)
+                elif key == "function_call":
+                    n = self.function_call(value)
+                elif isinstance(value, str):
+                    n = self._string(value)
+                else:
+                    n = self.strings_in(value)
+                if key == "name":
+                    n += TOKENS_PER_NAME
+                if learns and key in ("content", "tool_calls", "function_call"):
+                    body += n
+                else:
+                    frame += n
+            runs += [(frame, False), (body, True)]
+        if priming:
+            runs.append((TOKENS_PER_CONVERSATION, False))
+        return runs
 
     # -- texts --------------------------------------------------------------------------------
     def text(self, value: str) -> int:
@@ -660,10 +702,26 @@ _COUNTERS: dict[str, Any] = {}
 
 
 def shared_counter(encoding_name: str) -> Any:
-    """One ``TokenCounter`` per encoding and process (its small-string cache is shared)."""
+    """One counter per key and process (its small-string cache is shared): a
+    ``TokenCounter`` for an encoding name, else the counter of a tokenizer scheme
+    (``mistral:v3``, ``hf:./tok``, ``estimate:gemini``; see ``ftlint.tokens.select``)."""
     counter = _COUNTERS.get(encoding_name)
     if counter is None:
-        counter = _COUNTERS[encoding_name] = TokenCounter(encoding_name)
+        if encoding_name.startswith("tiktoken:"):
+            counter = TokenCounter(encoding_name.partition(":")[2])
+        elif encoding_name.startswith("stand-in:"):
+            from ftlint.tokens.select import split_stand_in
+            from ftlint.tokens.standin import StandIn
+
+            encoding, spec = split_stand_in(encoding_name)  # type: ignore[misc]
+            counter = StandIn(shared_counter(encoding), spec)
+        elif ":" in encoding_name:
+            from ftlint.tokens.select import build, counter_key
+
+            counter = build(counter_key(encoding_name))
+        else:
+            counter = TokenCounter(encoding_name)
+        _COUNTERS[encoding_name] = counter
     return counter
 
 
@@ -696,7 +754,31 @@ def example_tokens(record: Record, encoding_name: str, planner: Planner | None =
 
 
 def run_encoding(context: RuleContext) -> str:
-    """The encoding of the run's model (``--model``, else the target's default model)."""
+    """The counter key of the run's model (``--model``, else the target's default model):
+    its encoding name when it counts with tiktoken (the model's ``tokenizer`` scheme, else a
+    guess from its name), else ``mistral:v3``, ``hf:<--tokenizer>``, ``estimate:gemini`` ..."""
     name = context.model or context.target.default_model
     info = context.target.model(name)
+    spec = getattr(info, "tokenizer", "") if info is not None else ""
+    if spec and not spec.startswith("tiktoken:"):
+        from ftlint.tokens.select import counter_key, split_spec, stand_in_key
+
+        tokenizer = context.settings.get("tokenizer")
+        scheme, argument = split_spec(spec)
+        if scheme == "hf" and not (tokenizer or argument):
+            return stand_in_key(info.encoding, spec)
+        return counter_key(spec, tokenizer)
+    if spec:
+        return spec.partition(":")[2]
     return encoding_for_model(name, info.encoding if info else None)
+
+
+def comparison_encoding_name(context: RuleContext) -> str:
+    """What the near-duplicate rules shingle with: the run's tiktoken encoding, or
+    o200k_base when the run counts with another tokenizer (their thresholds were set on
+    tiktoken ids, and a chat template's framing would make every example look alike)."""
+    try:
+        key = run_encoding(context)
+    except ConfigError:  # a tokenizer string the token rules report
+        return "o200k_base"
+    return key if ":" not in key else "o200k_base"

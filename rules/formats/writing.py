@@ -1,0 +1,150 @@
+"""What the record-format rules of the family share (FT940-FT952): the run's format writer,
+the structural check of a record in one provider's format, and the accumulator of what
+``prepare`` writes in the target's format and loses on the way.
+
+Every rule asks the same per-record analysis (``ftlint.formats.writer.output_of``), so a
+record is planned, converted and written once however many of these rules run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ftlint.rules.formats.base import PlanRule
+
+from ftlint import Accumulator, Diagnostic, Location, Record, RuleContext, Scope, Severity
+from ftlint.conversion import plan_of
+from ftlint.formats import get_format
+from ftlint.formats.base import Problem, RecordFormat
+from ftlint.formats.writer import FormatWriter, Output, output_of
+from ftlint.shapes import TABULAR_FORMATS
+
+
+class WriterRule(PlanRule):
+    """A rule that reads what the target's format makes of each record."""
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self.writer = FormatWriter.from_context(context)
+
+    def output(self, record: Record) -> Output:
+        return output_of(record, self.writer)
+
+
+class FormatCheckRule(WriterRule):
+    """A record's structure in one format: ``checked`` says which format and which data (the
+    record as read, or as ``prepare`` writes it) a record is checked in."""
+
+    scope: ClassVar[Scope] = Scope.RECORD
+    severity: ClassVar[Severity] = Severity.ERROR
+    #: The provider family whose written formats this rule checks (None: see ``checked``).
+    family: ClassVar[str | None] = None
+
+    def checked(self, record: Record) -> tuple[RecordFormat, object, bool] | None:
+        """(format, data, pointers are into the record as read) or None: not checked."""
+        if self.family is None or self.family not in self.writer.families:
+            return None
+        out = self.output(record)
+        fmt = get_format(out.format) if out.format else None
+        if fmt is None or fmt.family != self.family:
+            return None
+        return fmt, out.data, not out.converts
+
+    def check_record(self, record: Record) -> Iterable[Diagnostic]:
+        if not isinstance(record.data, dict):
+            return ()
+        if not self.writer.active and self.family is not None:
+            return ()
+        checked = self.checked(record)
+        if checked is None:
+            return ()
+        fmt, data, as_read = checked
+        return [self.report(record, fmt, problem, as_read) for problem in fmt.check(data)]
+
+    def report(
+        self, record: Record, fmt: RecordFormat, problem: Problem, as_read: bool
+    ) -> Diagnostic:
+        if as_read:
+            return self.diagnostic(
+                f"{fmt.label}: {problem.message}", record.location.at(field=problem.pointer or None)
+            )
+        where = f" (at {problem.pointer})" if problem.pointer else ""
+        return self.diagnostic(
+            f"{fmt.label}, as prepare writes this record: {problem.message}{where}",
+            record.location,
+        )
+
+
+class SourceFormatRule(FormatCheckRule):
+    """The structure of records read in a provider format of their own (Gemini, Nova)."""
+
+    shape: ClassVar[str] = ""
+
+    def checked(self, record: Record) -> tuple[RecordFormat, object, bool] | None:
+        fmt = get_format(self.shape)
+        if fmt is None or not fmt.detect(record.data):  # a key test: most records stop here
+            return None
+        if plan_of(record, self.planner).source != self.shape:
+            return None
+        return fmt, record.data, True
+
+
+@dataclass
+class Group:
+    count: int
+    first: Location
+    message: str = ""
+
+
+class Written(Accumulator):
+    """Counts the records ``prepare`` writes in each target format, and each kind of loss."""
+
+    def __init__(self, rule: WriterRule) -> None:
+        self.rule = rule
+        self.groups: dict[tuple[str, str, bool, bool], Group] = {}
+        self.losses: dict[str, Group] = {}
+        self.source_format = ""
+
+    def add(self, record: Record) -> None:
+        if not self.rule.writer.active or not isinstance(record.data, dict):
+            return
+        out = self.rule.output(record)
+        if out.format is None or out.error is not None:
+            return
+        self.source_format = self.source_format or record.source_format
+        if out.converts:
+            key = (out.shape, out.format, out.planned, self.rule.writer.needs_conversion(out))
+            group = self.groups.get(key)
+            if group is None:
+                self.groups[key] = Group(1, record.location)
+            else:
+                group.count += 1
+        for loss in out.losses:
+            group = self.losses.get(loss.kind)
+            if group is None:
+                field = None if out.planned else loss.pointer or None
+                self.losses[loss.kind] = Group(1, record.location.at(field=field), loss.message)
+            else:
+                group.count += 1
+
+    def merge(self, other: Accumulator) -> None:
+        assert isinstance(other, Written)
+        self.source_format = self.source_format or other.source_format
+        for mine, theirs in ((self.groups, other.groups), (self.losses, other.losses)):
+            for key, group in theirs.items():
+                if key in mine:
+                    mine[key].count += group.count
+                else:
+                    mine[key] = group
+
+    @property
+    def tabular(self) -> bool:
+        return self.source_format in TABULAR_FORMATS
+
+    def finish(self) -> Iterable[Diagnostic]:
+        return self.rule.findings(self)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
