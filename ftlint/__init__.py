@@ -30,6 +30,7 @@ from ftlint.api import (
 from ftlint.atomic import AtomicWriter, OutputExists
 from ftlint.compression import ExpansionLimitExceeded
 from ftlint.config import Config, ConfigError
+from ftlint.executor import Executor, ScanWorker, WorkUnit
 from ftlint.limits import Limits
 from ftlint.markers import hookimpl
 from ftlint.masking import Masking
@@ -76,6 +77,7 @@ __all__ = [
     "DropRecord",
     "DroppedRecord",
     "Edit",
+    "Executor",
     "ExpansionLimitExceeded",
     "FileAction",
     "FileContext",
@@ -99,11 +101,13 @@ __all__ = [
     "ReportOptions",
     "Rule",
     "RuleContext",
+    "ScanWorker",
     "Scope",
     "SetValue",
     "Severity",
     "Target",
     "TransformRecords",
+    "WorkUnit",
     "__version__",
     "analysis",
     "check",

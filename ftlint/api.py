@@ -185,6 +185,13 @@ def _is_path(value: Any) -> bool:
     return isinstance(value, (str, os.PathLike))
 
 
+def _path(value: Any) -> Any:
+    """A local ``Path``, or a ``UrlPath`` for a URL string (``s3://...``, ``https://...``)."""
+    from ftlint.storage import local_or_url
+
+    return local_or_url(value) if isinstance(value, str) else Path(value)
+
+
 def _rows(data: Any) -> Iterable[Any]:
     """The examples of a DataFrame (one per row, missing cells left out) or an iterable."""
     to_dict = getattr(data, "to_dict", None)
@@ -233,10 +240,10 @@ def _inputs(
     """Paths to check, their display names, and the temporary directory made for examples in
     memory (``None`` when every input is a path)."""
     if _is_path(inputs):
-        return [Path(inputs)], {}, None, None
+        return [_path(inputs)], {}, None, None
     items = list(inputs) if not hasattr(inputs, "columns") else [inputs]
     if items and all(_is_path(item) for item in items):
-        return [Path(item) for item in items], {}, None, None
+        return [_path(item) for item in items], {}, None, None
     temp = tempfile.TemporaryDirectory(prefix="ftlint-api-") if workdir is None else None
     directory = Path(temp.name) if temp is not None else workdir
     assert directory is not None
@@ -325,6 +332,7 @@ def prepare(
     )
     engine = Engine(run_config, plugin_set, display_names=names)
     report = engine.prepare(paths, prepare_options)
+    report.allow_rejects = bool(getattr(args, "allow_rejects", False))
     outputs = [Path(o) for f in report.files for o in f.outputs]
     if write_report and outputs:
         from ftlint.atomic import write_json_report

@@ -125,6 +125,12 @@ class AtomicWriter:
     def write(self, data: bytes) -> None:
         self._handle.write(data)
 
+    @property
+    def stream(self) -> Any:
+        """The temporary file itself (a buffered binary file), for writers that need more
+        than ``write`` (``tell``, ``flush``: pyarrow's Parquet writer)."""
+        return self._handle
+
     def discard(self) -> None:
         self.discarded = True
 
@@ -169,6 +175,21 @@ class AtomicWriter:
             os.replace(tmp, self.target)
             return
         os.unlink(tmp)
+
+
+def place(temp: str | os.PathLike[str], target: Path, overwrite: bool = False) -> None:
+    """Move a finished temporary file of this run (beside ``target``) into place, as
+    ``AtomicWriter`` does: exclusively unless ``overwrite``. The temporary is gone after."""
+    writer = AtomicWriter(target, overwrite=overwrite)
+    try:
+        if not overwrite and os.path.lexists(target):
+            raise OutputExists(f"{target} exists; pass --force to overwrite it")
+        writer._commit(os.fspath(temp))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    COMMITTED.append(str(target))
 
 
 def write_json_report(report: Report, target: Path, overwrite: bool = False) -> None:

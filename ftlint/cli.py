@@ -16,10 +16,12 @@ from typing import Any, TextIO
 
 from ftlint._version import __version__
 from ftlint.config import Config, ConfigError, load_config, parse_size
+from ftlint.datasets import parse_dataset_option
 from ftlint.limits import Limits
 from ftlint.model import Severity
 from ftlint.pluginmanager import Plugins, load_plugins
 from ftlint.report import EXIT_ERROR, EXIT_PROBLEMS, Report
+from ftlint.storage import local_or_url
 
 
 class UsageError(Exception):
@@ -63,10 +65,11 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
-        type=Path,
+        type=local_or_url,
         metavar="PATH",
         help="files and folders to read (default: .); a folder is walked for the file types "
-        "readers claim, also compressed; - reads standard input",
+        "readers claim, also compressed; - reads standard input; URLs too (s3://, gs://, "
+        "hf://, https://: ftlint[remote])",
     )
     sel = parser.add_argument_group("rule selection")
     sel.add_argument(
@@ -129,6 +132,15 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     )
     inp.add_argument("--sheet", help="read only this XLSX sheet (default: every sheet)")
     inp.add_argument(
+        "--dataset",
+        dest="datasets",
+        action="append",
+        metavar="NAME=GLOB",
+        help="check these files as ONE dataset (shards: duplicates, counts and tokens across "
+        "all of them): paths, globs, directories or URLs; repeatable; NAME alone: the "
+        "configuration's [datasets] entry",
+    )
+    inp.add_argument(
         "--system",
         help="system prompt added when prompt/completion (or community format) data is "
         "converted to chat: prepare writes it, check counts its tokens",
@@ -190,6 +202,11 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     )
     gen.add_argument(
         "--jobs", "-j", type=int, metavar="N", help="processes for large files (default: all cores)"
+    )
+    gen.add_argument(
+        "--executor",
+        metavar="NAME",
+        help="where the work runs: local (default: processes on this machine), ray (ftlint[ray])",
     )
     fix = parser.add_argument_group("fixes")
     fix.add_argument("--fix", action="store_true", default=None, help="apply safe fixes")
@@ -347,6 +364,11 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
     prepare.add_argument(
         "--seed", type=int, default=42, metavar="N", help="seed of --split (default: 42)"
     )
+    prepare.add_argument(
+        "--allow-rejects",
+        action="store_true",
+        help="exit 0 although records were rejected (they are in <stem>_rejected.jsonl)",
+    )
     prepare.set_defaults(func=cmd_prepare)
 
     rules = sub.add_parser("rules", help="list the available rules")
@@ -402,7 +424,7 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
         config.fail_on = Severity.parse(args.fail_on)
     for name in (
         "target", "model", "sheet", "system", "output_format", "jobs", "min_examples",
-        "tokenizer", "max_seq_length",
+        "tokenizer", "max_seq_length", "executor",
     ):  # fmt: skip
         value = getattr(args, name, None)
         if value is not None:
@@ -426,6 +448,15 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
         config.column_map[field_name.strip()] = column.strip()
     if config.output_format == "html" or getattr(args, "report_html", None):
         config.related_excerpts = True  # the HTML report shows both examples of a pair
+    for item in getattr(args, "datasets", None) or []:
+        if "=" not in item:
+            continue  # a dataset of the configuration, selected in ``datasets_of``
+        name, pattern = parse_dataset_option(item)
+        given = config.extra.setdefault("_cli_datasets", {})
+        if name not in given:
+            given[name] = []
+            config.datasets[name] = given[name]
+        given[name].append(pattern)
     if getattr(args, "fix", None):
         config.fix = True
     if getattr(args, "unsafe_fixes", None):
@@ -445,9 +476,10 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
 
 
 _CORE_ARGS = {
-    "command", "func", "paths", "config", "plugins", "reader_format", "map", "fix",
+    "command", "func", "paths", "datasets", "config", "plugins", "reader_format", "map", "fix",
     "unsafe_fixes", "max_file_size", "color", "output_file", "output", "force", "in_place",
     "report", "no_report", "exit_non_zero_on_fix", "validation_file", "fail_on", "report_html",
+    "allow_rejects",
     # presentation, discovery and baseline (ftlint.display, .discovery, .baseline)
     "show_all", "statistics", "show_fixes", "figures", "exit_zero", "quiet", "silent",
     "show_settings", "show_files", "project_root", "no_progress", "exclude", "extend_exclude",
@@ -511,8 +543,7 @@ def planned_outputs(args: argparse.Namespace) -> list[Path]:
     from ftlint.split import split_paths
 
     outputs: list[Path] = []
-    for raw in args.paths:
-        path = Path(raw)
+    for path in [*args.paths, *getattr(args, "dataset_files", [])]:
         if args.in_place:
             outputs.append(path)
             continue
@@ -525,6 +556,24 @@ def planned_outputs(args: argparse.Namespace) -> list[Path]:
         valid = Path(validation)
         outputs.append(valid if args.in_place else valid.with_name(f"{valid.stem}_prepared.jsonl"))
     return outputs
+
+
+def planned_sidecars(args: argparse.Namespace) -> list[Path]:
+    """The ``<stem>_rejected.jsonl`` files ``prepare`` may write (one per output written)."""
+    from ftlint.engine.accept import sidecar_path
+
+    sidecars: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        default = path.with_name(f"{path.stem}_prepared.jsonl")
+        out = path if args.in_place else args.output or default
+        sidecars.append(sidecar_path(out))
+    validation = getattr(args, "validation_file", None)
+    if validation is not None:
+        valid = Path(validation)
+        out = valid if args.in_place else valid.with_name(f"{valid.stem}_prepared.jsonl")
+        sidecars.append(sidecar_path(out))
+    return sidecars
 
 
 def report_path(args: argparse.Namespace, outputs: Sequence[Path]) -> Path | None:
@@ -550,7 +599,11 @@ def refuse_overwrites(args: argparse.Namespace, written: Sequence[tuple[str, Pat
     """Stop before anything is written when a file the run would write is one of its inputs
     (always refused) or exists (refused without ``--force``). ``AtomicWriter`` makes the final
     creation exclusive too, for a file that appears while the run goes on."""
-    inputs = [Path(p) for p in args.paths if str(p) != "-"]
+    inputs = [
+        p
+        for p in [*args.paths, *getattr(args, "dataset_files", [])]
+        if isinstance(p, Path) and str(p) != "-"
+    ]
     if getattr(args, "validation_file", None) is not None:
         inputs.append(Path(args.validation_file))
     force = bool(getattr(args, "force", False))
@@ -577,10 +630,44 @@ def _engine(args: argparse.Namespace, plugins: Plugins) -> tuple[Any, Config]:
 
     config = config_from_args(args)
     plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
-    found = session.discover_paths(args, plugins, config)  # folders walked, - spooled
-    engine = Engine(config, plugins, display_names=found.display_names)
+    given_paths = bool(args.paths)
+    args.dataset_map = datasets_of(args, config, plugins, given_paths)
+    args.dataset_files = [f for files in args.dataset_map.values() for f in files]
+    if args.dataset_map and not given_paths:
+        args.paths = []  # only the datasets: no walk of the current folder
+        display_names: dict = {}
+    else:
+        found = session.discover_paths(args, plugins, config)  # folders walked, - spooled
+        display_names = found.display_names
+    engine = Engine(config, plugins, display_names=display_names)
     session.start_progress(args, config)
     return engine, config
+
+
+def datasets_of(
+    args: argparse.Namespace, config: Config, plugins: Plugins, given_paths: bool
+) -> dict[str, list]:
+    """The datasets this run checks, their files expanded: those of ``--dataset``; with no
+    PATH and no ``--dataset``, every dataset of the configuration file (and no folder walk)."""
+    from ftlint.datasets import expand
+
+    given = config.extra.get("_cli_datasets", {})
+    chosen = [item.strip() for item in getattr(args, "datasets", None) or [] if "=" not in item]
+    names = [*given, *(n for n in chosen if n not in given)]
+    if not names and not given_paths:
+        names = list(config.datasets)
+    extensions = sorted({e for r in plugins.readers() for e in r.extensions})
+    base = Path(config.source).parent if config.source else None
+    datasets = {}
+    for name in names:
+        if name not in config.datasets:
+            known = ", ".join(sorted(config.datasets)) or "none"
+            raise ConfigError(f"--dataset {name!r}: no such dataset in the configuration "
+                              f"(known: {known}); give NAME=GLOB")  # fmt: skip
+        datasets[name] = expand(
+            name, config.datasets[name], extensions, None if name in given else base
+        )
+    return datasets
 
 
 def cmd_check(args: argparse.Namespace, plugins: Plugins) -> int:
@@ -590,6 +677,8 @@ def cmd_check(args: argparse.Namespace, plugins: Plugins) -> int:
         refuse_overwrites(args, [("report (--output-file)", Path(args.output_file))])
     engine, config = _engine(args, plugins)
     if config.applies_fixes:
+        if args.dataset_map:
+            raise ConfigError("check --fix rewrites files one by one; use prepare for --dataset")
         report = engine.fix_in_place(
             args.paths, PrepareOptions(in_place=True, validation=args.validation_file)
         )
@@ -597,7 +686,9 @@ def cmd_check(args: argparse.Namespace, plugins: Plugins) -> int:
             if not file.outputs:
                 file.written = None  # left untouched: nothing was written
     else:
-        report = engine.check(args.paths, validation=args.validation_file)
+        report = engine.check(
+            args.paths, validation=args.validation_file, datasets=args.dataset_map
+        )
     render(report, config, plugins, args)
     # A fixer says which files it changed (pre-commit shows it); on stderr, so that a
     # json/sarif report on stdout stays valid.
@@ -623,7 +714,7 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
     from ftlint.engine import PrepareOptions
 
     engine, config = _engine(args, plugins)
-    if args.output is not None and len(args.paths) > 1:
+    if args.output is not None and len(args.paths) + len(args.dataset_files) > 1:
         raise ConfigError(
             "-o/--output takes one input file; without it each output is written beside its input"
         )
@@ -636,6 +727,7 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
     report_target = report_path(args, planned)
     if report_target is not None:
         written.append(("JSON report", report_target))
+    written.extend(("file of rejected records", path) for path in planned_sidecars(args))
     if args.output_file is not None:
         written.append(("report (--output-file)", Path(args.output_file)))
     html = _report_format(plugins, "html", "--report-html") if args.report_html else None
@@ -650,9 +742,10 @@ def cmd_prepare(args: argparse.Namespace, plugins: Plugins) -> int:
         seed=args.seed,
         validation=args.validation_file,
     )
-    report = engine.prepare(args.paths, options)
-    if not args.no_report:
-        _write_json_report(report, args)
+    report = engine.prepare(args.paths, options, datasets=args.dataset_map)
+    report.allow_rejects = bool(args.allow_rejects)
+    if report_target is not None:
+        _write_json_report(report, args, report_target)
     if html is not None:
         _write_report(report, html, Path(args.report_html), overwrite=bool(args.force))
     render(report, config, plugins, args)
@@ -678,7 +771,9 @@ def _write_report(report: Report, fmt: Any, path: Path, *, overwrite: bool) -> N
         handle.write(text.getvalue().encode("utf-8", errors="backslashreplace"))
 
 
-def _write_json_report(report: Report, args: argparse.Namespace) -> None:
+def _write_json_report(report: Report, args: argparse.Namespace, planned: Path) -> None:
+    """The JSON report: at ``--report``, else beside the first output (where it was planned
+    to be, also when nothing was acceptable and no output was written)."""
     from ftlint.atomic import write_json_report
 
     outputs = [Path(o) for f in report.files for o in f.outputs]
@@ -688,7 +783,7 @@ def _write_json_report(report: Report, args: argparse.Namespace) -> None:
         first = outputs[0]
         target = first.with_name(first.stem + ".report.json")
     else:
-        return
+        target = planned
     write_json_report(report, target, overwrite=bool(args.force))
 
 

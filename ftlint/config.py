@@ -53,6 +53,11 @@ class Config:
     fix: bool = False
     unsafe_fixes: bool = False
     jobs: int | None = None
+    #: Where the work units of a scan run (``--executor``; ``None``: ``local``).
+    executor: str | None = None
+    #: Named datasets, each a list of paths, globs, directories or URLs checked as one
+    #: (``--dataset NAME=GLOB``; ``[tool.ftlint.datasets] train = ["data/train-*.parquet"]``).
+    datasets: dict[str, list[str]] = field(default_factory=dict)
     #: The Hugging Face tokenizer (path or hub id) of targets that count with ``hf``.
     tokenizer: str | None = None
     #: The trainer's truncation length in tokens (``--max-seq-length``).
@@ -148,6 +153,10 @@ def config_from_table(table: dict[str, Any], source: str | None = None) -> Confi
         elif key == "column_map":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'map' must be a table of field = \"Column\"")
+        elif key == "datasets":
+            value = _datasets_table(value, source)
+        elif key == "executor" and not isinstance(value, str):
+            raise ConfigError(f"{source}: 'executor' must be a name (local, ray ...)")
         elif key in _SIZE_KEYS and isinstance(value, str):
             value = parse_size(value)  # "1GB" as on the command line
         elif key in {"min_examples", "recommended_examples", "jobs", *_SIZE_KEYS, *_LIMITS} and (
@@ -164,6 +173,26 @@ def config_from_table(table: dict[str, Any], source: str | None = None) -> Confi
             raise ConfigError(f"{source}: {raw_key!r} must be at least 1")
         setattr(config, key, value)
     return config
+
+
+def _datasets_table(value: Any, source: str | None) -> dict[str, list[str]]:
+    """``[datasets]``: each name maps to a path or glob, or a list of them."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: 'datasets' must be a table of NAME = [\"glob\", ...]")
+    datasets: dict[str, list[str]] = {}
+    for name, patterns in value.items():
+        if isinstance(patterns, str):
+            patterns = [patterns]
+        if (
+            not isinstance(patterns, list)
+            or not patterns
+            or not all(isinstance(p, str) and p for p in patterns)
+        ):
+            raise ConfigError(
+                f"{source}: dataset {name!r} must be a path or glob, or a list of them"
+            )
+        datasets[str(name)] = list(patterns)
+    return datasets
 
 
 def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:

@@ -370,6 +370,44 @@ def _turns(turns: Any, pointer: str, calls: bool = False) -> tuple[list[dict], i
     return messages, counter
 
 
+def sharegpt_warnings(data: dict) -> tuple[tuple[str, str], ...]:
+    """What a converted ShareGPT conversation hides, at its source turn: an empty human turn
+    (an empty user message), and human turns after the last gpt turn (never trained on)."""
+    turns = data.get("conversations")
+    if not isinstance(turns, list):
+        return ()
+    found: list[tuple[str, str]] = []
+    last_answer = -1
+    for i, turn in enumerate(turns):
+        if not isinstance(turn, dict):
+            return ()
+        source = turn.get("from", turn.get("role"))
+        role = SHAREGPT_ROLES.get(source.strip().lower()) if isinstance(source, str) else None
+        value = turn.get("value", turn.get("content"))
+        if role == "assistant":
+            last_answer = i
+        elif role == "user" and (value is None or (isinstance(value, str) and blank(value))):
+            found.append(
+                ("the human turn is empty: it becomes an empty user message", f"/conversations/{i}")
+            )
+    if 0 <= last_answer < len(turns) - 1:
+        after = turns[last_answer + 1 :]
+        if any(
+            isinstance(t, dict)
+            and SHAREGPT_ROLES.get(str(t.get("from", t.get("role", ""))).strip().lower()) == "user"
+            for t in after
+        ):
+            found.append(
+                (
+                    f"the conversation ends on a human turn: {len(after)} turn"
+                    f"{'' if len(after) == 1 else 's'} after the last gpt turn "
+                    "is never trained on",
+                    f"/conversations/{last_answer + 1}",
+                )
+            )
+    return tuple(found)
+
+
 def sharegpt_to_chat(data: dict, system: str | None) -> dict:
     messages, _ = _turns(data.get("conversations"), "/conversations", calls=True)
     if not any(m["role"] == "assistant" for m in messages):
@@ -526,6 +564,9 @@ class Plan(NamedTuple):
     pointer: str = ""
     #: Top-level keys the conversion leaves out.
     dropped: tuple[str, ...] = ()
+    #: What the converted record will lack, said at the source: ``(message, pointer)``
+    #: (an empty human turn, a conversation that ends on a human turn).
+    warnings: tuple[tuple[str, str], ...] = ()
 
     @property
     def converts(self) -> bool:
@@ -622,6 +663,7 @@ class Planner:
         return Plan(
             shape, target, community, mapped, lossy, data=converted,
             dropped=_dropped_keys(data, shape),
+            warnings=sharegpt_warnings(data) if shape == SHAREGPT else (),
         )  # fmt: skip
 
     def convert(self, data: dict, shape: str, target: str) -> dict:

@@ -25,6 +25,9 @@ from ftlint.compression import SUFFIXES
 
 #: Folders a walk never enters, hidden or not (ruff's and black's defaults, trimmed).
 DEFAULT_EXCLUDE = ("__pycache__", "node_modules", "venv", "site-packages", "__pypackages__")
+#: Files a walk never picks up: ftlint's own JSON reports (``prepare`` writes them beside
+#: its outputs), which are not datasets.
+OWN_FILES = ("*.report.json",)
 STDIN = "-"
 
 
@@ -138,6 +141,8 @@ def walk(
         for name in sorted(files):
             if name.startswith(".") or not _matches_suffix(name, suffixes):
                 continue
+            if any(fnmatch.fnmatchcase(name, own) for own in OWN_FILES):
+                continue
             full = (here / name).resolve()
             relative = full.relative_to(base).as_posix() if full.is_relative_to(base) else name
             if _glob_match(relative, name, exclude):
@@ -165,6 +170,10 @@ def discover(
             result.paths.append(path)
             result.display_names[path] = stdin_filename or STDIN
             result.origins[path] = "standard input"
+            continue
+        if not isinstance(raw, str | os.PathLike):  # a URL (ftlint.storage.UrlPath): as it is
+            result.paths.append(raw)  # type: ignore[arg-type]
+            result.origins[raw] = "argument"  # type: ignore[index]
             continue
         path = Path(raw)
         if path.is_dir():

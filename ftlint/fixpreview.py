@@ -83,8 +83,10 @@ def preview(
     plugins: Plugins,
     paths: Sequence[Path],
     display_names: dict[Path, str],
+    notes: list[str] | None = None,
 ) -> dict[str, FilePreview]:
-    """Display path -> preview, for each file ``--fix`` would change."""
+    """Display path -> preview, for each file ``--fix`` would change; what the run says about
+    files it cannot fix in place (CSV, compressed ...) goes to ``notes``."""
     from ftlint.engine import Engine, PrepareOptions
 
     folder = Path(tempfile.mkdtemp(prefix="ftlint-preview-"))
@@ -101,7 +103,12 @@ def preview(
             names[copy] = display_names.get(path, str(path))
         fixing = replace(config, fix=True, extra=dict(config.extra))
         engine = Engine(fixing, plugins, display_names=names)
-        engine.fix_in_place(list(copies), PrepareOptions(in_place=True))
+        report = engine.fix_in_place(list(copies), PrepareOptions(in_place=True))
+        if notes is not None:
+            for note in report.notes:
+                for copy, name in names.items():
+                    note = note.replace(str(copy), name)
+                notes.append(note)
         previews: dict[str, FilePreview] = {}
         for copy, original in copies.items():
             old, new = original.read_bytes(), copy.read_bytes()

@@ -22,6 +22,7 @@ from ftlint.markers import hookspec
 
 if TYPE_CHECKING:
     from ftlint.config import Config
+    from ftlint.executor import Executor
     from ftlint.output import OutputFormat
     from ftlint.reader import Reader
     from ftlint.rule import Rule
@@ -71,6 +72,20 @@ def ftlint_output_formats() -> list[OutputFormat]:
 @hookspec
 def ftlint_targets() -> list[Target]:
     """Return provider profiles: accepted formats, limits, BOM policy, models and prices."""
+
+
+@hookspec
+def ftlint_executors() -> list[Executor]:
+    """Return executors: where the work units of a scan run (``--executor NAME``).
+
+    A unit is a file or a part of one its reader can read alone (a byte range, a range of
+    Parquet row groups). ``Executor.run(worker, units)`` scans each unit with
+    ``worker.scan(unit)`` wherever it likes (the worker pickles to a recipe from which the
+    receiving process rebuilds the engine) and yields the results in the order of the units;
+    the engine merges them there, so the report is that of one pass. The built-in ``local``
+    executor uses processes on this machine; ``ray`` (``ftlint[ray]``) sends units to Ray
+    tasks.
+    """
 
 
 @hookspec

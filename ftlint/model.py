@@ -66,7 +66,9 @@ class Scope(enum.Enum):
 class Location:
     """Where a problem is. Lines, columns, records and rows are 1-based; ``field`` is a JSON
     pointer into the record (``/messages/2/content``); ``sheet`` names an XLSX sheet, whose
-    row number is then in ``line``."""
+    row number is then in ``line``. A Parquet row has no line: ``row_group`` and ``row`` are
+    its 0-based indexes as pyarrow takes them (``ParquetFile.read_row_group(row_group)``,
+    then ``.slice(row, 1)``), beside its 1-based ``record`` ordinal in the file."""
 
     path: str
     line: int | None = None
@@ -74,6 +76,8 @@ class Location:
     record: int | None = None
     field: str | None = None
     sheet: str | None = None
+    row_group: int | None = None
+    row: int | None = None
 
     def at(self, field: str | None = None, column: int | None = None) -> Location:
         """The same place, narrowed to a field (and optionally a column)."""
@@ -84,6 +88,8 @@ class Location:
         text = self.path
         if self.sheet:
             text += f"[{self.sheet}]"
+        if self.row_group is not None:
+            text += f"[row group {self.row_group}, row {self.row}]"
         if self.line is not None:
             text += f":{self.line}"
             if self.column is not None:
@@ -98,7 +104,7 @@ class Location:
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -106,6 +112,10 @@ class Location:
             "field": self.field,
             "sheet": self.sheet,
         }
+        if self.row_group is not None:  # a Parquet row (older readers never set these)
+            data["row_group"] = self.row_group
+            data["row"] = self.row
+        return data
 
 
 def _location_init(
@@ -116,6 +126,8 @@ def _location_init(
     record: int | None = None,
     field: str | None = None,
     sheet: str | None = None,
+    row_group: int | None = None,
+    row: int | None = None,
 ) -> None:
     # The generated __init__ of a frozen dataclass calls object.__setattr__ once per field;
     # setting the slots through their descriptors does the same in half the time (a Location
@@ -126,11 +138,13 @@ def _location_init(
     _SET_RECORD(self, record)
     _SET_FIELD(self, field)
     _SET_SHEET(self, sheet)
+    _SET_ROW_GROUP(self, row_group)
+    _SET_ROW(self, row)
 
 
-_SET_PATH, _SET_LINE, _SET_COLUMN, _SET_RECORD, _SET_FIELD, _SET_SHEET = (
+_SET_PATH, _SET_LINE, _SET_COLUMN, _SET_RECORD, _SET_FIELD, _SET_SHEET, _SET_ROW_GROUP, _SET_ROW = (
     Location.__dict__[name].__set__
-    for name in ("path", "line", "column", "record", "field", "sheet")
+    for name in ("path", "line", "column", "record", "field", "sheet", "row_group", "row")
 )
 Location.__init__ = _location_init  # type: ignore[method-assign]
 
@@ -259,6 +273,9 @@ class Diagnostic:
     #: The target this finding is about (``together``...), ``None`` when it holds for every
     #: target of the run (the rule does not depend on the target). Set by the engine.
     target: str | None = None
+    #: Filled in by ``prepare``: the record it is about was rejected (not written; it is in
+    #: the ``<stem>_rejected.jsonl`` sidecar with this reason).
+    rejected: bool = False
     #: Other places this finding is about (``Related``); empty for most findings.
     related: tuple[Related, ...] = ()
 
@@ -289,6 +306,7 @@ class Diagnostic:
                 "applied": self.fixed,
             },
             "excerpt": self.excerpt,
+            "rejected": self.rejected,
             "target": self.target,
             "related": [r.to_dict() for r in self.related],
         }

@@ -16,6 +16,7 @@ from ftlint.markers import PROJECT, hookimpl
 
 if TYPE_CHECKING:
     from ftlint.config import Config
+    from ftlint.executor import Executor
     from ftlint.masking import Redactor
     from ftlint.output import OutputFormat
     from ftlint.reader import Reader
@@ -55,6 +56,7 @@ class Plugins:
     _readers: list[Reader] | None = None
     _formats: dict[str, OutputFormat] | None = None
     _targets: dict[str, Target] | None = None
+    _executors: dict[str, Executor] | None = None
 
     @property
     def hook(self) -> pluggy.HookRelay:
@@ -93,6 +95,13 @@ class Plugins:
                 t.name: t for group in self._call_each("ftlint_targets") for t in group or ()
             }
         return self._targets
+
+    def executors(self) -> dict[str, Executor]:
+        if self._executors is None:
+            self._executors = {
+                e.name: e for group in self._call_each("ftlint_executors") for e in group or ()
+            }
+        return self._executors
 
     def record_formats(self) -> list[Any]:
         """The record formats of every plugin (the built-in ones come from ftlint.formats)."""

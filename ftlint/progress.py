@@ -144,6 +144,6 @@ def total_bytes(paths: Any) -> int:
     for path in paths:
         try:
             total += os.stat(path).st_size
-        except OSError:
+        except (OSError, TypeError):  # gone, or a URL (ftlint.storage.UrlPath): not counted
             continue
     return total

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, BinaryIO, ClassVar, Protocol
 
-from ftlint.model import Record
+from ftlint.model import Location, Record
 from ftlint.rule import FileContext
 
 
@@ -41,6 +41,9 @@ class Reader:
     #: with ``Record.raw`` the exact line, so that unchanged lines keep their bytes. Other
     #: formats are fixed by writing a new file with ``prepare``.
     rewrites_in_place: ClassVar[bool] = False
+    #: Whether ``open_writer`` writes this format: ``prepare -o NAME<extension>`` then writes
+    #: the prepared records in it (JSONL, the default output, is written by the engine).
+    writes: ClassVar[bool] = False
 
     def claims(self, file: FileContext) -> int:
         """How sure this reader is that it can read ``file``: 0 (no) to 100 (certain).
@@ -53,6 +56,28 @@ class Reader:
     def read(self, file: FileContext, byte_range: ByteRange | None = None) -> Iterator[Record]:
         raise NotImplementedError(f"reader {self.name} does not implement read()")
 
-    def split(self, file: FileContext, parts: int) -> list[ByteRange] | None:
-        """Cut the file into up to ``parts`` ranges for parallel reading, or ``None``."""
+    def split(self, file: FileContext, parts: int) -> list[Any] | None:
+        """Cut the file into up to ``parts`` ranges for parallel reading, or ``None``. A
+        range is what ``read`` takes as its second argument: a ``ByteRange`` for
+        line-oriented formats, the reader's own picklable type otherwise (row groups)."""
         return None
+
+    def locate(self, file: FileContext, location: Location) -> Location:
+        """``location`` with what the reader adds to a record ordinal (a Parquet row group
+        and row): dataset rules rebuild their locations from path, line and record only."""
+        return location
+
+    def open_writer(self, handle: BinaryIO) -> RecordWriter:
+        """A writer of prepared records to the binary ``handle`` (when ``writes``)."""
+        raise NotImplementedError(f"reader {self.name} does not write files")
+
+
+class RecordWriter(Protocol):
+    """What ``Reader.open_writer`` returns: ``write`` each record (a JSON object) in order,
+    then ``close`` (which finishes the file), or ``discard`` when the output is abandoned."""
+
+    def write(self, record: Any) -> None: ...
+
+    def close(self) -> None: ...
+
+    def discard(self) -> None: ...

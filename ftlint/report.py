@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from ftlint._version import __version__
@@ -31,6 +31,28 @@ def printable(text: str) -> str:
     except UnicodeEncodeError:
         return "".join(_escape_surrogate(ch) if "\ud800" <= ch <= "\udfff" else ch for ch in text)
     return text
+
+
+def make_printable(diagnostics: list[Diagnostic], masking: Masking = NO_MASKING) -> None:
+    """What the report shows of each finding: masked by the run's redactors (no secret or
+    personal data, whichever rule the finding is of) and escaped where valid UTF-8 cannot
+    hold it (lone surrogates). The fix's edits keep the values: they are applied, not shown."""
+    for d in diagnostics:
+        d.message = printable(masking(d.message))
+        if d.excerpt is not None:
+            d.excerpt = printable(masking(d.excerpt))
+        field = d.location.field
+        if field is not None:
+            shown = printable(masking(field))
+            if shown != field:
+                d.location = d.location.at(field=shown)
+        for related in d.related:
+            related.message = printable(masking(related.message))
+        fix = d.fix
+        if fix is not None and masking:
+            message = masking(fix.message)
+            if message != fix.message:
+                d.fix = replace(fix, message=message)
 
 
 def _escape_surrogate(ch: str) -> str:
@@ -59,9 +81,18 @@ class FileReport:
     outputs: list[str] = field(default_factory=list)
     dropped: list[DroppedRecord] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    #: Records written with at least one fix applied (prepare and ``check --fix``).
+    fixed_records: int | None = None
+    #: The sidecar of rejected records (``<stem>_rejected.jsonl``), when prepare wrote one.
+    rejected_file: str | None = None
+    #: ``check --fix`` can rewrite this file (JSONL); for the others ``prepare`` applies fixes.
+    fixes_in_place: bool = True
     #: Per-example figures from the dataset rules (``Accumulator.example_columns``): equal
     #: length columns with a ``record`` column; for the Python API, not in the JSON report.
     examples: dict[str, Sequence[Any]] = field(default_factory=dict)
+    #: The named dataset (``--dataset NAME=...``) this file is a shard of; its dataset
+    #: figures are in the ``summary`` of the dataset's first file.
+    dataset: str | None = None
     #: The dataset rules' figures per target in a run over several targets (tokens, cost
     #: with each target's tokenizer and prices); ``summary`` holds the primary target's.
     target_summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -89,9 +120,13 @@ class FileReport:
             "written": self.written,
             "rejected": self.rejected,
             "outputs": [printable(output) for output in self.outputs],
+            "fixed_records": self.fixed_records,
+            "rejected_file": None if self.rejected_file is None else printable(self.rejected_file),
             "dropped": [d.to_dict() for d in self.dropped],
             "summary": self.summary,
         }
+        if self.dataset is not None:
+            data["dataset"] = self.dataset
         if len(self.target_summaries) > 1:
             data["target_summaries"] = self.target_summaries
         return data
@@ -182,6 +217,19 @@ class Report:
     model: str | None = None
     #: Messages about the run itself (plugin warnings) shown before the problems.
     notes: list[str] = field(default_factory=list)
+    #: ``prepare --allow-rejects``: rejected records (in the sidecar) do not fail the run.
+    allow_rejects: bool = False
+
+    def fix_option(self, diagnostic: Diagnostic, unsafe: bool = False) -> str:
+        """What applies ``diagnostic``'s fix: ``--fix`` (``--unsafe-fixes``) in ``check`` of
+        a file it can rewrite, ``ftlint prepare --fix`` where it cannot (CSV, XLSX, JSON)."""
+        option = "--unsafe-fixes" if unsafe else "--fix"
+        if self.command == "check":
+            for file in self.files:
+                if file.path == diagnostic.location.path and not file.fixes_in_place:
+                    return f"ftlint prepare {option}"
+        return option
+
     #: How to show it (set by the command line; the defaults suit the Python API).
     options: ReportOptions = field(default_factory=ReportOptions)
     #: Findings a ``--baseline`` suppressed (not in ``diagnostics``; counted in the summary).
@@ -249,7 +297,14 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        failing = any(d.severity >= self.fail_on for d in self.remaining())
+        """1 when a problem at or above the fail level remains; for ``prepare`` also when it
+        rejected records (unless ``allow_rejects``: then their problems do not count)."""
+        allowed = self.allow_rejects
+        failing = any(
+            d.severity >= self.fail_on for d in self.remaining() if not (allowed and d.rejected)
+        )
+        if self.command == "prepare" and not allowed and any(f.rejected for f in self.files):
+            failing = True
         return EXIT_PROBLEMS if failing else EXIT_CLEAN
 
     def summary(self) -> dict[str, Any]:

@@ -103,7 +103,10 @@ class FileContext:
             raise NotARegularFile(_file_kind(info.st_mode))
         with path.open("rb") as handle:
             head = handle.read(cls.HEAD_SIZE)
-            size = os.fstat(handle.fileno()).st_size
+            try:
+                size = os.fstat(handle.fileno()).st_size
+            except (OSError, AttributeError):  # a remote file (``ftlint.storage.UrlPath``)
+                size = info.st_size
         compression = None
         from ftlint.compression import SUFFIXES
 

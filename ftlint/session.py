@@ -45,15 +45,21 @@ def discover_paths(args: argparse.Namespace, plugins: Plugins, config: Config) -
         raise ConfigError("- (standard input) can be given once")
     if stdin and getattr(args, "fix", None) and args.command == "check":
         raise ConfigError("--fix cannot rewrite standard input; use 'ftlint prepare - -o OUT'")
+    if not raw and args.command == "prepare" and not getattr(args, "stdin_filename", None):
+        # writing a _prepared.jsonl beside every dataset under . is never a default
+        raise ConfigError("prepare needs a PATH: a file, a folder or - (standard input)")
     if stdin and args.command == "prepare" and getattr(args, "output", None) is None:
         raise ConfigError("prepare - (standard input) needs -o/--output")
     if getattr(args, "stdin_filename", None) and not raw:
         raw.append(Path(STDIN))  # --stdin-filename alone: the input is standard input
     extensions = {ext for reader in plugins.readers() for ext in reader.extensions}
+    exclude = [*config.exclude, *config.extend_exclude]
+    if args.command == "prepare":
+        exclude.append("*_prepared.jsonl")  # a folder prepared twice: not its own outputs
     found = discover(
         raw,
         extensions,
-        [*config.exclude, *config.extend_exclude],
+        exclude,
         stdin_filename=getattr(args, "stdin_filename", None),
     )
     setattr(args, _FOUND, found)
@@ -272,7 +278,11 @@ def diff(
     config = config_from_args(args)
     plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
     found = discover_paths(args, plugins, config)
-    previews = preview(config, plugins, found.paths, found.display_names)
+    notes: list[str] = []
+    previews = preview(config, plugins, found.paths, found.display_names, notes)
+    if not getattr(args, "silent", False):
+        for note in dict.fromkeys(notes):
+            print(f"ftlint: note: {note}", file=sys.stderr)
     for item in previews.values():
         sys.stdout.write(item.unified())
     count = len(previews)

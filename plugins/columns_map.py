@@ -8,7 +8,11 @@ output field instead. Supported fields:
 - ``prompt`` and ``completion``: required, the prompt/completion example;
 - any other field name (``--map system=Context`` for instance) is carried into the record as
   one more string field, for the rules and conversions that know it. Only ``prompt`` and
-  ``completion`` are required.
+  ``completion`` are required;
+- a table without them whose columns are Alpaca's (``instruction`` and ``output``, or
+  ``response`` / ``answer``, with an optional ``input`` and ``system``), by name or by
+  ``--map``, is read as Alpaca records, as the JSON form of the same data is: the conversion
+  to the model's format (``community-format``) is then the same for both.
 
 What the header cannot give is reported once per table (``missing-column`` at the header
 line, then every data row is an ``unmapped-row`` problem so that ``prepare`` lists it as
@@ -27,6 +31,10 @@ from ftlint import FileContext, Location, ReadProblem, Record
 
 #: Output fields every tabular record needs, in output order.
 REQUIRED_FIELDS = ("prompt", "completion")
+#: Alpaca's columns: the instruction and the answer are needed, the others optional.
+ALPACA_REQUIRED = ("instruction", "output")
+ALPACA_ANSWERS = ("output", "response", "answer")
+ALPACA_OPTIONAL = ("input", "system", "history")
 #: Length of a record's ``raw`` rendering (it is only used for excerpts).
 RAW_LIMIT = 200
 
@@ -80,6 +88,8 @@ class Mapping:
     map_errors: list[str] = field(default_factory=list)
     unused: list[int] = field(default_factory=list)
     duplicates: list[int] = field(default_factory=list)
+    #: The table holds Alpaca records (``instruction`` / ``input`` / ``output`` columns).
+    alpaca: bool = False
 
     @property
     def complete(self) -> bool:
@@ -123,6 +133,8 @@ def build_mapping(header_cells: Sequence[str], column_map: dict[str, str] | None
             mapping.fields[field_name] = index
             used.add(index)
     mapping.missing = [f for f in REQUIRED_FIELDS if f not in mapping.fields]
+    if mapping.missing and not any(f in column_map for f in REQUIRED_FIELDS):
+        _alpaca_columns(header, mapping, used)
     seen: set[str] = set()
     for i, name in enumerate(header):
         if i in used:
@@ -136,24 +148,122 @@ def build_mapping(header_cells: Sequence[str], column_map: dict[str, str] | None
     return mapping
 
 
-def suggest_map(header: Sequence[str], mapping: Mapping) -> dict[str, str]:
-    """A plausible ``--map`` for the missing fields, from common header names."""
+def _alpaca_columns(header: Sequence[str], mapping: Mapping, used: set[int]) -> None:
+    """No prompt and completion: Alpaca's columns (by name, or already mapped) make the
+    table Alpaca records."""
+    found: dict[str, int] = {}
+    for name in ("instruction", *ALPACA_ANSWERS, *ALPACA_OPTIONAL):
+        if name in mapping.fields:
+            found[name] = mapping.fields[name]
+            continue
+        index = _find_column(header, name, used | set(found.values()))
+        if index is not None:
+            found[name] = index
+    answers = [name for name in ALPACA_ANSWERS if name in found]
+    if "instruction" not in found or not answers:
+        return
+    for name in ALPACA_ANSWERS:  # one answer column: the first of them found
+        if name != answers[0] and name not in mapping.fields:
+            found.pop(name, None)
+    for name, index in found.items():
+        mapping.fields[name] = index
+        used.add(index)
+    for name in REQUIRED_FIELDS:
+        mapping.fields.pop(name, None)
+    mapping.missing = []
+    mapping.alpaca = True
+
+
+#: Data rows a table without a prompt and a completion keeps, to suggest a ``--map`` from
+#: what its columns hold.
+SAMPLE_ROWS = 200
+#: A label column: its texts are short, and few distinct (at most this share of the rows).
+LABEL_MAX_LENGTH = 40
+LABEL_MAX_DISTINCT_SHARE = 0.2
+
+
+def _label_column(candidates: Sequence[int], samples: Sequence[Sequence[str]]) -> int | None:
+    """The column that looks like a class label (a completion): short texts, few distinct
+    values, clearly shorter than another column (the text it labels)."""
+    if len(samples) < 2:
+        return None
+    lengths: dict[int, float] = {}
+    label: int | None = None
+    for i in candidates:
+        values = [row[i].strip() for row in samples if i < len(row) and row[i].strip()]
+        if not values:
+            continue
+        lengths[i] = sum(len(v) for v in values) / len(values)
+        distinct = len(set(values))
+        limit = max(2, LABEL_MAX_DISTINCT_SHARE * len(values))
+        if lengths[i] <= LABEL_MAX_LENGTH and distinct <= limit and label is None:
+            label = i
+    if label is None or not any(lengths[i] >= 2 * lengths[label] for i in lengths if i != label):
+        return None
+    return label
+
+
+def _longest_column(candidates: Sequence[int], samples: Sequence[Sequence[str]]) -> int | None:
+    best, best_length = None, -1.0
+    for i in candidates:
+        values = [row[i] for row in samples if i < len(row) and row[i].strip()]
+        length = sum(len(v) for v in values) / len(values) if values else 0.0
+        if length > best_length:
+            best, best_length = i, length
+    return best
+
+
+def suggest_map(
+    header: Sequence[str], mapping: Mapping, samples: Sequence[Sequence[str]] = ()
+) -> dict[str, str]:
+    """A plausible ``--map`` for the missing fields: from common header names, else from
+    what the columns hold (``samples``, the first rows): a short column with few distinct
+    values is a label, the completion; the longest text is then the prompt."""
     taken = set(mapping.fields.values())
     suggestion: dict[str, str] = {}
     folded = [_fold(name) for name in header]
+    by_name: dict[str, int] = {}
     for field_name, hints in (("prompt", _PROMPT_HINTS), ("completion", _COMPLETION_HINTS)):
         if field_name not in mapping.missing:
             continue
         choice = None
         for hint in hints:
             for i, name in enumerate(folded):
-                if i not in taken and header[i] and (name == hint or hint in name.split()):
+                if (
+                    i not in taken
+                    and i not in by_name.values()
+                    and header[i]
+                    and (name == hint or hint in name.split())
+                ):
                     choice = i
                     break
             if choice is not None:
                 break
+        if choice is not None:
+            by_name[field_name] = choice
+    free = [i for i, n in enumerate(header) if n and i not in taken]
+    if len(by_name) < len(mapping.missing) and samples:
+        rest = [i for i in free if i not in by_name.values()]
+        if "completion" in mapping.missing and "completion" not in by_name:
+            label = _label_column(rest, samples)
+            if label is not None:
+                by_name["completion"] = label
+                rest.remove(label)
+        if "prompt" in mapping.missing and "prompt" not in by_name:
+            longest = _longest_column(rest, samples)
+            if longest is not None:
+                by_name["prompt"] = longest
+    for field_name in ("prompt", "completion"):
+        if field_name not in mapping.missing:
+            continue
+        choice = by_name.get(field_name)
         if choice is None:  # nothing recognisable: the first named unused columns, in order
-            choice = next((i for i, n in enumerate(header) if n and i not in taken), None)
+            used = (
+                taken
+                | set(by_name.values())
+                | {header.index(v) for v in suggestion.values() if v in header}
+            )
+            choice = next((i for i in free if i not in used), None)
         if choice is not None:
             taken.add(choice)
             suggestion[field_name] = header[choice]
@@ -184,6 +294,10 @@ class TableMapper:
     _mapping: Mapping | None = None
     _sheet: str | None = None
     _unmapped_reason: str = ""
+    #: A table without a prompt and a completion: its ``missing-column`` notice waits for
+    #: the first rows (``SAMPLE_ROWS``), so that the suggested ``--map`` can look at them.
+    _pending: tuple[int, str] | None = None
+    _samples: list[list[str]] = field(default_factory=list)
 
     # -- helpers -------------------------------------------------------------------------------
     def _location(self, line: int, record: int | None = None) -> Location:
@@ -220,13 +334,16 @@ class TableMapper:
     def start(
         self, header_cells: Sequence[str], line: int, sheet: str | None = None
     ) -> Iterator[Record]:
-        """Read a header row; yields the ``missing-column`` / ``extra-column`` notices."""
+        """Read a header row; yields the ``extra-column`` notice (the ``missing-column`` one
+        comes with the first rows, or from ``end``)."""
+        yield from self.end()
         self._sheet = sheet
         mapping = build_mapping(header_cells, self.file.options.get("column_map"))
         self._mapping = mapping
         raw = self.raw_of(header_cells)
         if not mapping.complete:
-            yield self._notice(line, "missing-column", self._missing_message(mapping), raw)
+            self._pending = (line, raw)
+            self._samples = []
             where = f"line {line}" if sheet is None else f"sheet {sheet!r} row {line}"
             self._unmapped_reason = (
                 f"row not converted: no {' / '.join(mapping.missing)} column "
@@ -241,6 +358,15 @@ class TableMapper:
             message += "; map a column to a field with --map FIELD=COLUMN"
             yield self._notice(line, "extra-column", message, raw)
 
+    def end(self) -> Iterator[Record]:
+        """The end of a table: the notice that still waits for its rows, if any."""
+        pending, self._pending = self._pending, None
+        if pending is None or self._mapping is None:
+            return
+        line, raw = pending
+        yield self._notice(line, "missing-column", self._missing_message(self._mapping), raw)
+        self._samples = []
+
     def _missing_message(self, mapping: Mapping) -> str:
         header = mapping.header
         needed = " and ".join(repr(f) for f in mapping.missing)
@@ -251,7 +377,7 @@ class TableMapper:
         suggestion = {
             name: header[index] for name, index in mapping.fields.items() if name in REQUIRED_FIELDS
         }
-        suggestion.update(suggest_map(header, mapping))
+        suggestion.update(suggest_map(header, mapping, self._samples))
         if all(f in suggestion for f in REQUIRED_FIELDS):
             flags = " ".join(
                 f"--map {shlex.quote(f'{name}={suggestion[name]}')}" for name in REQUIRED_FIELDS
@@ -275,6 +401,10 @@ class TableMapper:
         location = self._location(line, self.records)
         raw = self.raw_of(cells)
         if not mapping.complete:
+            if self._pending is not None:
+                self._samples.append(list(cells))
+                if len(self._samples) >= SAMPLE_ROWS:
+                    yield from self.end()
             yield Record(
                 data=None,
                 location=location,
@@ -289,7 +419,11 @@ class TableMapper:
             notice.location = location
             yield notice
         data: dict[str, str] = {}
-        for name in (*REQUIRED_FIELDS, *(f for f in mapping.fields if f not in REQUIRED_FIELDS)):
+        first = ALPACA_REQUIRED if mapping.alpaca else REQUIRED_FIELDS
+        for name in (
+            *(f for f in first if f in mapping.fields),
+            *(f for f in mapping.fields if f not in first),
+        ):
             index = mapping.fields[name]
             data[name] = cells[index] if index < len(cells) else ""
         yield Record(data=data, location=location, raw=raw, source_format=self.source_format)

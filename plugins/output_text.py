@@ -35,6 +35,7 @@ MAX_DROPPED = 20
 _KNOWN_FIGURES = {
     "examples", "validation_examples", "shapes", "tokens", "epochs", "epochs_source",
     "billed_tokens", "estimated_cost_usd", "price_per_1m", "price_source", "model",
+    "train_examples", "valid_examples",
 }  # fmt: skip
 
 
@@ -53,16 +54,22 @@ def make_console(stream: TextIO, color: bool | None) -> Any:
     )
 
 
-def fix_hint(diagnostic: Diagnostic) -> str | None:
+def fix_hint(diagnostic: Diagnostic, report: Report | None = None) -> str | None:
+    """How the fix of ``diagnostic`` applies: ``--fix`` in a check of a file it rewrites,
+    ``ftlint prepare --fix`` for the others (``Report.fix_option``)."""
     fix = diagnostic.fix
     if fix is None:
         return None
     if diagnostic.fixed:
         return f"fixed: {fix.message}"
+    if diagnostic.rejected:
+        return f"rejected: the record is not written (the fix on offer: {fix.message})"
     if fix.applicability is Applicability.SAFE:
-        return f"fix (safe, --fix): {fix.message}"
+        option = report.fix_option(diagnostic) if report is not None else "--fix"
+        return f"fix (safe, {option}): {fix.message}"
     if fix.applicability is Applicability.UNSAFE:
-        return f"fix (unsafe, --unsafe-fixes): {fix.message}"
+        option = report.fix_option(diagnostic, True) if report is not None else "--unsafe-fixes"
+        return f"fix (unsafe, {option}): {fix.message}"
     return f"suggestion: {fix.message}"
 
 
@@ -74,19 +81,44 @@ def summary_line(report: Report) -> str:
         if counts[name]
     ]
     fixed = sum(1 for d in report.diagnostics if d.fixed)
-    fixable = sum(
-        1
-        for d in report.remaining()
-        if d.fix is not None and d.fix.edits and d.fix.applicability is Applicability.SAFE
-    )
+    fixable: dict[str, int] = {}
+    for d in report.remaining():
+        if d.rejected or d.fix is None or not d.fix.edits:
+            continue
+        if d.fix.applicability is Applicability.SAFE:
+            option = report.fix_option(d)
+            fixable[option] = fixable.get(option, 0) + 1
     text = "Found " + ", ".join(parts) if parts else "No problems found"
     if fixed:
         text += f"; fixed {fixed}"
     if fixable:
-        text += f" ({fixable} fixable with --fix)"
+        text += " (" + ", ".join(f"{n} fixable with {o}" for o, n in fixable.items()) + ")"
     suppressed = getattr(report, "suppressed", 0)
     if suppressed:
         text += f"; {suppressed:,} in the baseline"
+    text += "."
+    if report.command == "prepare":
+        text = _records_sentence(report) + " " + text
+    return text
+
+
+def _records_sentence(report: Report) -> str:
+    """prepare's outcome in words: written, fixed, dropped, rejected."""
+    files = [f for f in report.files if f.written is not None]
+    written = sum(f.written or 0 for f in files)
+    read = sum(f.records for f in files)
+    fixed = sum(f.fixed_records or 0 for f in files)
+    dropped = sum(f.dropped_by_fix for f in files)
+    rejected = sum(f.rejected for f in files)
+    text = f"Wrote {_number(written)} of {_plural(read, 'record')}"
+    text += f" ({_number(fixed)} fixed, {_number(dropped)} dropped, {_number(rejected)} rejected)"
+    sidecars = [f.rejected_file for f in files if f.rejected_file]
+    if sidecars:
+        text += "; the rejected records and their reasons are in " + ", ".join(sidecars)
+        if report.allow_rejects:
+            text += " (allowed: --allow-rejects)"
+    elif written == 0 and files:
+        text += "; no output was written"
     return text + "."
 
 
@@ -251,6 +283,7 @@ class TextFormat(OutputFormat):
 
     def render(self, report: Report, stream: TextIO, *, color: bool | None = None) -> None:
         console = make_console(stream, color)
+        self._report = report  # for the fix hints (which option applies a fix)
         options = report.options
         labelled = report.multi_target
         if not options.quiet:
@@ -292,7 +325,7 @@ class TextFormat(OutputFormat):
         )
         if d.excerpt:
             console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
-        hint = fix_hint(d)
+        hint = fix_hint(d, getattr(self, "_report", None))
         if hint:
             console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
 
@@ -336,7 +369,7 @@ class TextFormat(OutputFormat):
         )
         if d.excerpt:
             console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
-        hint = fix_hint(d)
+        hint = fix_hint(d, getattr(self, "_report", None))
         if hint:
             console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
 
@@ -369,15 +402,29 @@ class TextFormat(OutputFormat):
             lines = []
         for line in lines:
             console.print(f"  {_escape(line)}")
-        if file.dropped:
-            console.print(f"  [yellow]left out of the output ({len(file.dropped)}):[/]")
-        for dropped in file.dropped[:MAX_DROPPED]:
+        if not file.dropped:
+            return
+        dropped = [d for d in file.dropped if not d.rejected]
+        rejected = [d for d in file.dropped if d.rejected]
+        where = ""
+        if file.rejected_file:
+            where = f", with their reasons in {printable(file.rejected_file)}"
+        if file.written is None or not rejected or not dropped:
+            title = "rejected" if rejected and not dropped and where else "left out of the output"
+            self._left_out(console, title, file.dropped, where if rejected else "")
+            return
+        self._left_out(console, "dropped by a fix", dropped)
+        self._left_out(console, "rejected", rejected, where)
+
+    def _left_out(self, console: Any, title: str, records: list, tail: str = "") -> None:
+        console.print(f"  [yellow]{_escape(f'{title} ({len(records)}){tail}')}:[/]")
+        for dropped in records[:MAX_DROPPED]:
             where = _dropped_where(dropped.location)
             code = f" [{dropped.code}]" if dropped.code else ""
             console.print(f"    [dim]{_escape(f'{where}: {dropped.reason}{code}')}[/]")
-        if len(file.dropped) > MAX_DROPPED:
+        if len(records) > MAX_DROPPED:
             console.print(
-                f"    [dim]... and {len(file.dropped) - MAX_DROPPED} more "
+                f"    [dim]... and {len(records) - MAX_DROPPED} more "
                 "(all are listed in the JSON report)[/]"
             )
 

@@ -236,6 +236,7 @@ class DelimitedReader(Reader):
                     yield from mapper.start(cells, start)
                     continue
                 yield from mapper.row(cells, start, end)
+            yield from mapper.end()
 
 
 class CsvReader(DelimitedReader):

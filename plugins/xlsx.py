@@ -233,6 +233,7 @@ class XlsxReader(Reader):
                     yield from mapper.start(cells, number, sheet=title)
                     continue
                 yield from mapper.row(cells, number)
+            yield from mapper.end()
         except Exception as exc:
             yield self._problem(
                 file,

@@ -11,6 +11,7 @@ import pytest
 from ftlint.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+#: ``FTLINT_SHARED_DATA`` points elsewhere (a worktree beside the checkout has no ../shared).
 SHARED_DATA = Path(os.environ.get("FTLINT_SHARED_DATA") or REPO.parent / "shared" / "data")
 # The model lifecycle rule (FT901) reads the date: the suite runs on one fixed day, so that
 # its results do not change when a provider's deadline passes.

@@ -3,6 +3,8 @@ in the tests with ``-p tests.plugin_target``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ftlint import hookimpl
 from ftlint.targets import ModelInfo, Target
 
@@ -21,6 +23,10 @@ ACME = Target(
 )
 
 
+#: A target whose record format no installed format writes (prepare refuses it).
+ACME2 = replace(ACME, name="acme2", formats=("acme-format",), write_format="acme-format")
+
+
 @hookimpl
 def ftlint_targets() -> list[Target]:
-    return [ACME]
+    return [ACME, ACME2]

@@ -255,7 +255,8 @@ def test_in_place_fix_keeps_unreadable_lines_and_unchanged_text(tmp_path):
 
 
 def test_output_never_replaces_the_input_or_an_existing_file(tmp_path, run_cli):
-    path = write_jsonl(tmp_path / "a.jsonl", [{"n": 2}])
+    chat = {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}
+    path = write_jsonl(tmp_path / "a.jsonl", [chat])
     code, _out, err = run_cli("prepare", path, "-o", path)
     assert code == 2 and "over the input" in err
     (tmp_path / "a_prepared.jsonl").write_text("keep me")
@@ -263,7 +264,9 @@ def test_output_never_replaces_the_input_or_an_existing_file(tmp_path, run_cli):
     assert code == 2 and "--force" in err
     assert (tmp_path / "a_prepared.jsonl").read_text() == "keep me"
     code, _out, err = run_cli("prepare", path, "--force")
-    assert (tmp_path / "a_prepared.jsonl").read_text() == '{"n":2}\n'
+    assert (tmp_path / "a_prepared.jsonl").read_text() == json.dumps(
+        chat, separators=(",", ":")
+    ) + "\n"
     assert json.loads((tmp_path / "a_prepared.report.json").read_text())["version"]
 
 

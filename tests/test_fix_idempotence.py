@@ -128,11 +128,6 @@ def assert_idempotent(data: bytes, unsafe: bool, model: str | None = None, selec
         assert not applied and not dropped, (data, first, applied, dropped)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open idempotence gaps of issue 13 (the xfail cases below); seen failing in a "
-    "parallel run only",
-)
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -198,10 +193,10 @@ def test_special_token_removal_joins_no_new_token():
     assert_idempotent(_line(record), True, "gpt-3.5-turbo-0125")
 
 
-# Known to be open (issue 13): each fails today.
+# Open in issue 13, closed by the fix loop of issue 17 (prepare checks what it wrote again
+# and fixes, drops or rejects what a fix made): each failed before it.
 
 
-@pytest.mark.xfail(strict=True, reason="a mojibake repair can leave a blank answer")
 def test_mojibake_repair_that_leaves_a_blank_answer():
     # Found by test_prepare_is_idempotent: "Â\xa0" is repaired to a no-break space, which
     # the next run's empty-completion drops.
@@ -209,13 +204,11 @@ def test_mojibake_repair_that_leaves_a_blank_answer():
     assert_idempotent(_line(record), True, "babbage-002")
 
 
-@pytest.mark.xfail(strict=True, reason="special-token removal can empty a completion")
 def test_special_token_only_completion():
     record = {"prompt": "<|im_start|>", "completion": "<|im_start|>"}
     assert_idempotent(_line(record), True, "gpt-3.5-turbo-0125")
 
 
-@pytest.mark.xfail(strict=True, reason="duplicates are found before the fixes, not after")
 def test_records_equal_once_fixed():
     answer = {"role": "user", "content": "hello there"}
     first = {"messages": [answer, {"role": "assistant", "content": "general kenobi"}]}
@@ -223,7 +216,6 @@ def test_records_equal_once_fixed():
     assert_idempotent(_line(first) + _line(second), False)
 
 
-@pytest.mark.xfail(strict=True, reason="identical answers are found before the fixes")
 def test_preference_answers_equal_once_fixed():
     record = {
         "input": {"messages": [{"role": "user", "content": "q"}]},
@@ -233,7 +225,6 @@ def test_preference_answers_equal_once_fixed():
     assert_idempotent(_line(record), True)
 
 
-@pytest.mark.xfail(strict=True, reason="legacy rules do not know whether unsafe fixes apply")
 def test_lossy_conversion_to_prompt_completion_with_unsafe_fixes():
     pair = {
         "conversations": [{"from": "human", "value": "hi"}],

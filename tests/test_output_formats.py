@@ -328,11 +328,13 @@ def test_text_figures_and_dropped_records(workdir, run_cli):
     assert lines[start + 1 : start + 7] == [
         "  wrote out.jsonl",
         "  1 example",
-        "  left out of the output (2):",
+        "  rejected (2), with their reasons in out_rejected.jsonl:",
         "    line 2 (record 2): invalid JSON: expecting property name enclosed in double "
         "quotes [FT201]",
         "    line 4 (record 3): expected a JSON object, found an array [FT202]",
-        "Found 3 errors, 1 warning (1 fixable with --fix).",
+        # prepare's outcome in words (issue 17); the blank line is not in the output.
+        "Wrote 1 of 3 records (0 fixed, 0 dropped, 2 rejected); the rejected records and "
+        "their reasons are in out_rejected.jsonl. Found 3 errors; fixed 1.",
     ]
 
 

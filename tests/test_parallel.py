@@ -60,10 +60,10 @@ def split_everything(monkeypatch):
     calls = []
     original = Engine._scan_parallel
 
-    def spy(self, file, ranges, split, jobs):
-        parts = original(self, file, ranges, split, jobs)
-        calls.append((len(ranges), len(parts)))
-        return parts
+    def spy(self, executor, units):
+        parts = list(original(self, executor, units))
+        calls.append((len(units), len(parts)))
+        return iter(parts)
 
     monkeypatch.setattr(Engine, "_scan_parallel", spy)
     return calls

@@ -221,6 +221,29 @@ def test_no_path_checks_the_working_directory(tree, run_json):
     assert report["summary"]["files"] == 6
 
 
+def test_prepare_of_a_folder_and_its_outputs(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    write_jsonl(tmp_path / "data" / "a.jsonl", [chat(i) for i in range(12)])
+    write_jsonl(tmp_path / "data" / "b.jsonl", [chat(i) for i in range(20, 32)])
+    code, _, err = run_cli("prepare", "data")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [
+        "a.jsonl",
+        "a_prepared.jsonl",
+        "a_prepared.report.json",
+        "b.jsonl",
+        "b_prepared.jsonl",
+    ]  # one report, beside the first output
+    code, out, _ = run_cli("check", "data", "--show-files")
+    assert "report.json" not in out and "a_prepared.jsonl" in out  # outputs are checkable
+    code, _, err = run_cli("prepare", "data", "--force")  # its own outputs are not inputs
+    assert code == 0, err
+    assert not list((tmp_path / "data").glob("*_prepared_prepared*"))
+    code, _, err = run_cli("prepare")
+    assert code == 2 and "prepare needs a PATH" in err
+
+
 def test_a_folder_without_data_is_a_note(tmp_path, run_cli):
     (tmp_path / "empty").mkdir()
     code, out, _ = run_cli("check", tmp_path / "empty")

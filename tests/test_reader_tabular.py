@@ -206,7 +206,8 @@ def test_missing_column_is_reported_once_and_every_row_is_dropped(tmp_path, run_
     out = tmp_path / "out.jsonl"
     code, _out, _err = run_cli("prepare", path, "-o", out, *ONLY_READING)
     assert code == 1
-    assert out.read_text(encoding="utf-8") == ""
+    assert not out.exists()  # nothing acceptable: no output (issue 17), the rows are rejected
+    assert len((tmp_path / "out_rejected.jsonl").read_text(encoding="utf-8").splitlines()) == 3
     saved = json.loads((tmp_path / "out.report.json").read_text(encoding="utf-8"))
     dropped = saved["files"][0]["dropped"]
     assert [d["location"]["line"] for d in dropped] == [2, 3, 4]

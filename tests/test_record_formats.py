@@ -91,7 +91,7 @@ def test_the_reserved_strings_are_awss_list():
 # Round trips
 
 # Blank texts are the conversions' own business (a blank system prompt is left out, a blank
-# answer is an error), and so are reserved strings (FT942): not round-trip material.
+# answer is an error), and so are reserved strings (FT903): not round-trip material.
 _text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
     lambda t: not blank(t) and not any(token in t for token in RESERVED_STRINGS)
 )
@@ -195,7 +195,7 @@ ROWS = [
                   {"role": "assistant", "content": "Hello"}]},
     {"instruction": "Translate to French", "input": "cheese", "output": "fromage"},
 ]  # fmt: skip
-FORMAT_CODES = {"FT940", "FT941", "FT942", "FT943", "FT944", "FT945", "FT946", "FT950", "FT952"}
+FORMAT_CODES = {"FT940", "FT941", "FT943", "FT944", "FT945", "FT946", "FT950", "FT952"}
 
 
 @pytest.mark.parametrize(

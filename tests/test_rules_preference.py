@@ -197,7 +197,8 @@ def test_llama_factory_dpo_demo(shared_data, tmp_path, run_cli, run_json):
     preference records that the preference and chat rules accept."""
     source = shared_data / "hiyouga__LLaMA-Factory" / "dpo_en_demo.json"
     diagnostics = check(run_json, source)
-    assert [(d["name"], d["severity"]) for d in diagnostics] == [("community-format", "warning")]
+    # An error (issue 17): the provider rejects this format; prepare converts it.
+    assert [(d["name"], d["severity"]) for d in diagnostics] == [("community-format", "error")]
     assert diagnostics[0]["message"].startswith("300 chosen/rejected records")
     out = tmp_path / "dpo.jsonl"
     code, _o, _e = run_cli("prepare", source, "-o", out, "--no-report", "--select", "FT3")

@@ -335,10 +335,9 @@ def test_parts_checked_in_parallel_give_the_same_columns(tmp_path, monkeypatch):
     parts = []
     original = Engine._scan_parallel
 
-    def spy(self, file, ranges, split, jobs):
-        result = original(self, file, ranges, split, jobs)
-        parts.append(len(result))
-        return result
+    def spy(self, executor, units):
+        parts.append(len(units))
+        return original(self, executor, units)
 
     monkeypatch.setattr(Engine, "_scan_parallel", spy)
     two = ftlint.check(path, isolated=True, select="FT702", jobs=2).files[0].examples

@@ -141,7 +141,7 @@ def test_target_all_includes_a_plugin_target(tmp_path, run_json, run_cli):
     path = write_jsonl(tmp_path / "train.jsonl", chats(3))
     code, report = run_json("check", path, "--target", "all", "-p", "tests.plugin_target")
     names = [v["target"] for v in report["targets"]]
-    assert names == sorted([*(t.name for t in ftlint_targets()), "acme"])  # all, by name
+    assert names == sorted([*(t.name for t in ftlint_targets()), "acme", "acme2"])  # by name
     assert "acme" in names and "openai" in names and "bedrock" in names
     acme = next(v for v in report["targets"] if v["target"] == "acme")
     # acme takes at most 2 examples: FT902 too-many-examples, from the plugin's profile
@@ -238,23 +238,39 @@ def test_html_report_has_a_verdict_per_target(tmp_path, run_cli):
     assert 'id="targets"' not in single  # one target: the page as before
 
 
-def test_prepare_refuses_a_format_it_cannot_write_yet(tmp_path, run_cli):
-    from ftlint.targets import WRITABLE_FORMATS
+def test_prepare_writes_each_target_s_format_and_its_check_accepts_it(tmp_path, run_cli):
+    """prepare --target NAME writes the profile's write_format (gemini for Vertex, nova for
+    Bedrock, Together's chat), and a check of that file for the same target finds no error."""
+    from tests.conftest import read_jsonl
 
-    path = write_jsonl(tmp_path / "train.jsonl", chats(12))
-    targets = {t.name: t for t in ftlint_targets()}
-    for name in ("vertex", "bedrock"):
-        if targets[name].write_format in WRITABLE_FORMATS:
-            continue  # the writer of that format is installed
-        code, _, err = run_cli("prepare", path, "--target", name)
-        assert code == 2 and f"cannot write {name}'s record format" in err
+    rows = [
+        {
+            "messages": [
+                {"role": "user", "content": f"q{i}"},
+                {"role": "assistant", "content": f"a{i}"},
+            ]
+        }
+        for i in range(120)
+    ]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    keys = {"vertex": "contents", "bedrock": "schemaVersion", "together": "messages"}
+    for name, key in keys.items():
+        out = tmp_path / f"{name}.jsonl"
+        code, _, err = run_cli("prepare", path, "--target", name, "-o", out)
+        assert code in (0, 1), err
+        assert key in read_jsonl(out)[0], name
+        code, report_out, _ = run_cli("check", out, "--target", name, "--output-format", "json")
+        report = json.loads(report_out)
+        errors = [d for d in report["diagnostics"] if d["severity"] == "error"]
+        assert errors == [], (name, errors[:3])
+        assert report["targets"][0]["verdict"] in ("accepted", "accepted with warnings")
+
+
+def test_prepare_refuses_a_write_format_nobody_writes(tmp_path, run_cli):
+    path = write_jsonl(tmp_path / "train.jsonl", chats(3))
+    code, _, err = run_cli("prepare", path, "--target", "acme2", "-p", "tests.plugin_target")
+    assert code == 2 and "cannot write acme2's record format (acme-format)" in err
     assert not list(tmp_path.glob("*_prepared*"))
-    code, _, _ = run_cli("prepare", path, "--target", "together")
-    assert code in (0, 1)
-    written = tmp_path / "train_prepared.jsonl"
-    assert written.exists()
-    _, out, _ = run_cli("check", written, "--target", "together", "--select", "FT9")
-    assert "format-not-accepted" not in out  # Together reads what prepare wrote for it
 
 
 def test_parallel_run_over_several_targets_equals_one_process(tmp_path, run_json, monkeypatch):
@@ -271,3 +287,16 @@ def test_parallel_run_over_several_targets_equals_one_process(tmp_path, run_json
 
     assert findings(two) == findings(one)
     assert two["targets"] == one["targets"]
+
+
+def test_targets_command_json_lists_sources_and_counting(run_cli):
+    code, out, _ = run_cli("targets", "--format", "json")
+    assert code == 0
+    listed = {t["name"]: t for t in json.loads(out)}
+    assert set(listed) == {t.name for t in ftlint_targets()}
+    assert listed["vertex"]["token_counts"] == "estimated"
+    assert listed["openai"]["token_counts"] == "exact"
+    assert listed["openai"]["jobs_end"] == "2027-01-06"
+    assert listed["fireworks"]["max_examples"] == 3_000_000
+    assert all(t["sources"] for t in listed.values())
+    assert listed["bedrock"]["unconfirmed"]  # what could not be confirmed says so

@@ -117,6 +117,7 @@ def test_gemini_and_nova_records_render_as_their_conversations():
 def test_every_shape_renders():
     assert rendering({"prompt": "2+2=", "completion": " 4"}).kind == PLAIN
     assert rendering({"text": "plain text"}).kind == TEXT
+    assert rendering({"prompt": "Q?", "completion": "A.", "label": False}).kind == PLAIN  # KTO
     pair = rendering(
         {
             "prompt": "Q?",
@@ -251,3 +252,10 @@ def test_a_small_run_imports_no_tokenizer_library(tmp_path):
 def test_the_counters_are_shared_per_key():
     assert shared_counter("estimate:gemini") is shared_counter("estimate:gemini")
     assert shared_counter("tiktoken:o200k_base").exact
+
+
+def test_an_unused_tokenizer_is_a_note(run_cli, tmp_path):
+    path = write(tmp_path / "train.jsonl", [CHAT])
+    code, out, err = run_cli("check", str(path), "--tokenizer", "./tok")
+    assert code in (0, 1)
+    assert "note: --tokenizer ./tok is not used" in out + err

@@ -274,7 +274,7 @@ def test_without_tokenizer_the_encoding_stands_in_as_an_estimate(run_json, run_c
     assert tokens["exact"] is False and tokens["tokenizer"] == "stand-in:o200k_base:hf"
     assert tokens["total"] == 13  # o200k_base with the cookbook's formula: 2 x (3 + 1 + 1) + 3
     message = report["diagnostics"][0]["message"]
-    assert message.startswith("1 examples, ≈ 13 tokens") and "--tokenizer PATH_OR_HUB_ID" in message
+    assert message.startswith("1 example, ≈ 13 tokens") and "--tokenizer PATH_OR_HUB_ID" in message
     code, _out, err = run_cli(
         "check", str(path), "-p", "tests.tokenizer_targets", "--target", "hf-test",
         "--tokenizer", str(tmp_path / "no-such-tokenizer"),
@@ -288,3 +288,24 @@ def test_the_counter_is_shared_per_tokenizer(tokenizer_dirs):
     key = f"hf:{tokenizer_dirs['generation']}"
     assert shared_counter(key) is shared_counter(key)
     assert shared_counter(key).exact
+
+
+def test_the_tokenizer_from_the_configuration(
+    run_json, run_cli, tmp_path, monkeypatch, tokenizer_dirs
+):
+    row = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}
+    (tmp_path / "train.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "ftlint.toml"
+    config.write_text(f"tokenizer = {json.dumps(str(tokenizer_dirs['generation']))}\n", "utf-8")
+    code, report = run_json(
+        "check", "train.jsonl", "-p", "tests.tokenizer_targets", "--target", "hf-test",
+        "--select", "FT702", "--output-format", "json",
+    )  # fmt: skip
+    assert code == 0, report
+    tokens = report["summary"]["tokens"]
+    assert tokens["exact"] is True
+    assert tokens["tokenizer"] == f"hf:{tokenizer_dirs['generation']}"
+    config.write_text("tokenizer = 3\n", encoding="utf-8")
+    code, _out, err = run_cli("check", "train.jsonl")
+    assert code == 2 and "'tokenizer' must be a string" in err

@@ -8,7 +8,8 @@ readers and rules come from plugins and declare what the engine needs from them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,13 +27,18 @@ from ftlint.engine.select import (
     unknown_selectors,
 )
 from ftlint.engine.write import Writing
-from ftlint.masking import NO_MASKING, Masking
+from ftlint.formats import format_names, get_format
+from ftlint.masking import Masking
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
-from ftlint.report import FileReport, Report, printable
+from ftlint.report import FileReport, Report, make_printable, printable
 from ftlint.rule import FileContext, NotARegularFile, Rule, RuleContext
-from ftlint.targets import WRITABLE_FORMATS, Target
+from ftlint.targets import Target
+
+#: The tokenizer a target falls back to in a run over several targets when its own cannot
+#: be loaded (``ftlint.tokens.estimate``).
+ESTIMATE_FALLBACK = "estimate:chars4"
 
 
 def token_counting(target: Target, model: str, tokenizer: str | None = None) -> str:
@@ -50,26 +56,10 @@ def token_counting(target: Target, model: str, tokenizer: str | None = None) -> 
     return f"{'exact' if exact else 'estimated'} ({how})"
 
 
-def make_printable(diagnostics: list[Diagnostic], masking: Masking = NO_MASKING) -> None:
-    """What the report shows of each finding: masked by the run's redactors (no secret or
-    personal data, whichever rule the finding is of) and escaped where valid UTF-8 cannot
-    hold it (lone surrogates). The fix's edits keep the values: they are applied, not shown."""
-    for d in diagnostics:
-        d.message = printable(masking(d.message))
-        if d.excerpt is not None:
-            d.excerpt = printable(masking(d.excerpt))
-        field = d.location.field
-        if field is not None:
-            shown = printable(masking(field))
-            if shown != field:
-                d.location = d.location.at(field=shown)
-        for related in d.related:
-            related.message = printable(masking(related.message))
-        fix = d.fix
-        if fix is not None and masking:
-            message = masking(fix.message)
-            if message != fix.message:
-                d.fix = replace(fix, message=message)
+def _counts_with_hf(target: Target, model: str) -> bool:
+    """Whether ``model`` counts its tokens with the user's ``--tokenizer`` (scheme ``hf``)."""
+    info = target.model(model)
+    return info is not None and (info.tokenizer == "hf" or info.tokenizer.startswith("hf:"))
 
 
 @dataclass
@@ -123,6 +113,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                 model = None
             self.models[target.name] = model or target.default_model
         self.model = self.models[self.target.name]
+        if config.tokenizer and not any(
+            _counts_with_hf(t, self.models[t.name]) for t in self.run_targets
+        ):
+            self.notes.append(
+                f"--tokenizer {config.tokenizer} is not used: no model of this run counts with a "
+                "Hugging Face tokenizer (targets hf, fireworks, together's open models do)"
+            )
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
         #: Applied to all the report shows of the data, whichever rules run (``masking``).
@@ -137,7 +134,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         # Problems of the run itself are always reported unless explicitly ignored.
         self.core_enabled = {r.code for r in CORE_RULES if not rule_matches(r, config.ignore)}
         #: Shared by every rule's context; the engine adds ``validation_file`` per check.
-        self.settings = settings = {
+        self.settings = {
             "system": config.system,
             "column_map": dict(config.column_map),
             "tokenizer": config.tokenizer,
@@ -148,32 +145,24 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         # Rules that do not depend on the target run once; those that do run once per target
         # of the run (each with its own context), all in the same pass over the file and
         # sharing each record's analyses (``Record.analysis``).
-        for target in self.run_targets:
-            chosen = select_rules(plugins.rules(), config, target)
-            if target is not self.target:
-                chosen = [r for r in chosen if r.depends_on_target()]
-            self.rule_classes = chosen if target is self.target else self.rule_classes
-            for rule_class in chosen:
-                context = RuleContext(
-                    target=target,
-                    model=self.models[target.name],
-                    options=config.rule_options.get(rule_class.name, {}),
-                    settings=settings,
-                    installed=installed,
-                )
-                try:
-                    rule = rule_class(context)
-                except ConfigError:
+        for index, target in enumerate(self.run_targets):
+            try:
+                self.rules.extend(self._start_rules(target, installed))
+            except ConfigError as exc:
+                if not self.multi_target:
                     raise  # a rule that cannot run as configured stops the run (exit code 2)
-                except Exception as exc:
-                    self.notes.append(
-                        f"rule {rule_class.name} ({rule_class.code}) could not start for "
-                        f"{target.name} and is skipped: {type(exc).__name__}: {exc}"
-                    )
-                    continue
-                if self.multi_target and rule_class.depends_on_target():
-                    rule.for_target = target.name
-                self.rules.append(rule)
+                # Over several targets, one target's missing tokenizer (no --tokenizer for an
+                # open-weight model, an extra not installed) must not stop the others: that
+                # target counts with an estimate instead, and the report says so.
+                target = self._estimating(target)
+                self.run_targets[index] = target
+                if index == 0:
+                    self.target = target
+                self.notes.append(
+                    f"{target.name}: {exc}; its tokens are estimated instead "
+                    f"({ESTIMATE_FALLBACK}: about 4 characters a token)"
+                )
+                self.rules.extend(self._start_rules(target, installed))
         #: Codes of the rules whose findings depend on the target (labelled with it).
         self.dependent_codes = {r.code for r in self.rules if r.depends_on_target()}
         self.file_rules = [r for r in self.rules if r.scope is Scope.FILE]
@@ -185,6 +174,49 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             for kind in rule.problem_kinds:
                 self.problem_rules.setdefault(kind, rule)
         self.dataset_rules = [r for r in self.rules if r.scope is Scope.DATASET]
+
+    def _start_rules(self, target: Target, installed: dict[str, Target]) -> list[Rule]:
+        """The rules of the run for ``target``: every selected rule for the primary target,
+        only the target-dependent ones for the others (the rest run once, for all)."""
+        config = self.config
+        chosen = select_rules(self.plugins.rules(), config, target)
+        if target.name != self.run_targets[0].name:
+            chosen = [r for r in chosen if r.depends_on_target()]
+        else:
+            self.rule_classes = chosen
+        rules = []
+        for rule_class in chosen:
+            context = RuleContext(
+                target=target,
+                model=self.models[target.name],
+                options=config.rule_options.get(rule_class.name, {}),
+                settings=self.settings,
+                installed=installed,
+            )
+            try:
+                rule = rule_class(context)
+            except ConfigError:
+                raise
+            except Exception as exc:
+                self.notes.append(
+                    f"rule {rule_class.name} ({rule_class.code}) could not start for "
+                    f"{target.name} and is skipped: {type(exc).__name__}: {exc}"
+                )
+                continue
+            if self.multi_target and rule_class.depends_on_target():
+                rule.for_target = target.name
+            rules.append(rule)
+        return rules
+
+    def _estimating(self, target: Target) -> Target:
+        """``target`` with its checked model counting tokens by estimate."""
+        name = self.models[target.name]
+        info = target.model(name)
+        if info is None:
+            return target
+        models = dict(target.models)
+        models[info.name] = replace(info, tokenizer=ESTIMATE_FALLBACK)
+        return replace(target, models=models)
 
     def choose_reader(self, file: FileContext) -> Reader | None:
         readers = self.plugins.readers()
@@ -247,54 +279,109 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
     ) -> Checked | None:
         """Check one file (and its validation file, which joins the same dataset with
         ``split="valid"`` so that dataset rules can compare the two)."""
+        checked = self.check_dataset([path], report, validation)
+        return checked[0] if checked else None
+
+    def check_dataset(
+        self,
+        paths: Sequence[Path],
+        report: Report,
+        validation: Path | None = None,
+        name: str | None = None,
+    ) -> list[Checked]:
+        """Check several files as one dataset (``--dataset NAME=GLOB``): each file is read
+        and reported on its own (its records, locations, rejected rows), the dataset rules
+        see them all in order (duplicates across shards, one count, one token total); their
+        figures go to the first file's report. A validation file joins the whole dataset."""
         first = len(report.diagnostics)
-        file, reader, problems = self.open_file(path)
-        report.diagnostics.extend(problems)
-        file_report = FileReport(
-            path=printable(self.display_names.get(path, str(path))),
-            reader=reader.name if reader else None,
-        )
-        report.files.append(file_report)
-        if file is None or reader is None:
-            return None
-        diagnostics = self.check_file_scope(file)
+        members: list[tuple[FileContext, Reader, FileReport, list[Diagnostic]]] = []
+        for path in paths:
+            file, reader, problems = self.open_file(path)
+            report.diagnostics.extend(problems)
+            file_report = FileReport(
+                path=printable(self.display_names.get(path, str(path))),
+                reader=reader.name if reader else None,
+                fixes_in_place=bool(reader is not None and reader.rewrites_in_place),
+                dataset=name,
+            )
+            report.files.append(file_report)
+            if file is None or reader is None:
+                continue
+            members.append((file, reader, file_report, self.check_file_scope(file)))
+        if not members:
+            return []
         # Dataset rules that compare training and validation keep their state only when a
         # validation file will join (train-valid-overlap).
         self.settings["validation_file"] = str(validation) if validation is not None else None
-        result = self.scan_file(file, reader, report=report)
+        results = self.scan_dataset([(m[0], m[1]) for m in members], report=report)
         valid = None
         if validation is not None:
-            valid = self._scan_validation(validation, result, report)
-        self.finish(result, file, file_report)
-        diagnostics.extend(result.diagnostics)
-        self.label_targets(diagnostics)
-        make_printable(diagnostics, self.masking)
-        if self.masking:
-            file_report.summary = self.masking.values(file_report.summary)
-        file_report.records = result.records
-        file_report.rejected = sum(1 for d in result.dropped if d.rejected)
-        for dropped in result.dropped:
-            dropped.reason = printable(self.masking(dropped.reason))
-        if report.command == "prepare":  # in a check nothing is written, so nothing dropped
-            file_report.dropped.extend(result.dropped)
-        report.diagnostics.extend(diagnostics)
+            valid = self._scan_validation(validation, results[0], report)
+        first_file, _, first_report, _ = members[0]
+        self.finish(results[0], first_file, first_report)
+        self._locate(results[0].diagnostics, members)
+        found: list[Diagnostic] = []
+        for (_, _, file_report, diagnostics), result in zip(members, results, strict=True):
+            diagnostics.extend(result.diagnostics)
+            self.label_targets(diagnostics)
+            make_printable(diagnostics, self.masking)
+            if self.masking:
+                file_report.summary = self.masking.values(file_report.summary)
+            file_report.records = result.records
+            file_report.rejected = sum(1 for d in result.dropped if d.rejected)
+            for dropped in result.dropped:
+                dropped.reason = printable(self.masking(dropped.reason))
+            if report.command == "prepare":  # in a check nothing is written, so nothing dropped
+                file_report.dropped.extend(result.dropped)
+            report.diagnostics.extend(diagnostics)
+            found.extend(diagnostics)
         if self.config.related_excerpts:
             from ftlint.engine.related import fill_related_excerpts
 
-            files = [(file, reader)]
+            files = [(m[0], m[1]) for m in members]
             if valid is not None:
                 files.append((valid.file, valid.reader))
             fill_related_excerpts(report.diagnostics[first:], files, self.masking)
-        # Record edits are keyed by record number: only this file's diagnostics may plan them
-        # (a validation file's findings are reported, never applied to the training file).
-        own = [d for d in diagnostics if d.location.path == file.display_path]
-        checked = Checked(file, reader, self.plan_fixes(own, report.command), file_report)
+        checked: list[Checked] = []
+        for file, reader, file_report, _ in members:
+            # Record edits are keyed by record number: only this file's diagnostics may plan
+            # them (another shard's, or a validation file's findings are never applied here).
+            own = [d for d in found if d.location.path == file.display_path]
+            checked.append(Checked(file, reader, self.plan_fixes(own, report.command), file_report))
         if valid is not None:
             # The validation file's own fixes, from its findings (the merge of the two
             # datasets reports on validation records: train-valid-overlap).
             theirs = [d for d in report.diagnostics if d.location.path == valid.file.display_path]
             valid.plan = self.plan_fixes(theirs, report.command)
-            checked.validation = valid
+            checked[0].validation = valid
+        return checked
+
+    def _locate(
+        self,
+        diagnostics: list[Diagnostic],
+        members: Sequence[tuple[FileContext, Reader, FileReport, list[Diagnostic]]],
+    ) -> None:
+        """Dataset findings rebuilt from path, line and record get what their file's reader
+        adds (a Parquet row group and row)."""
+        by_path = {m[0].display_path: m for m in members}
+        for diagnostic in diagnostics:
+            member = by_path.get(diagnostic.location.path)
+            if member is None:
+                continue
+            # A location is only made more precise: on any failure it stays as it is.
+            with contextlib.suppress(Exception):
+                diagnostic.location = member[1].locate(member[0], diagnostic.location)
+
+    def check_datasets(
+        self,
+        datasets: Mapping[str, Sequence[Path]],
+        report: Report,
+        validation: Path | None = None,
+    ) -> list[Checked]:
+        """Every named dataset, each checked as one (``check_dataset``)."""
+        checked: list[Checked] = []
+        for name, paths in datasets.items():
+            checked.extend(self.check_dataset(list(paths), report, validation, name=name))
         return checked
 
     def _scan_validation(self, path: Path, train: ScanResult, report: Report) -> Checked | None:
@@ -355,24 +442,43 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                 "or check them all with 'ftlint check --target ...'"
             )
 
-    def check(self, paths: Iterable[Path], validation: Path | None = None) -> Report:
+    def check(
+        self,
+        paths: Iterable[Path],
+        validation: Path | None = None,
+        datasets: Mapping[str, Sequence[Path]] | None = None,
+    ) -> Report:
         report = self.new_report("check")
-        for path in paths:
-            self.check_path(path, report, validation)
+        try:
+            self.check_datasets(datasets or {}, report, validation)
+            for path in paths:
+                self.check_path(path, report, validation)
+        finally:
+            self.close_executor()
         return report
 
-    def prepare(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
+    def prepare(
+        self,
+        paths: Iterable[Path],
+        options: PrepareOptions,
+        datasets: Mapping[str, Sequence[Path]] | None = None,
+    ) -> Report:
         self._one_target("prepare")
         target = self.target
-        if target.formats and target.write_format not in WRITABLE_FORMATS:
+        if target.formats and get_format(target.write_format) is None:
             raise ConfigError(
-                f"prepare cannot write {target.name}'s record format ({target.write_format}) "
-                f"in this version of ftlint; 'ftlint check --target {target.name}' checks a "
-                f"file for it, and prepare writes {', '.join(sorted(WRITABLE_FORMATS))}"
+                f"prepare cannot write {target.name}'s record format ({target.write_format}): "
+                f"no installed record format has that name (known: {', '.join(format_names())}"
+                f"); 'ftlint check --target {target.name}' still checks files for it"
             )
         report = self.new_report("prepare")
-        for path in paths:
-            self._prepare_one(path, options, report)
+        try:
+            for checked in self.check_datasets(datasets or {}, report, options.validation):
+                self._write_all(checked, options, report)
+            for path in paths:
+                self._prepare_one(path, options, report)
+        finally:
+            self.close_executor()
         return report
 
     def fix_in_place(self, paths: Iterable[Path], options: PrepareOptions) -> Report:
@@ -380,6 +486,13 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         are only checked, with a note pointing to ``prepare``."""
         self._one_target("check --fix")
         report = self.new_report("check")
+        try:
+            self._fix_in_place(paths, options, report)
+        finally:
+            self.close_executor()
+        return report
+
+    def _fix_in_place(self, paths: Iterable[Path], options: PrepareOptions, report: Report) -> None:
         for path in paths:
             file, reader, _ = self.open_file(path)
             compressed = file is not None and file.compression is not None
@@ -395,19 +508,39 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                     diagnostic.fixed = False
                 continue
             self._prepare_one(path, options, report)
-        return report
 
     def _prepare_one(self, path: Path, options: PrepareOptions, report: Report) -> None:
         checked = self.check_path(path, report, options.validation)
         if checked is None:
             return
-        out = self.output_path(checked.file, options)
-        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        self._write_all(checked, options, report)
+
+    def _write_all(self, checked: Checked, options: PrepareOptions, report: Report) -> None:
+        """A checked file's output, and its validation file's."""
+        self._write_checked(checked, options, report)
         valid = checked.validation
         if valid is not None:
             # Beside the validation file (or over it, in place); -o names the training output.
-            valid_options = replace(options, output=None, split=None)
-            out = self.output_path(valid.file, valid_options)
-            self.write_output(
-                valid.file, valid.reader, valid.plan, out, valid.report, valid_options
-            )
+            self._write_checked(valid, replace(options, output=None, split=None), report)
+
+    def _write_checked(self, checked: Checked, options: PrepareOptions, report: Report) -> None:
+        """``prepare``: the accepted records (``ftlint.engine.accept``); ``check --fix``: the
+        file rewritten until its fixes settle, reported as it is after fixing."""
+        out = self.output_path(checked.file, options)
+        if report.command == "prepare":
+            from ftlint.engine.accept import prepare_checked
+
+            prepare_checked(self, checked, out, options, report)
+            return
+        self.write_output(checked.file, checked.reader, checked.plan, out, checked.report, options)
+        if not checked.report.outputs:
+            return  # nothing changed: the first check is the state after fixing
+        from ftlint.engine.loop import FixLoop
+
+        file = checked.file
+        final = FixLoop(self, report).run_in_place(file, checked.report)
+        display = file.display_path
+        kept = [d for d in report.diagnostics if d.location.path != display or d.fixed]
+        report.diagnostics[:] = kept + final.diagnostics
+        checked.report.summary = dict(final.report.summary)
+        checked.report.examples = final.report.examples

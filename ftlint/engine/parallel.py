@@ -1,5 +1,7 @@
-"""Parallel passes over large files: byte ranges scanned (or written) by worker processes,
-their results merged in order so that the report equals that of one pass."""
+"""Parallel passes: a dataset's work units (files, byte ranges, row groups) scanned by the
+run's executor (the built-in ``local`` one here: worker processes), their results merged in
+order so that the report equals that of one pass; the second pass of ``prepare`` over byte
+ranges written by forked workers."""
 
 from __future__ import annotations
 
@@ -7,12 +9,16 @@ import contextlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ftlint.atomic import make_temp
+from ftlint.config import ConfigError
 from ftlint.engine.scan import ScanResult
+from ftlint.executor import Executor, ScanWorker, WorkUnit
+from ftlint.markers import hookimpl
 from ftlint.model import DroppedRecord
 from ftlint.report import FileReport
 
@@ -20,15 +26,18 @@ if TYPE_CHECKING:
     from ftlint.atomic import AtomicWriter
     from ftlint.config import Config
     from ftlint.engine.fixes import FixPlan
+    from ftlint.pluginmanager import Plugins
     from ftlint.reader import ByteRange, Reader
     from ftlint.report import Report
     from ftlint.rule import FileContext
 
 
 class ParallelScanning:
-    """The parallel part of the engine (an ``Engine`` is a ``Scanning`` and ``Fixing`` too)."""
+    """The parallel part of the engine (an ``Engine`` is a ``Scanning`` and ``Fixing`` too):
+    the scan of a dataset cut into work units, run by the run's executor, merged in order."""
 
     config: Config
+    plugins: Plugins
 
     #: Files at least this large (bytes) are split across processes when the reader can split
     #: them; ``FTLINT_PARALLEL_MIN_SIZE`` overrides it (tests force a split with a tiny value).
@@ -47,11 +56,38 @@ class ParallelScanning:
             return parse_size(value)
         return self.PARALLEL_MIN_SIZE
 
+    def reader_named(self, name: str) -> Reader:
+        return next(r for r in self.plugins.readers() if r.name == name)
+
+    def executor(self) -> Executor | None:
+        """The run's executor (``--executor``, default ``local``), started on first use;
+        None when the local one is switched off (``-p no:executor-local``): one process."""
+        cached = getattr(self, "_executor", False)
+        if cached is not False:
+            return cached  # type: ignore[return-value]
+        name = self.config.executor or "local"
+        executors = self.plugins.executors()
+        executor = executors.get(name)
+        if executor is None and name != "local":
+            known = ", ".join(sorted(executors)) or "none"
+            hint = " (install it: pip install 'ftlint[ray]')" if name == "ray" else ""
+            raise ConfigError(f"unknown --executor {name!r}{hint} (known: {known})")
+        if executor is not None:
+            executor.start(self.config)
+        self._executor = executor
+        return executor
+
+    def close_executor(self) -> None:
+        executor = getattr(self, "_executor", None)
+        if executor:
+            self._executor = False
+            executor.close()
+
     def _parallel_ranges(
         self, file: FileContext, reader: Reader, jobs: int, count: int
-    ) -> list[ByteRange] | None:
-        """``count`` byte ranges of ``file`` for a pass across ``jobs`` processes, or None
-        when one process does it: one job, a small file, a reader that cannot split it."""
+    ) -> list[Any] | None:
+        """``count`` parts of ``file`` for a pass across ``jobs`` workers, or None when it is
+        one unit: one job, a small file, a reader that cannot split it."""
         if jobs < 2 or not reader.splittable or file.size < self.parallel_min_size():
             return None
         try:
@@ -60,6 +96,19 @@ class ParallelScanning:
             return None
         return ranges if ranges and len(ranges) >= 2 else None
 
+    def plan_units(
+        self, files: Sequence[tuple[FileContext, Reader]], split: str, workers: int
+    ) -> list[WorkUnit]:
+        """The work units of ``files``, in order: each large file cut into parts."""
+        units: list[WorkUnit] = []
+        for file, reader in files:
+            ranges = self._parallel_ranges(file, reader, workers, workers * self.RANGES_PER_JOB)
+            if ranges is None:
+                units.append(WorkUnit(file, None, split))
+            else:
+                units.extend(WorkUnit(file, part, split) for part in ranges)
+        return units
+
     def scan_file(
         self,
         file: FileContext,
@@ -67,85 +116,88 @@ class ParallelScanning:
         split: str = "train",
         report: Report | None = None,
     ) -> ScanResult:
-        """``scan`` the whole file: in this process, or for a large file that the reader can
-        cut into byte ranges, in worker processes whose results are merged in order (the
-        same diagnostics and figures as one pass)."""
-        jobs = self.jobs()
-        ranges = self._parallel_ranges(file, reader, jobs, jobs * self.RANGES_PER_JOB)
-        if ranges is None:
-            return self.scan(file, reader, split=split)
-        parts: list[SpilledPart] = []
-        try:
-            parts = self._scan_parallel(file, ranges, split, jobs)
-            return self._merge_parts(parts, file)
-        except Exception as exc:  # the machinery failed (pickling, a worker died ...)
-            if report is not None:
-                report.notes.append(
-                    f"{file.display_path}: parallel checking failed ({type(exc).__name__}: "
-                    f"{exc}); checked in one process instead"
+        """``scan`` the whole file: in this process, or (a large file its reader can cut into
+        parts) by the executor's workers, merged in order (the same diagnostics and figures
+        as one pass)."""
+        return self.scan_dataset([(file, reader)], split, report)[0]
+
+    def scan_dataset(
+        self,
+        files: Sequence[tuple[FileContext, Reader]],
+        split: str = "train",
+        report: Report | None = None,
+    ) -> list[ScanResult]:
+        """Scan several files as one dataset: one result per file (its diagnostics, records
+        and dropped records), the dataset accumulators of all of them, merged in file order,
+        in the first result."""
+        executor = self.executor()
+        workers = executor.workers() if executor is not None else 1
+        units = self.plan_units(files, split, workers)
+        if executor is not None and not self._in_process(executor, units):
+            try:
+                return self._fold(files, units, self._scan_parallel(executor, units))
+            except Exception as exc:  # the machinery failed (pickling, a worker died ...)
+                if report is not None:
+                    names = ", ".join(dict.fromkeys(f.display_path for f, _ in files))
+                    report.notes.append(
+                        f"{names}: parallel checking failed ({type(exc).__name__}: "
+                        f"{exc}); checked in one process instead"
+                    )
+            units = [WorkUnit(file, None, split) for file, _ in files]
+        readers = {id(file): reader for file, reader in files}
+        return self._fold(
+            files,
+            units,
+            (
+                self.scan(u.file, readers[id(u.file)], byte_range=u.part, split=u.split)
+                for u in units
+            ),
+        )
+
+    def _in_process(self, executor: Executor, units: Sequence[WorkUnit]) -> bool:
+        """Whether the local executor does this work itself: one unit, one job, or files too
+        small together to pay for starting workers."""
+        if not executor.in_process_when_small:
+            return False
+        if len(units) < 2 or executor.workers() < 2:
+            return True
+        sizes = {id(u.file): u.file.size for u in units}
+        return sum(sizes.values()) < self.parallel_min_size()
+
+    def _scan_parallel(self, executor: Executor, units: Sequence[WorkUnit]) -> Iterator[Any]:
+        """The units' results from ``executor``, in order."""
+        return executor.run(ScanWorker(self), units)
+
+    def _fold(
+        self,
+        files: Sequence[tuple[FileContext, Reader]],
+        units: Sequence[WorkUnit],
+        results: Iterable[ScanResult],
+    ) -> list[ScanResult]:
+        """Fold the results of consecutive units into one result per file, in order, and the
+        accumulators of all of them into the first. Each result is dropped as soon as it is
+        folded in: the main process holds one besides the merged state."""
+        merged = [ScanResult() for _ in files]
+        index = {id(file): i for i, (file, _) in enumerate(files)}
+        accumulators: dict[str, Any] | None = None
+        count = 0
+        for unit, part in zip(units, results, strict=False):
+            count += 1
+            into = merged[index[id(unit.file)]]
+            into.diagnostics.extend(part.diagnostics)
+            into.records += part.records
+            into.dropped.extend(part.dropped)
+            if accumulators is None:
+                accumulators = part.accumulators
+            else:
+                into.diagnostics.extend(
+                    self._merge_accumulators(accumulators, part.accumulators, unit.file)
                 )
-            return self.scan(file, reader, split=split)
-        finally:
-            for part in parts:  # those already loaded are gone: discarding them is a no-op
-                part.discard()
-
-    def _scan_parallel(
-        self, file: FileContext, ranges: list[ByteRange], split: str, jobs: int
-    ) -> list[SpilledPart]:
-        import multiprocessing
-        import sys
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork starts a worker in milliseconds with the modules (and the tokenizer) already
-        # loaded; elsewhere (macOS, Windows) workers start fresh and rebuild everything.
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        context = multiprocessing.get_context(method)
-        if method == "fork":
-            # A forked worker is a copy of this process: it uses this very engine (rules,
-            # tokenizer, imports), nothing to rebuild. The pool forks its workers at the
-            # first submit, after this is set.
-            _WORKER_ENGINE[:] = [self]
-            options: dict[str, Any] = {"initializer": worker_setup}
-        else:
-            codes = sorted(rule.code for rule in self.rules)
-            settings = {"validation_file": self.settings.get("validation_file")}
-            options = {
-                "initializer": _start_worker,
-                "initargs": (type(self), self.config, codes, settings),
-            }
-        try:
-            with ProcessPoolExecutor(
-                max_workers=min(jobs, len(ranges)), mp_context=context, **options
-            ) as pool:
-                futures = [pool.submit(_scan_range, file, part, split) for part in ranges]
-                try:
-                    return [future.result() for future in futures]
-                except BaseException as exc:  # the parts that did come back are not needed
-                    if not isinstance(exc, Exception):  # interrupted: stop the workers now
-                        stop_workers(pool)
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    for future in futures:
-                        if not future.cancelled() and future.exception() is None:
-                            future.result().discard()
-                    raise
-        finally:
-            _WORKER_ENGINE.clear()
-
-    def _merge_parts(self, parts: list[SpilledPart], file: FileContext) -> ScanResult:
-        """Fold the results of consecutive byte ranges into the first, in order. Each part is
-        loaded from its file only when its turn comes and freed as soon as it is folded in:
-        the main process holds one part besides the result."""
-        result = parts[0].load()
-        for spilled in parts[1:]:
-            part = spilled.load()
-            result.diagnostics.extend(part.diagnostics)
-            result.records += part.records
-            result.dropped.extend(part.dropped)
-            result.diagnostics.extend(
-                self._merge_accumulators(result.accumulators, part.accumulators, file)
-            )
             del part
-        return result
+        if count != len(units):
+            raise RuntimeError(f"the executor returned {count} results for {len(units)} units")
+        merged[0].accumulators = accumulators or {}
+        return merged
 
     def _write_parallel(
         self,
@@ -259,31 +311,24 @@ def stop_workers(pool: Any) -> None:
             process.kill()
 
 
-#: The engine of a worker process (forked: the parent's own; spawned: rebuilt).
+#: The engine of a forked worker process (the parent's own, for ``_write_range``).
 _WORKER_ENGINE: list[Any] = []
+#: The scan worker of a worker process of the local executor (forked: the parent's own).
+_WORKER_SCAN: list[ScanWorker] = []
 
 
-def _start_worker(
-    engine_class: type, config: Config, codes: list[str], settings: dict[str, Any]
-) -> None:
-    """Build this worker's engine from the run's configuration (plugins load here too)."""
-    from ftlint.pluginmanager import load_plugins
-
+def _start_scan_worker(worker: ScanWorker | None) -> None:
+    """First thing in a worker of the local executor: forked, the parent set the scan
+    worker before the fork; spawned, ``worker`` is its recipe (the engine is built here)."""
     worker_setup()
-    plugins = load_plugins(list(config.plugins))
-    plugins.hook.ftlint_configure.call_historic(kwargs={"config": config})
-    engine = engine_class(config, plugins)
-    mine = sorted(rule.code for rule in engine.rules)
-    if mine != codes:
-        differ = ", ".join(sorted(set(mine) ^ set(codes)))
-        raise RuntimeError(f"worker rules differ from the main process ({differ})")
-    engine.settings.update(settings)
-    _WORKER_ENGINE[:] = [engine]
+    if worker is not None:
+        _WORKER_SCAN[:] = [worker]
+        worker.engine()
 
 
 @dataclass
 class SpilledPart:
-    """The ``ScanResult`` of one byte range, pickled to a temporary file by the worker that
+    """The ``ScanResult`` of one unit, pickled to a temporary file by the worker that
     scanned it. Results travel this way rather than through the pool's pipe, which buffers a
     whole pickle in memory at both ends; the main process loads them one at a time."""
 
@@ -301,10 +346,8 @@ class SpilledPart:
             os.unlink(self.path)
 
 
-def _scan_range(file: FileContext, byte_range: ByteRange, split: str) -> SpilledPart:
-    engine = _WORKER_ENGINE[0]
-    reader = next(r for r in engine.plugins.readers() if r.name == file.reader_name)
-    result = engine.scan(file, reader, byte_range=byte_range, split=split)
+def _scan_unit(unit: WorkUnit) -> SpilledPart:
+    result = _WORKER_SCAN[0].scan(unit)
     fd, path = make_temp(tempfile.gettempdir(), "scan", ".pickle")
     part = SpilledPart(path)
     try:
@@ -314,6 +357,76 @@ def _scan_range(file: FileContext, byte_range: ByteRange, split: str) -> Spilled
         part.discard()
         raise
     return part
+
+
+class LocalExecutor(Executor):
+    """The built-in executor: worker processes on this machine (``--jobs``, default every
+    core), forked on Linux (a copy of this process: its engine, rules and tokenizer are
+    there already) and spawned elsewhere (the engine rebuilt from its recipe)."""
+
+    name = "local"
+    in_process_when_small = True
+
+    def __init__(self) -> None:
+        self.jobs = 1
+
+    def start(self, config: Config) -> None:
+        self.jobs = max(1, config.jobs or os.cpu_count() or 1)
+
+    def workers(self) -> int:
+        return self.jobs
+
+    def run(self, worker: ScanWorker, units: Sequence[WorkUnit]) -> Iterator[Any]:
+        parts = self._scan_in_processes(worker, units)
+        try:
+            for part in parts:
+                yield part.load()
+        finally:
+            for part in parts:  # those already loaded are gone: discarding them is a no-op
+                part.discard()
+
+    def _scan_in_processes(
+        self, worker: ScanWorker, units: Sequence[WorkUnit]
+    ) -> list[SpilledPart]:
+        import multiprocessing
+        import sys
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork starts a worker in milliseconds with the modules (and the tokenizer) already
+        # loaded; elsewhere (macOS, Windows) workers start fresh and rebuild everything.
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        context = multiprocessing.get_context(method)
+        if method == "fork":
+            # The pool forks its workers at the first submit, after this is set.
+            _WORKER_SCAN[:] = [worker]
+            initargs: tuple[Any, ...] = (None,)
+        else:
+            initargs = (worker,)
+        try:
+            with ProcessPoolExecutor(
+                max_workers=min(self.jobs, len(units)),
+                mp_context=context,
+                initializer=_start_scan_worker,
+                initargs=initargs,
+            ) as pool:
+                futures = [pool.submit(_scan_unit, unit) for unit in units]
+                try:
+                    return [future.result() for future in futures]
+                except BaseException as exc:  # the parts that did come back are not needed
+                    if not isinstance(exc, Exception):  # interrupted: stop the workers now
+                        stop_workers(pool)
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    for future in futures:
+                        if not future.cancelled() and future.exception() is None:
+                            future.result().discard()
+                    raise
+        finally:
+            _WORKER_SCAN.clear()
+
+
+@hookimpl
+def ftlint_executors() -> list[Executor]:
+    return [LocalExecutor()]
 
 
 _WORKER_PLAN: list[FixPlan] = []
@@ -327,7 +440,7 @@ def _write_range(
     from ftlint.jsonl import dumps_line
 
     engine, plan = _WORKER_ENGINE[0], _WORKER_PLAN[0]
-    reader = next(r for r in engine.plugins.readers() if r.name == file.reader_name)
+    reader = engine.reader_named(file.reader_name)
     report = FileReport(path=file.display_path)
     written = 0
     with open(part, "wb", buffering=1 << 20) as handle:

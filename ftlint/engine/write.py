@@ -57,6 +57,10 @@ class Writing:
 
             write_split(self, file, reader, plan, file_report, options)
             return
+        record_writer = self.writer_reader(out)
+        if record_writer is not None:
+            self._write_with(record_writer, file, reader, plan, out, file_report, options)
+            return
         from ftlint.jsonl import dumps_line
 
         written = 0
@@ -80,6 +84,43 @@ class Writing:
                     written += 1
             if compressor is not None:
                 compressor.close()
+        file_report.written = written
+        file_report.outputs.append(str(out))
+
+    def writer_reader(self, out: Path) -> Reader | None:
+        """The reader plugin that writes ``out``'s format (``prepare -o out.parquet``), or
+        None for JSONL (and any other name), which the engine writes itself."""
+        suffix = out.suffix.lower()
+        if suffix in (".jsonl", ".jsonlines", ".ndjson", ""):
+            return None
+        for candidate in self.plugins.readers():  # type: ignore[attr-defined]
+            if candidate.writes and suffix in candidate.extensions:
+                return candidate
+        return None
+
+    def _write_with(
+        self,
+        writer_reader: Reader,
+        file: FileContext,
+        reader: Reader,
+        plan: FixPlan,
+        out: Path,
+        file_report: FileReport,
+        options: PrepareOptions,
+    ) -> None:
+        """The prepared records in another format than JSONL, through its plugin's writer
+        (one process: the format decides how records are laid out)."""
+        written = 0
+        with AtomicWriter(out, overwrite=options.force) as handle:
+            sink = writer_reader.open_writer(handle.stream)
+            try:
+                for _record, data, _changed in self.fixed_records(file, reader, plan, file_report):
+                    sink.write(data)
+                    written += 1
+                sink.close()
+            except BaseException:
+                sink.discard()
+                raise
         file_report.written = written
         file_report.outputs.append(str(out))
 

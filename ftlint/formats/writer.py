@@ -11,6 +11,7 @@ records in ``prepare`` (a writer chosen by the format's name, nothing else in th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ftlint.conversion import ConversionError, Plan, Planner, plan_of
@@ -70,7 +71,7 @@ class FormatWriter:
             )
         return writer
 
-    @property
+    @cached_property
     def families(self) -> frozenset[str]:
         """The provider families whose formats the target reads or writes."""
         names = (self.write_format, *self.accepted)
@@ -88,7 +89,7 @@ class FormatWriter:
             )
         return writer
 
-    @property
+    @cached_property
     def active(self) -> bool:
         """The target writes something other than the canonical formats (a target without
         formats that writes OpenAI chat, the OpenAI-style ones, changes nothing: the format
@@ -137,14 +138,19 @@ class FormatWriter:
             return False
         if out.shape in FOREIGN_SHAPES:
             return False
-        accepted = self.accepted or tuple(CANONICAL.values())
-        canonical = get_format(CANONICAL.get(out.shape, ""))
-        names = {canonical.name} if canonical is not None else set()
-        for name in accepted:
-            fmt = get_format(name)
-            if fmt is not None and (fmt.name in names or fmt.same_as in names):
-                return False
-        return out.converts
+        return out.converts and not self._takes_canonical(out.shape)
+
+    def _takes_canonical(self, shape: str) -> bool:
+        """The target accepts the canonical format of ``shape`` (itself or byte-identical)."""
+        known = self.__dict__.setdefault("_canonical_taken", {})
+        if shape not in known:
+            accepted = self.accepted or tuple(CANONICAL.values())
+            name = CANONICAL.get(shape)
+            known[shape] = any(
+                fmt is not None and name in (fmt.name, fmt.same_as)
+                for fmt in map(get_format, accepted)
+            )
+        return known[shape]
 
     def __call__(self, data: Any) -> Any:
         """``TransformRecords``: the record in the target's format (unchanged when it cannot be

@@ -18,19 +18,6 @@ else:  # pragma: no cover
 DATA_DIR = Path(__file__).parent
 
 
-#: The record formats ``prepare`` can write in this version: the OpenAI-style records (chat,
-#: prompt/completion, preference), which are byte for byte Together's, Fireworks', Mistral's
-#: and TRL's formats of the same names. The writers of the provider formats (``gemini``,
-#: ``nova``, TRL's preference columns ...) add their names here when they are installed;
-#: ``prepare --target`` for a target whose ``write_format`` is missing stops with a message.
-WRITABLE_FORMATS: set[str] = {
-    "openai-chat", "openai-preference", "prompt-completion",
-    "together-chat", "together-instruction", "together-preference",
-    "fireworks-chat", "fireworks-preference", "mistral-chat",
-    "trl-messages", "trl-prompt-completion",
-}  # fmt: skip
-
-
 @dataclass(frozen=True)
 class ModelInfo:
     name: str
@@ -62,12 +49,6 @@ class ModelInfo:
     def __post_init__(self) -> None:
         if not self.tokenizer:
             object.__setattr__(self, "tokenizer", f"tiktoken:{self.encoding}")
-
-    @property
-    def exact_counts(self) -> bool:
-        """Whether token counts are the provider's own (a published tokenizer) rather than an
-        estimate (``estimate:...``), or the user's tokenizer (``hf``)."""
-        return not self.tokenizer.startswith(("estimate", "hf"))
 
 
 @dataclass(frozen=True)

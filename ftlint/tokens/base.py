@@ -40,6 +40,25 @@ class Tokenizer(Protocol):
         native 32-bit integers (what the near-duplicate rules compare)."""
 
 
+class CounterBase:
+    """What every counter of a tokenizer scheme shares with ``TokenCounter``'s interface:
+    whether a rule of the run wants the token ids (``want_ids``), and ``counted`` for the
+    figures alone (a counter may count faster when the ids are not wanted)."""
+
+    #: Whether ``token_figures`` should gather the token ids (a similarity rule asked).
+    ids_wanted = False
+
+    def want_ids(self) -> None:
+        self.ids_wanted = True
+
+    def example(self, data: Any) -> Any:  # pragma: no cover - every counter defines it
+        raise NotImplementedError
+
+    def counted(self, data: Any) -> Any:
+        """``example(data)``, when the ids are not wanted."""
+        return self.example(data)
+
+
 class MissingExtra(ConfigError):
     """A run needs an optional dependency that is not installed: it stops (exit code 2)
     with the ``pip install`` line that fixes it."""

@@ -137,7 +137,7 @@ def rendering(data: Any) -> Rendering:
     if not isinstance(data, dict):
         return Rendering(TEXT, text=text_of(data))
     shape = detect_shape(data)
-    if shape == CHAT:
+    if shape == CHAT or "messages" in data:  # OpenAI chat, Nova's bedrock-conversation-2024
         system = _system(data.get("system")) if "system" in data else []
         return Rendering(
             CONVERSATION, messages=system + messages_of(data["messages"]), tools=_tools(data)
@@ -163,7 +163,7 @@ def rendering(data: Any) -> Rendering:
         rejected = data.get("rejected")
         prompt = _prompt(data.get("prompt")) if "prompt" in data else []
         return Rendering(PAIR, messages=prompt, chosen=_answer(chosen), rejected=_answer(rejected))
-    if shape == PROMPT_COMPLETION:
+    if shape == PROMPT_COMPLETION or "prompt" in data or "completion" in data:  # KTO too
         prompt, completion = data.get("prompt"), data.get("completion")
         if isinstance(prompt, list) or isinstance(completion, list):  # TRL conversational
             return Rendering(CONVERSATION, messages=_prompt(prompt) + _answer(completion))

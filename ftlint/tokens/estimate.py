@@ -30,6 +30,7 @@ import math
 from typing import Any
 
 from ftlint.config import ConfigError
+from ftlint.tokens.base import CounterBase
 from ftlint.tokens.chat import CONVERSATION, PAIR, PLAIN, TEXT, rendering, trained
 from ftlint.tokens.figures import ExampleTokens
 
@@ -61,7 +62,7 @@ def _ratio(method: str) -> float:
     )
 
 
-class EstimateCounter:
+class EstimateCounter(CounterBase):
     """Counts characters and divides (see the module docstring). Never exact."""
 
     exact = False

@@ -38,7 +38,7 @@ from array import array
 from typing import Any
 
 from ftlint.config import ConfigError
-from ftlint.tokens.base import import_extra
+from ftlint.tokens.base import CounterBase, import_extra
 from ftlint.tokens.chat import CONVERSATION, PAIR, PLAIN, TEXT, rendering
 from ftlint.tokens.figures import ExampleTokens
 from ftlint.tokens.sequence import common_prefix
@@ -65,7 +65,7 @@ def _load(source: str) -> Any:
         ) from None
 
 
-class HFCounter:
+class HFCounter(CounterBase):
     """Counts examples with one Hugging Face tokenizer (see the module docstring)."""
 
     def __init__(self, source: str) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ftlint.config import ConfigError
-from ftlint.tokens.base import import_extra
+from ftlint.tokens.base import CounterBase, import_extra
 from ftlint.tokens.chat import CONVERSATION, PAIR, PLAIN, TEXT, Rendering, rendering, trained
 from ftlint.tokens.figures import ExampleTokens
 from ftlint.tokens.sequence import Runs, common_prefix, runs_of_ids
@@ -119,7 +119,7 @@ def _content(message: dict) -> dict:
     return out
 
 
-class MistralCounter:
+class MistralCounter(CounterBase):
     """Counts examples with one Mistral tokenizer (see the module docstring)."""
 
     exact = True

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ftlint.tokens.base import CounterBase
 
-class StandIn:
+
+class StandIn(CounterBase):
     """``counter``'s figures under another name, never exact."""
 
     exact = False
@@ -34,6 +36,16 @@ class StandIn:
 
     def example_and_tokens(self, data: Any) -> tuple[Any, bytes]:
         return self._counter.example_and_tokens(data)
+
+    def counted(self, data: Any) -> Any:
+        counted = getattr(self._counter, "counted", None)
+        return counted(data) if counted is not None else self._counter.example(data)
+
+    def want_ids(self) -> None:
+        self.ids_wanted = True
+        want = getattr(self._counter, "want_ids", None)
+        if want is not None:
+            want()
 
     def sequence(self, data: Any) -> list[tuple[int, bool]]:
         return self._counter.sequence(data)

@@ -15,7 +15,6 @@ from ftlint import (
     Applicability,
     Diagnostic,
     Fix,
-    Location,
     Record,
     Rule,
     RuleContext,
@@ -51,47 +50,58 @@ class StripAnswers:
 
 
 class _PaddingCounter(Accumulator):
-    """The assistant answers seen, those padded, and the first padded one."""
+    """The assistant answers seen, those padded, and the first padded one, per file (the
+    training file and a validation file checked with it are counted apart: each finding
+    is about its own file, at its own first padded answer)."""
 
     def __init__(self, rule: WhitespacePadding) -> None:
         self.rule = rule
         self.roles = ("assistant",) if rule.pc_model else ("assistant", "completion")
-        self.count = 0
-        self.texts = 0
-        self.first: Location | None = None
+        #: split -> [padded, answers, first padded answer]
+        self.splits: dict[str, list] = {}
 
     def add(self, record: Record) -> None:
         # Every record: the texts of the scan read directly, ``_padded`` written out.
         roles = self.roles
+        counts = self.splits.get(record.split)
+        if counts is None:
+            counts = self.splits[record.split] = [0, 0, None]
         for field, role, text in record.analysis.get(scan)[0]:
             if role not in roles:
                 continue
-            self.texts += 1
+            counts[1] += 1
             if text and (text[0].isspace() or text[-1].isspace()) and not text.isspace():
-                self.count += 1
-                if self.first is None:
-                    self.first = record.location.at(field=field)
+                counts[0] += 1
+                if counts[2] is None:
+                    counts[2] = record.location.at(field=field)
 
     def merge(self, other: Accumulator) -> None:
         assert isinstance(other, _PaddingCounter)
-        self.count += other.count
-        self.texts += other.texts
-        if self.first is None:
-            self.first = other.first
+        for split, (count, texts, first) in other.splits.items():
+            mine = self.splits.get(split)
+            if mine is None:
+                self.splits[split] = [count, texts, first]
+                continue
+            mine[0] += count
+            mine[1] += texts
+            if mine[2] is None:
+                mine[2] = first
 
     def finish(self) -> Iterable[Diagnostic]:
-        if not self.count or self.first is None:
-            return
-        transform = StripAnswers(completions=not self.rule.pc_model)
-        yield self.rule.diagnostic(
-            f"{self.count} of {self.texts} assistant answers start or end with whitespace "
-            "(first here): the model learns to emit it",
-            self.first,
-            fix=Fix.safe(
-                "strip the whitespace around every assistant answer",
-                TransformRecords("strip the whitespace around assistant answers", transform),
-            ),
-        )
+        for split in sorted(self.splits, key=lambda s: s != "train"):
+            count, texts, first = self.splits[split]
+            if not count or first is None:
+                continue
+            transform = StripAnswers(completions=not self.rule.pc_model)
+            yield self.rule.diagnostic(
+                f"{count} of {texts} assistant answers start or end with whitespace "
+                "(first here): the model learns to emit it",
+                first,
+                fix=Fix.safe(
+                    "strip the whitespace around every assistant answer",
+                    TransformRecords("strip the whitespace around assistant answers", transform),
+                ),
+            )
 
 
 class WhitespacePadding(Rule):

@@ -62,7 +62,8 @@ class _ConflictAccumulator(Columns):
             yield Diagnostic(
                 self.code, self.name, self.severity,
                 f"same prompt as the example at {self.where(j, i)}, but a different answer "
-                f"({len(seen)} different answers so far); the model is trained towards both",
+                f"({len(seen)} different answers so far); the model is trained towards "
+                f"{'both' if len(seen) == 2 else f'all {len(seen)}'}",
                 self.location(i),
                 related=(Related(self.location(j), "first example with this prompt"),),
             )  # fmt: skip

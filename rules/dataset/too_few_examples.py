@@ -41,7 +41,8 @@ class _ExampleCounter(Accumulator):
             )
         elif count < target.recommended_examples:
             yield self.rule.diagnostic(
-                f"{count} examples; fine-tuning usually shows clear gains from "
+                f"{count} example{'s' if count != 1 else ''}; fine-tuning usually shows clear "
+                "gains from "
                 f"{target.recommended_examples} well-chosen examples upwards",
                 location,
                 severity=Severity.WARNING,

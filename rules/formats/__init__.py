@@ -44,14 +44,13 @@ def ftlint_rules() -> list[type[Rule]]:
     from ftlint.rules.formats.invalid_together_record import InvalidTogetherRecord
     from ftlint.rules.formats.invalid_trl_record import InvalidTrlRecord
     from ftlint.rules.formats.mixed_formats import MixedFormats
-    from ftlint.rules.formats.nova_reserved_string import NovaReservedString
     from ftlint.rules.formats.target_format import TargetFormat
     from ftlint.rules.formats.unknown_format import UnknownFormat
     from ftlint.rules.formats.unwritable_record import UnwritableRecord
 
     return [
         UnknownFormat, MixedFormats, FormatModelMismatch, CommunityFormat, InvalidGeminiRecord,
-        InvalidNovaRecord, NovaReservedString, InvalidTrlRecord, InvalidTogetherRecord,
+        InvalidNovaRecord, InvalidTrlRecord, InvalidTogetherRecord,
         InvalidFireworksRecord, InvalidMistralRecord, TargetFormat, FormatConversionLoss,
         UnwritableRecord,
     ]  # fmt: skip

@@ -29,10 +29,14 @@ class CommunityFormat(ConversionRule):
     - records renamed with `--map FIELD=KEY` (JSON files).
     Reported once per file and format at the first record; records that cannot be converted
     (an empty answer, a speaker it does not know, a function call with no result ...) are
-    errors of their own.
+    errors of their own, and what a conversion would hide is a warning at its source turn
+    (a ShareGPT conversation with an empty human turn, or one that ends on a human turn).
 
     ## Why is this bad?
-    The provider accepts none of these as they are.
+    The provider accepts none of these as they are: uploaded as it is, the file is rejected.
+    So it is an error in `check`, whatever the input format; `prepare` converts the records
+    (and reports at their source what the conversion would hide: a record it cannot convert,
+    such as a ShareGPT conversation with an empty turn or an Alpaca record without an answer).
 
     ## Example
     `{"instruction": "Translate to French", "input": "cheese", "output": "fromage"}`
@@ -48,7 +52,7 @@ class CommunityFormat(ConversionRule):
 
     code = "FT304"
     name = "community-format"
-    severity = Severity.WARNING
+    severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
     community = True
 

@@ -31,6 +31,9 @@ from ftlint import (
 from ftlint.conversion import ALL_NATIVE, Converter, Plan, plan_of
 from ftlint.shapes import SHAPE_LABELS, TABULAR_FORMATS, UNKNOWN
 
+#: Conversion warnings reported per file (each is one record's).
+MAX_WARNINGS = 1000
+
 
 @dataclass
 class Group:
@@ -48,6 +51,8 @@ class Conversions(Accumulator):
         self.rule = rule
         self.groups: dict[tuple[str, str, bool, bool], Group] = {}
         self.failures: list[tuple[Location, str, str, str]] = []
+        #: What conversions would hide, at the source (``Plan.warnings``), a few per file.
+        self.warnings: list[tuple[Location, str, str]] = []
         self.source_format = ""
 
     def add(self, record: Record) -> None:
@@ -62,6 +67,9 @@ class Conversions(Accumulator):
             return
         if not plan.converts:
             return
+        if plan.warnings and len(self.warnings) < MAX_WARNINGS:
+            for message, pointer in plan.warnings:
+                self.warnings.append((record.location, message, pointer))
         key = (plan.source, plan.target or "", plan.lossy, plan.mapped)
         group = self.groups.get(key)
         if group is None:
@@ -81,6 +89,7 @@ class Conversions(Accumulator):
                 mine.count += group.count
                 mine.dropped |= group.dropped
         self.failures.extend(other.failures)
+        self.warnings.extend(other.warnings[: max(0, MAX_WARNINGS - len(self.warnings))])
 
     def finish(self) -> Iterable[Diagnostic]:
         rule = self.rule
@@ -98,6 +107,12 @@ class Conversions(Accumulator):
                 fix = Fix(action, (transform,), Applicability.DISPLAY_ONLY, in_prepare=True)
                 severity = Severity.INFO if tabular else None
             yield rule.diagnostic(message, group.first, fix=fix, severity=severity)
+        for location, message, pointer in self.warnings:
+            yield rule.diagnostic(
+                f"{message}; prepare converts the record as it is",
+                location.at(field=pointer or None),
+                severity=Severity.WARNING,
+            )
         for location, source, error, pointer in self.failures:
             yield rule.diagnostic(
                 rule.failure_message(source, error),

@@ -18,6 +18,9 @@ class _ShapeCounter(Accumulator):
     def __init__(self, rule: MixedFormats) -> None:
         self.rule = rule
         self.shapes: dict[str, list] = {}  # shape -> [count, first location, target]
+        #: The training file's records by shape (the summary's "shapes": a validation file
+        #: checked with it is counted apart, as its examples are).
+        self.train: dict[str, int] = {}
 
     def add(self, record: Record) -> None:
         if not isinstance(record.data, dict):
@@ -25,6 +28,8 @@ class _ShapeCounter(Accumulator):
         plan = plan_of(record, self.rule.planner)
         if plan.source == UNKNOWN:
             return
+        if record.split == "train":
+            self.train[plan.source] = self.train.get(plan.source, 0) + 1
         entry = self.shapes.get(plan.source)
         if entry is None:
             self.shapes[plan.source] = [1, record.location, plan.target]
@@ -33,6 +38,8 @@ class _ShapeCounter(Accumulator):
 
     def merge(self, other: Accumulator) -> None:
         assert isinstance(other, _ShapeCounter)
+        for shape, count in other.train.items():
+            self.train[shape] = self.train.get(shape, 0) + count
         for shape, (count, first, target) in other.shapes.items():
             entry = self.shapes.get(shape)
             if entry is None:
@@ -65,7 +72,7 @@ class _ShapeCounter(Accumulator):
             )
 
     def summary(self) -> dict[str, Any]:
-        return {"shapes": {shape: entry[0] for shape, entry in sorted(self.shapes.items())}}
+        return {"shapes": dict(sorted(self.train.items()))}
 
 
 class MixedFormats(PlanRule):

@@ -18,7 +18,8 @@ class EditTexts:
 
     ``action``: ``append`` (``value``), ``prepend-space``, ``strip-prefix`` (``value``; keeps a
     leading space with ``keep_space``), ``strip-suffix`` (``value``; never down to a blank
-    text), ``lower``. The last three also reach records that ``prepare`` already converted to
+    text), ``strip-marker`` (``value`` and the whitespace before it, where a text ends
+    with it), ``lower``. The last four also reach records that ``prepare`` already converted to
     chat (the prompt is the user message, the completion the
     assistant message), so the result does not depend on the order in which fixes apply.
     Records with an empty completion are left alone: ``EmptyCompletion`` decides about them.
@@ -50,6 +51,15 @@ class EditTexts:
                     rest = text[: len(text) - len(ending)]
                     return rest if rest.strip() else text
             return text
+        if self.action == "strip-marker":
+            # A majority's marker: from every text that ends with it (trailing whitespace
+            # ignored), with the whitespace before it; never down to a blank text.
+            core = text.rstrip()
+            for ending in dict.fromkeys((self.value, self.value.lower())):
+                if ending and core.endswith(ending):
+                    rest = core[: len(core) - len(ending)].rstrip()
+                    return rest if rest.strip() else text
+            return text
         if self.action == "lower":
             return text.lower()
         return text
@@ -64,7 +74,8 @@ class EditTexts:
             if new == old:
                 return data
             return {**data, self.field: new}
-        if self.action in ("strip-prefix", "strip-suffix", "lower") and detect_shape(data) == CHAT:
+        chat_actions = ("strip-prefix", "strip-suffix", "strip-marker", "lower")
+        if self.action in chat_actions and detect_shape(data) == CHAT:
             return self._edit_chat(data)
         return data
 

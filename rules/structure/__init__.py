@@ -3,12 +3,12 @@
 Lines that are not JSON, values that are not objects, blank lines, files that are not what
 their extension says (JSONL/JSON readers); columns that do not map to the output fields,
 ragged rows, a mislabelled delimiter, records nested under a key, unreadable workbooks and
-sheets (tabular, XLSX and JSON readers).
+sheets (tabular, XLSX and JSON readers), unreadable Parquet files and row groups.
 
 Every rule here is a ``ReaderProblemRule``, one module each: it reports the ``ReadProblem``
 objects a reader produced, whose ``kind`` is the rule's name; wording and location come from
 the reader (``plugins/jsonl.py``, ``plugins/json_reader.py``, ``plugins/columns_map.py``,
-``plugins/tabular.py``, ``plugins/xlsx.py``).
+``plugins/tabular.py``, ``plugins/xlsx.py``, ``plugins/parquet.py``).
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ def ftlint_rules() -> list[type[Rule]]:
     from ftlint.rules.structure.ragged_row import RaggedRow
     from ftlint.rules.structure.records_under_key import RecordsUnderKey
     from ftlint.rules.structure.unknown_sheet import UnknownSheet
+    from ftlint.rules.structure.unreadable_parquet import UnreadableParquet
     from ftlint.rules.structure.unreadable_workbook import UnreadableWorkbook
 
     return [
         InvalidJson, NotAnObject, BlankLine, NotLineDelimited, JsonIsJsonl,
         MissingColumn, ExtraColumn, RaggedRow, DelimiterMismatch, RecordsUnderKey,
         MalformedRow, UnreadableWorkbook, UnknownSheet, ExceedsLimit, NoExamples,
+        UnreadableParquet,
     ]  # fmt: skip

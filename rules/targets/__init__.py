@@ -1,6 +1,5 @@
 """Target rules (FT901-FT939): checks that only a target's profile asks for, which no other
-family makes (a model's lifecycle, a provider's example ceiling, Nova's reserved keywords, the
-formats a profile lists).
+family makes (a model's lifecycle, a provider's example ceiling).
 
 One module per rule; ``lifecycle`` holds the dates arithmetic the lifecycle rule and
 ``ftlint submit`` share.
@@ -13,16 +12,6 @@ from ftlint import Rule, hookimpl
 
 @hookimpl
 def ftlint_rules() -> list[type[Rule]]:
-    from ftlint.rules.targets import (
-        format_not_accepted,
-        model_retired,
-        reserved_keyword,
-        too_many_examples,
-    )
+    from ftlint.rules.targets import model_retired, too_many_examples
 
-    return [
-        model_retired.ModelRetired,
-        too_many_examples.TooManyExamples,
-        reserved_keyword.ReservedKeyword,
-        format_not_accepted.FormatNotAccepted,
-    ]
+    return [model_retired.ModelRetired, too_many_examples.TooManyExamples]

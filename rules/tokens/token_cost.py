@@ -108,7 +108,8 @@ class _CostAccumulator(TokenStats):
         epochs_how = "set with n_epochs" if f["epochs_source"] == "n_epochs" else "automatic"
         about = "" if self.exact else "≈ "
         text = (
-            f"{f['examples']:,} examples, {about}{tokens['total']:,} tokens ({tokens['trained']:,} "
+            f"{f['examples']:,} example{'s' if f['examples'] != 1 else ''}, "
+            f"{about}{tokens['total']:,} tokens ({tokens['trained']:,} "
             f"trained, {tokens['encoding']}); billed ≈ {tokens['billed_per_epoch']:,} tokens "
             f"per epoch × {f['epochs']} epoch{'s' if f['epochs'] != 1 else ''} ({epochs_how}) "
             f"= {f['billed_tokens']:,} tokens"
@@ -157,7 +158,10 @@ class TokenCost(TokenRule):
     training tokens`.
 
     ## Fix safety
-    No fix. Counting is an estimate of OpenAI's count, with the cookbook's formula: 3 tokens
+    No fix. Tokens are counted with the target's tokenizer (`mistral:` Mistral's instruct
+    encoding, `hf` the `--tokenizer`'s chat template, `estimate:` characters / 4 for Gemini and
+    Nova, marked "≈" with its accuracy; see the README's "Tokenizers and sequence length").
+    For OpenAI, counting is an estimate of OpenAI's count, with the cookbook's formula: 3 tokens
     of framing per message plus its role and content (the chat format
     `<|im_start|>role<|im_sep|>content<|im_end|>`, which users have matched exactly with the
     training tokens OpenAI reports), 1 more per `name`, and 3 per example for reply priming
