@@ -27,12 +27,13 @@ from ftlint.api import (
     configure,
     prepare,
 )
-from ftlint.atomic import AtomicWriter
+from ftlint.atomic import AtomicWriter, OutputExists
 from ftlint.compression import ExpansionLimitExceeded
 from ftlint.config import Config, ConfigError
 from ftlint.executor import Executor, ScanWorker, WorkUnit
 from ftlint.limits import Limits
 from ftlint.markers import hookimpl
+from ftlint.masking import Masking
 from ftlint.model import (
     Applicability,
     DeleteValue,
@@ -46,6 +47,7 @@ from ftlint.model import (
     Location,
     ReadProblem,
     Record,
+    Related,
     Scope,
     SetValue,
     Severity,
@@ -84,7 +86,9 @@ __all__ = [
     "Fix",
     "Limits",
     "Location",
+    "Masking",
     "ModelInfo",
+    "OutputExists",
     "OutputFormat",
     "Plugins",
     "PrepareResult",
@@ -92,6 +96,7 @@ __all__ = [
     "Reader",
     "ReaderProblemRule",
     "Record",
+    "Related",
     "Report",
     "ReportOptions",
     "Rule",

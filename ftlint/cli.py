@@ -446,6 +446,8 @@ def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Co
         if not sep or not field_name.strip() or not column.strip():
             raise ConfigError(f"--map expects FIELD=COLUMN, got {item!r}")
         config.column_map[field_name.strip()] = column.strip()
+    if config.output_format == "html" or getattr(args, "report_html", None):
+        config.related_excerpts = True  # the HTML report shows both examples of a pair
     for item in getattr(args, "datasets", None) or []:
         if "=" not in item:
             continue  # a dataset of the configuration, selected in ``datasets_of``

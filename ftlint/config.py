@@ -66,6 +66,10 @@ class Config:
     #: ``extend-exclude`` adds to it): ``ftlint.discovery``.
     exclude: list[str] = field(default_factory=list)
     extend_exclude: list[str] = field(default_factory=list)
+    #: Read the records that findings refer to (``Diagnostic.related``: the first copy of a
+    #: duplicate ...) once more, for their excerpts; the HTML report shows them side by side.
+    #: Off by default: it costs a second read of the file when there are such findings.
+    related_excerpts: bool = False
     #: Where the configuration came from (for messages).
     source: str | None = None
     #: Anything plugins added (``ftlint_add_options``) lands here by option name.

@@ -95,6 +95,17 @@ def ftlint_record_formats() -> list[Any]:
     from it and checked. ``Target.formats`` and ``Target.write_format`` name them."""
 
 
+@hookspec
+def ftlint_redactors(config: Config) -> list[Any]:
+    """Return redactors: functions ``(text) -> iterable of (start, end, shown)`` that find the
+    values no report may show (secrets, personal data) and what to show instead
+    (``sk-…9f2c``). The engine masks with every redactor of every loaded plugin whatever
+    rules are selected: each finding's excerpt (before it is cut to its width), message, fix
+    message and field, the reasons of dropped records and the figures; output formats mask
+    what else they show of the data with ``Report.mask``. ``config`` carries the rule options
+    (an allow-list of values that may show). A redactor that raises hides the whole text."""
+
+
 @hookspec(firstresult=True)
 def ftlint_submit(
     train_file: str, validation_file: str | None, options: dict[str, Any], config: Config

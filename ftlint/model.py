@@ -243,6 +243,23 @@ class Fix:
 
 
 @dataclass(slots=True)
+class Related:
+    """Another place a finding is about: the first copy of a duplicate, the earlier example a
+    near-duplicate resembles, the training example a validation example overlaps (SARIF's
+    ``relatedLocations``). ``excerpt`` is filled in by the engine when the run asks for it
+    (``Config.related_excerpts``: the HTML report shows the two side by side)."""
+
+    location: Location
+    #: What that place is, for people: ``first copy``, ``training example``.
+    message: str = ""
+    excerpt: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"location": self.location.to_dict(), "message": self.message,
+                "excerpt": self.excerpt}  # fmt: skip
+
+
+@dataclass(slots=True)
 class Diagnostic:
     code: str
     name: str
@@ -259,6 +276,8 @@ class Diagnostic:
     #: Filled in by ``prepare``: the record it is about was rejected (not written; it is in
     #: the ``<stem>_rejected.jsonl`` sidecar with this reason).
     rejected: bool = False
+    #: Other places this finding is about (``Related``); empty for most findings.
+    related: tuple[Related, ...] = ()
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -289,6 +308,7 @@ class Diagnostic:
             "excerpt": self.excerpt,
             "rejected": self.rejected,
             "target": self.target,
+            "related": [r.to_dict() for r in self.related],
         }
 
 

@@ -15,7 +15,9 @@ from ftlint import hookspecs
 from ftlint.markers import PROJECT, hookimpl
 
 if TYPE_CHECKING:
+    from ftlint.config import Config
     from ftlint.executor import Executor
+    from ftlint.masking import Redactor
     from ftlint.output import OutputFormat
     from ftlint.reader import Reader
     from ftlint.rule import Rule
@@ -105,14 +107,21 @@ class Plugins:
         """The record formats of every plugin (the built-in ones come from ftlint.formats)."""
         return [f for group in self._call_each("ftlint_record_formats") for f in group or ()]
 
-    def _call_each(self, hook_name: str) -> list:
+    def redactors(self, config: Config) -> list[Redactor]:
+        """Every redactor of every plugin (``ftlint_redactors``): not cached, they depend on
+        the configuration."""
+        return [
+            r for group in self._call_each("ftlint_redactors", config=config) for r in group or ()
+        ]
+
+    def _call_each(self, hook_name: str, **kwargs: Any) -> list:
         """Call a hook implementation by implementation, so one broken plugin cannot take the
         others down: its exception becomes a warning naming it."""
         results = []
         caller = getattr(self.manager.hook, hook_name)
         for impl in reversed(caller.get_hookimpls()):
             try:
-                results.append(impl.function())
+                results.append(impl.function(**{k: kwargs[k] for k in impl.argnames}))
             except Exception as exc:
                 self.warnings.append(
                     f"plugin {impl.plugin_name!r} failed in {hook_name}: "

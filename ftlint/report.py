@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from ftlint._version import __version__
+from ftlint.masking import NO_MASKING, Masking
 from ftlint.model import Diagnostic, DroppedRecord, Severity
 
 
@@ -32,15 +33,26 @@ def printable(text: str) -> str:
     return text
 
 
-def make_printable(diagnostics: list[Diagnostic]) -> None:
-    """Escape what valid UTF-8 cannot hold (lone surrogates) in what the report shows."""
+def make_printable(diagnostics: list[Diagnostic], masking: Masking = NO_MASKING) -> None:
+    """What the report shows of each finding: masked by the run's redactors (no secret or
+    personal data, whichever rule the finding is of) and escaped where valid UTF-8 cannot
+    hold it (lone surrogates). The fix's edits keep the values: they are applied, not shown."""
     for d in diagnostics:
-        d.message = printable(d.message)
+        d.message = printable(masking(d.message))
         if d.excerpt is not None:
-            d.excerpt = printable(d.excerpt)
+            d.excerpt = printable(masking(d.excerpt))
         field = d.location.field
-        if field is not None and printable(field) != field:
-            d.location = d.location.at(field=printable(field))
+        if field is not None:
+            shown = printable(masking(field))
+            if shown != field:
+                d.location = d.location.at(field=shown)
+        for related in d.related:
+            related.message = printable(masking(related.message))
+        fix = d.fix
+        if fix is not None and masking:
+            message = masking(fix.message)
+            if message != fix.message:
+                d.fix = replace(fix, message=message)
 
 
 def _escape_surrogate(ch: str) -> str:
@@ -229,6 +241,11 @@ class Report:
     run_targets: list[tuple[str, str | None]] = field(default_factory=list)
     #: How each target's tokens were counted (``TargetVerdict.token_counts``).
     token_counts: dict[str, str] = field(default_factory=dict)
+
+    #: The run's masking (``ftlint.masking``): findings, dropped reasons and figures are
+    #: masked already; an output format that shows more of the data (a class name, a
+    #: label) passes it through ``report.mask(text)`` first.
+    mask: Masking = field(default=NO_MASKING, repr=False, compare=False)
 
     @property
     def multi_target(self) -> bool:

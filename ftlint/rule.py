@@ -23,7 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
-from ftlint.model import Applicability, Diagnostic, Fix, Location, Record, Scope, Severity
+from ftlint.model import (
+    Applicability,
+    Diagnostic,
+    Fix,
+    Location,
+    Record,
+    Related,
+    Scope,
+    Severity,
+)
 
 if TYPE_CHECKING:
     from ftlint.targets import Target
@@ -258,6 +267,7 @@ class Rule:
         fix: Fix | None = None,
         severity: Severity | None = None,
         excerpt: str | None = None,
+        related: tuple[Related, ...] = (),
     ) -> Diagnostic:
         return Diagnostic(
             code=self.code,
@@ -267,6 +277,7 @@ class Rule:
             location=location,
             fix=fix,
             excerpt=excerpt,
+            related=related,
         )
 
     # -- scopes ----------------------------------------------------------------------------

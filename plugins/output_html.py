@@ -31,9 +31,13 @@ Choices:
   request or script even if something slipped through. Hover text comes from SVG
   ``<title>`` elements.
 
-Class balance is not drawn: the report carries only the number of classes (the summary's
-``classes`` from ``classification-detected``); the class table is in that rule's message,
-listed with the findings. Per-class counts would take a summary figure of that rule.
+For classification data the class balance is drawn as horizontal bars from the summary's
+``class_counts`` (``classification-detected``), with a table of every class. Pairs of examples
+come from ``Diagnostic.related`` (the first copy of a duplicate, the training example of an
+overlap) with the excerpts of both, which the engine reads when the report is HTML
+(``Config.related_excerpts``); a finding of another plugin without related locations is
+paired from its message's wording. Anything else of the data it shows (class names) goes
+through ``Report.mask`` like the findings did.
 """
 
 from __future__ import annotations
@@ -353,6 +357,74 @@ def charts_of(file: FileReport, index: int) -> tuple[list[Chart], list[str]]:
     return charts, missing
 
 
+@dataclass
+class ClassChart:
+    """The class balance as horizontal bars (one per class, largest first) with its table."""
+
+    id: str
+    title: str
+    desc: str
+    bars: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = 0
+
+
+#: Classes drawn in the chart (the table lists every class the summary carries).
+CHART_CLASSES = 20
+CLASS_ROW, CLASS_LABEL = 22, 200
+
+
+def class_chart(file: FileReport, index: int, mask: Any) -> ClassChart | None:
+    """The class balance of classification data, from the summary's ``class_counts`` (the
+    largest classes with their examples) and ``classes_other`` (the examples of the rest)."""
+    s = file.summary if isinstance(file.summary, dict) else {}
+    counts = s.get("class_counts")
+    if s.get("task") != "classification" or not isinstance(counts, dict) or not counts:
+        return None
+    items = [(mask(str(k)), v) for k, v in counts.items() if isinstance(v, int)]
+    if not items:
+        return None
+    other = s.get("classes_other") if isinstance(s.get("classes_other"), int) else 0
+    classes = s.get("classes") if isinstance(s.get("classes"), int) else len(items)
+    rest = classes - len(items)
+    total = sum(v for _, v in items) + other
+    largest, smallest = items[0], min(items, key=lambda item: item[1])
+    chart = ClassChart(
+        id=f"chart-{index}-classes",
+        title="Class balance: examples per class",
+        desc=(
+            f"Bar chart of the examples of each of {number(classes)} classes "
+            f"({number(total)} examples): the largest, {text(largest[0], 60)}, has "
+            f"{number(largest[1])} ({100 * largest[1] / total:.0f}%), the smallest shown, "
+            f"{text(smallest[0], 60)}, {number(smallest[1])} ({100 * smallest[1] / total:.0f}%)."
+        ),
+    )
+    shown = items[:CHART_CLASSES]
+    most = max(v for _, v in shown) or 1
+    plot = WIDTH - CLASS_LABEL - 90
+    for i, (name, count) in enumerate(shown):
+        share = 100 * count / total
+        chart.bars.append(
+            {
+                "y": TOP + i * CLASS_ROW,
+                "w": round(max(count / most * plot, 1), 2),
+                "label": text(name, 28),
+                "value": f"{number(count)} ({share:.0f}%)",
+                "tip": f"{text(name, 200)}: {number(count)} examples ({share:.1f}%)",
+            }
+        )
+    chart.height = TOP + len(shown) * CLASS_ROW + 16
+    for name, count in items:
+        chart.rows.append((text(name, 200), number(count), f"{100 * count / total:.1f}%"))
+    if rest > 0 and other:
+        label = f"{number(rest)} other class{'' if rest == 1 else 'es'}"
+        chart.rows.append((label, number(other), f"{100 * other / total:.1f}%"))
+    if len(items) > len(shown):
+        chart.desc += f" The chart shows the {len(shown)} largest classes; the table all."
+    return chart
+
+
 # -- figures -----------------------------------------------------------------------------------
 
 
@@ -418,7 +490,7 @@ def figures_of(file: FileReport) -> list[tuple[str, str]]:
     known = {
         "examples", "validation", "shapes", "task", "classes", "tokens", "epochs",
         "epochs_source", "billed_tokens", "estimated_cost_usd", "price_per_1m", "price_source",
-        "model", "duplicates",
+        "model", "duplicates", "class_counts", "classes_other",
     }  # fmt: skip
     for key, value in s.items():
         if key not in known and isinstance(value, (str, int, float)):
@@ -510,11 +582,11 @@ def rule_groups(diagnostics: Sequence[Diagnostic], file_path: str | None) -> lis
     return groups
 
 
-# Dataset rules that compare examples name the other example of each pair in their message:
-# "... of the example at line 3 (first copy)", "... the training example at line 17 of
-# train.jsonl; ...", "... as the example at row 5 of sheet 'QR', ...". The findings carry no
-# related location, so the pairs are read from that wording, whatever the rule; a message
-# worded otherwise is simply not paired (it is still listed under its rule).
+# Dataset rules that compare examples name the other example of each pair in
+# ``Diagnostic.related``. A finding without it (a plugin's) may still name the other example in
+# its message: "... of the example at line 3 (first copy)", "... the training example at line 17
+# of train.jsonl; ..."; those are paired from that wording, and any other is simply not paired
+# (it is still listed under its rule).
 _PARTNER = re.compile(
     r"\bthe (?P<training>training )?example at (?P<other>.+?)"
     r"(?P<first> \(first copy\))?(?= \(|[;,]|$)"
@@ -529,6 +601,7 @@ class CopyGroup:
     first: str
     copies: list[Finding]
     more: int
+    first_excerpt: str | None = None
 
 
 @dataclass
@@ -538,6 +611,7 @@ class Pair:
     other: str
     this: Finding
     how: str
+    other_excerpt: str | None = None
 
 
 @dataclass
@@ -554,43 +628,72 @@ class PairGroup:
     copy_group_total: int = 0
 
 
+@dataclass
+class _Partner:
+    """The other example of a finding: where it is, its excerpt, and what it is."""
+
+    where: str
+    excerpt: str | None
+    first_copy: bool
+    training: bool
+
+
+def partner(d: Diagnostic, file_path: str | None) -> _Partner | None:
+    if d.related:
+        other = d.related[0]
+        return _Partner(
+            where=where(other.location, file_path),
+            excerpt=None if other.excerpt is None else text(other.excerpt, EXCERPT_CHARS),
+            first_copy=other.message == "first copy",
+            training=other.location.path != d.location.path,
+        )
+    match = _PARTNER.search(d.message)
+    if match is None:
+        return None
+    return _Partner(text(match.group("other")), None, bool(match.group("first")),
+                    bool(match.group("training")))  # fmt: skip
+
+
 def pair_groups(diagnostics: Sequence[Diagnostic], file_path: str | None) -> list[PairGroup]:
     """Per rule, the findings that name another example, side by side with it."""
-    found: dict[tuple[str, str], list[tuple[Diagnostic, re.Match[str]]]] = {}
+    found: dict[tuple[str, str], list[tuple[Diagnostic, _Partner]]] = {}
     for d in diagnostics:
-        match = _PARTNER.search(d.message)
-        if match is not None:
-            found.setdefault((d.code, d.name), []).append((d, match))
+        other = partner(d, file_path)
+        if other is not None:
+            found.setdefault((d.code, d.name), []).append((d, other))
     groups = []
     for (code, name), items in found.items():
-        if all(m.group("first") for _, m in items):
+        if all(p.first_copy for _, p in items):
             kind = "copies"
-        elif all(m.group("training") for _, m in items):
+        elif all(p.training for _, p in items):
             kind = "overlap"
         else:
             kind = "pairs"
         group = PairGroup(code=text(code), name=text(name), kind=kind, total=len(items))
         if kind == "copies":
-            copies: dict[str, list[Diagnostic]] = {}
-            for d, m in items:
-                copies.setdefault(m.group("other"), []).append(d)
+            copies: dict[str, list[tuple[Diagnostic, _Partner]]] = {}
+            for d, p in items:
+                copies.setdefault(p.where, []).append((d, p))
             group.copy_group_total = len(copies)
             for first, later in list(copies.items())[:MAX_DUPLICATE_GROUPS]:
+                first_excerpt = next((p.excerpt for _, p in later if p.excerpt), None)
+                shown = []
+                for d, _ in later[:COPIES_PER_GROUP]:
+                    copy = finding(d, file_path)
+                    if copy.excerpt == first_excerpt:
+                        copy.excerpt = None  # the same text: shown once, beside the first
+                    shown.append(copy)
                 group.copy_groups.append(
-                    CopyGroup(
-                        first=text(first),
-                        copies=[finding(d, file_path) for d in later[:COPIES_PER_GROUP]],
-                        more=max(0, len(later) - COPIES_PER_GROUP),
-                    )
+                    CopyGroup(first, shown, max(0, len(later) - COPIES_PER_GROUP), first_excerpt)
                 )
         else:
-            for d, m in items[:MAX_PAIRS]:
+            for d, p in items[:MAX_PAIRS]:
                 similarity = _SIMILARITY.search(d.message)
                 if similarity is not None:
                     how = f"estimated similarity {similarity.group('value').rstrip('.')}"
                 else:
                     how = "exact copy" if kind == "overlap" else ""
-                group.pairs.append(Pair(text(m.group("other")), finding(d, file_path), how))
+                group.pairs.append(Pair(p.where, finding(d, file_path), how, p.excerpt))
         groups.append(group)
     groups.sort(key=lambda g: g.code)
     return groups
@@ -616,6 +719,7 @@ class FileView:
     dropped_total: int
     outputs: list[str]
     classes: int | None
+    class_chart: ClassChart | None = None
 
 
 def _counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
@@ -660,6 +764,7 @@ def file_view(
         dropped_total=len(file.dropped),
         outputs=[text(o) for o in file.outputs],
         classes=classes if isinstance(classes, int) else None,
+        class_chart=class_chart(file, index, report.mask),
     )
 
 

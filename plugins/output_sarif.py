@@ -25,7 +25,16 @@ from pathlib import Path, PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from ftlint import Diagnostic, OutputFormat, Report, Rule, Severity, __version__, hookimpl
+from ftlint import (
+    Diagnostic,
+    Location,
+    OutputFormat,
+    Report,
+    Rule,
+    Severity,
+    __version__,
+    hookimpl,
+)
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -158,7 +167,12 @@ _COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
 def location(
     diagnostic: Diagnostic, root: str | None = None, lengths: dict[int, int] | None = None
 ) -> dict[str, Any]:
-    loc = diagnostic.location
+    return location_of(diagnostic.location, root, lengths)
+
+
+def location_of(
+    loc: Location, root: str | None = None, lengths: dict[int, int] | None = None
+) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": artifact_location(loc.path, root)}
     if loc.line is not None and loc.sheet is None:  # an XLSX row is not a line of the file
         region: dict[str, int] = {"startLine": loc.line}
@@ -241,6 +255,18 @@ def result(
         "locations": [location(diagnostic, root, lengths)],
         "partialFingerprints": {"ftlintFindingHash/v1": fingerprint(diagnostic, relative)},
     }
+    if diagnostic.related:
+        # The other example of a pair (the first copy of a duplicate ...), each with an id
+        # and a message, as SARIF 2.1.0 section 3.27.22 describes relatedLocations.
+        related = []
+        for number, other in enumerate(diagnostic.related, 1):
+            entry = {"id": number, **location_of(other.location, root)}
+            if other.message:
+                entry["message"] = {"text": other.message}
+            if other.excerpt:
+                entry["properties"] = {"excerpt": other.excerpt}
+            related.append(entry)
+        item["relatedLocations"] = related
     fix = sarif_fix(diagnostic, preview, root)
     if fix is not None:
         item["fixes"] = [fix]

@@ -257,7 +257,9 @@ def archive_refusal(file: FileContext) -> str | None:
     try:
         with zipfile.ZipFile(file.path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:
+        # Not a zip archive this module can read (a damaged directory; "zip file version
+        # 8.4" is a NotImplementedError): openpyxl then says what it is.
         return None
     total = sum(member.file_size for member in members)
     if total > limits.max_expanded_size:

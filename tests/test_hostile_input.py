@@ -116,9 +116,15 @@ def test_a_file_name_that_is_not_utf8(tmp_path):
     path.write_text(LINE + "\n", encoding="utf-8")
     code, report = check_json(path)
     assert report["files"][0]["path"].endswith("\\xff-train.jsonl")
+    # The user is told, with the escaped name (FT106), not left to guess.
+    [told] = [d for d in report["diagnostics"] if d["code"] == "FT106"]
+    assert told["severity"] == "warning" and "(\\xff)" in told["message"]
+    assert "\\xff-train.jsonl'" in told["message"]
+    assert told["location"]["path"].endswith("\\xff-train.jsonl")
     code, stdout, err = run("prepare", path, "-f", "json", cwd=tmp_path)
     assert code in (0, 1), err
     saved = json.loads(stdout.decode("utf-8"))
+    assert any(d["code"] == "FT106" for d in saved["diagnostics"])
     assert saved["files"][0]["outputs"][0].endswith("\\xff-train_prepared.jsonl")
     report_file = tmp_path / os.fsdecode(b"\xff-train_prepared.report.json")
     json.loads(report_file.read_bytes().decode("utf-8"))

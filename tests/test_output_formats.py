@@ -392,3 +392,21 @@ def test_rules_plain_table_when_piped(run_cli):
     # Columns are aligned: every row's name starts where the header's does.
     column = lines[0].index("name")
     assert all(line[column - 2 : column] == "  " and line[column] != " " for line in lines[1:])
+
+
+def test_sarif_related_locations_validate(tmp_path, run_cli):
+    """The other example of a pair (``Diagnostic.related``) is a SARIF relatedLocation with
+    an id, a physical location and a message; the log still validates."""
+    line = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}
+    other = {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}
+    path = tmp_path / "d.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in (line, other, line)), encoding="utf-8")
+    code, out, err = run_cli("check", path, "--select", "FT602", "-f", "sarif")
+    assert code in (0, 1), err
+    document = json.loads(out)
+    validate_sarif(document)
+    [result] = document["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    [related] = result["relatedLocations"]
+    assert related["id"] == 1 and related["message"] == {"text": "first copy"}
+    assert related["physicalLocation"]["region"] == {"startLine": 1}

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from ftlint.plugins import output_html
 from ftlint.plugins.output_html import (
+    class_chart,
     histogram_chart,
     make_bins,
     pair_groups,
@@ -27,7 +28,7 @@ from ftlint.plugins.output_html import (
     verdict,
 )
 
-from ftlint.model import Diagnostic, DroppedRecord, Location, Severity
+from ftlint.model import Diagnostic, DroppedRecord, Location, Related, Severity
 from ftlint.report import FileReport, Report
 from tests.conftest import REPO, write_jsonl
 
@@ -441,8 +442,11 @@ def test_the_bundled_example_in_the_browser(run_cli, tmp_path, browser):
     assert len(dom.tags("rect")) >= 3 and len(dom.tags("details")) >= 3
     assert "Tokens per example" in text and "Messages per example" in text
     assert "training limit of gpt-4.1-mini-2025-04-14 is 65,536 tokens" in text
-    # the duplicate, side by side with its first copy
-    assert "first copy later copies line 3 line 32, record 24" in text
+    # the duplicate, side by side with its first copy and the text of both
+    assert (
+        "first copy later copies line 3, record 2 prompt: Can I change the delivery address"
+    ) in text
+    assert "line 32, record 24 (the same text)" in text
 
 
 def test_hostile_data_is_text_in_the_browser(run_cli, tmp_path, browser):
@@ -476,14 +480,112 @@ def test_train_valid_overlap_pair_by_pair(run_cli, tmp_path, browser):
     )
     _, target, _ = html_report(run_cli, tmp_path, train, "--validation-file", valid)
     dom = Page(browser(target, "--dump-dom"))
-    rows = [
-        " ".join(r.split())
-        for r in re.findall(r"<tr><td class=\"where\">(.*?)</tr>", target.read_text())
-    ]
-    assert len(rows) == 2, rows
     text = dom.text
     assert "validation examples also in the training set (2)" in text
-    assert "line 1, record 1 line 4 of" in text and "line 3, record 3 line 8 of" in text
+    # Each pair on one row: the validation example and its text, the training example and
+    # its text.
+    assert "line 1, record 1 · exact copy user: q3 │ assistant: a3 " in text
+    assert f"{train}, line 4, record 4 user: q3 │ assistant: a3" in text
+    assert "line 3, record 3 · exact copy user: q7 │ assistant: a7 " in text
+    assert f"{train}, line 8, record 8 user: q7 │ assistant: a7" in text
+    cells = [a for a in dom.tags("div") if a.get("role") == "cell"]
+    assert len(cells) == 4
+
+
+def test_near_duplicates_side_by_side_with_both_texts(run_cli, tmp_path, browser):
+    words = "the quarterly report shows that revenue from the northern region grew steadily "
+    words += "while costs in the southern warehouses fell after new routing software arrived "
+    words += "and the board asked the finance team for a detailed forecast of next year, "
+    words += "covering hiring, equipment, marketing and the planned expansion into two new "
+    words += "cities, and how the company will pay for the new delivery vans " + SCRIPT
+    rows = [chat(f"question {i} about topic {i * 7}", f"answer {i}") for i in range(10)]
+    rows.insert(2, chat("Summarise.", words))
+    rows.append(chat("Summarise.", words.replace("steadily", "quickly")))
+    train = write_jsonl(tmp_path / "n.jsonl", rows)
+    _, target, _ = html_report(run_cli, tmp_path, train)
+    assert "<script" not in target.read_text("utf-8")
+    text = Page(browser(target, "--dump-dom")).text
+    assert "earlier example this example" in text
+    assert "near-duplicate" in text
+    assert f"line 3, record 3 user: Summarise. │ assistant: {words[:60]}" in text
+    assert "line 12, record 12 · estimated similarity 0." in text
+    assert words.replace("steadily", "quickly")[:60] in text
+
+
+def test_pairs_come_from_related_locations():
+    """A finding with ``related`` is paired by it, whatever its wording: the other example's
+    place and excerpt, next to the finding's own."""
+    loc = Location("t.jsonl", line=9, record=9)
+    first = Related(Location("t.jsonl", line=3, record=3), "first copy", "user: hi")
+    d = Diagnostic("X1", "mine", Severity.WARNING, "worded my own way", loc, excerpt="user: hi",
+                   related=(first,))  # fmt: skip
+    other = Related(Location("train.jsonl", line=5, record=5), "training example", "user: a")
+    v = Diagnostic("X2", "cross", Severity.WARNING, "also there", Location("v.jsonl", line=1),
+                   excerpt="user: a", related=(other,))  # fmt: skip
+    groups = {g.code: g for g in pair_groups([d, v], "t.jsonl")}
+    copies = groups["X1"]
+    assert copies.kind == "copies" and copies.copy_groups[0].first == "line 3, record 3"
+    assert copies.copy_groups[0].first_excerpt == "user: hi"
+    assert copies.copy_groups[0].copies[0].excerpt is None  # the same text, shown once
+    overlap = groups["X2"]
+    assert overlap.kind == "overlap" and overlap.pairs[0].other_excerpt == "user: a"
+    assert overlap.pairs[0].other == "train.jsonl, line 5, record 5"
+
+
+def _classification(tmp_path: Path) -> Path:
+    import csv
+
+    labels = [" positive"] * 14 + [" negative"] * 9 + [" " + SCRIPT] * 4 + [" " + JINJA] * 3
+    path = tmp_path / "labels.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["prompt", "completion"])
+        for i, label in enumerate(labels):
+            writer.writerow([f"Review {i}: the parcel came on day {i % 5} ->", label])
+    return path
+
+
+def test_class_balance_chart_and_its_table(run_cli, tmp_path, browser):
+    path = _classification(tmp_path)
+    report = json_report(run_cli, path)
+    summary = report["files"][0]["summary"]
+    assert summary["task"] == "classification" and summary["classes"] == 4
+    assert summary["class_counts"] == {" positive": 14, " negative": 9, " " + SCRIPT: 4,
+                                       " " + JINJA: 3}  # fmt: skip
+    _, target, _ = html_report(run_cli, tmp_path, path)
+    source = target.read_text("utf-8")
+    assert "<script" not in source
+    dom = Page(browser(target, "--dump-dom"))
+    assert_offline(dom)
+    figure = [f for f in dom.tags("figure") if f.get("id", "").endswith("-classes")]
+    assert len(figure) == 1
+    text = dom.text
+    assert "Class balance: examples per class" in text
+    assert "Bar chart of the examples of each of 4 classes (30 examples)" in text
+    # the table equivalent: every class, its examples and share, as text
+    assert "positive 14 46.7%" in text and "negative 9 30.0%" in text
+    assert f"{SCRIPT} 4 13.3%" in text and f"{JINJA} 3 10.0%" in text
+    assert "[49]" not in text
+    bars = [r for r in dom.tags("rect") if r.get("height") == "16"]
+    assert len(bars) == 4
+    widths = [float(b["width"]) for b in bars]
+    assert widths == sorted(widths, reverse=True) and widths[0] > 3 * widths[-1]
+
+
+def test_class_chart_of_many_classes_draws_the_largest():
+    counts = {f"class {i}": 100 - i for i in range(50)}
+    file = FileReport("f.csv", summary={"task": "classification", "classes": 70,
+                                        "class_counts": counts, "classes_other": 40})  # fmt: skip
+    chart = class_chart(file, 1, lambda t: t)
+    assert chart is not None and len(chart.bars) == 20 and len(chart.rows) == 51
+    assert chart.rows[-1] == (
+        "20 other classes",
+        "40",
+        f"{100 * 40 / (sum(counts.values()) + 40):.1f}%",
+    )
+    assert "the 20 largest classes" in chart.desc
+    assert class_chart(FileReport("f.csv", summary={"task": "conditional generation"}), 1,
+                       lambda t: t) is None  # fmt: skip
 
 
 def test_screenshot_is_not_blank(run_cli, tmp_path, browser):
@@ -542,11 +644,15 @@ def test_real_files_in_the_browser(
         else ("accepted with warnings" if summary["warnings"] else "accepted")
     )
     assert f"openai: {expected}" in text
+    classification = summary.get("task") == "classification"
     if "examples" in summary:
         assert f"examples {summary['examples']:,}" in text
-        assert len(dom.tags("svg")) == 3
+        assert len(dom.tags("svg")) == 3 + classification  # + the class balance
     codes = {d["code"] for d in report["diagnostics"]}
     for code in codes:
         assert f"ftlint rule {code}" in text
-    if summary.get("task") == "classification":
+    if classification:
         assert f"Classification data: {summary['classes']} classes" in text
+        assert "Class balance: examples per class" in text
+        largest, count = next(iter(summary["class_counts"].items()))
+        assert f"{count:,} {100 * count / file['records']:.1f}%" in text or largest

@@ -376,6 +376,81 @@ def test_odd_records_never_break_the_rules(data):
         list(accumulator.finish())
 
 
+# -- related locations: the other example of each pair ---------------------------------------
+
+
+def _related(finding: dict) -> list[tuple[str, int | None, int | None, str]]:
+    return [
+        (Path(r["location"]["path"]).name, r["location"]["line"], r["location"]["record"],
+         r["message"])
+        for r in finding["related"]
+    ]  # fmt: skip
+
+
+def test_pairs_carry_the_other_example_as_a_related_location(tmp_path, run_json, run_cli):
+    """FT602, FT603, FT604 and FT605 name the other example of the pair in ``related``
+    (JSON ``related``, SARIF ``relatedLocations``), not only in their wording; the other
+    findings have none. ``-f html`` reads the excerpts of both examples."""
+    rows = filler(10)
+    rows.insert(2, chat("Summarise the report.", LOREM))
+    rows.append(chat("Summarise the report.", LOREM.replace("steadily", "quickly")))
+    rows.append(rows[5])
+    rows.append(chat(rows[6]["messages"][0]["content"], "a different answer"))
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    valid = write_jsonl(tmp_path / "valid.jsonl", [rows[0], chat("new", "one")])
+    _code, report = run_json("check", train, "--validation-file", valid)
+    assert _related(of(report, "FT602")[0]) == [("train.jsonl", 6, 6, "first copy")]
+    [conflict] = [d for d in of(report, "FT603") if d["location"]["line"] == len(rows)]
+    assert _related(conflict) == [("train.jsonl", 7, 7, "first example with this prompt")]
+    [near] = of(report, "FT604")
+    assert _related(near)[0][:3] == ("train.jsonl", 3, 3)
+    assert _related(near)[0][3].startswith("similar example (0.")
+    assert _related(of(report, "FT605")[0]) == [("train.jsonl", 1, 1, "training example")]
+    paired = {"FT602", "FT603", "FT604", "FT605"}
+    assert all(d["related"] == [] for d in report["diagnostics"] if d["code"] not in paired)
+    # Without -f html the records are not read again: no excerpts.
+    assert of(report, "FT602")[0]["related"][0]["excerpt"] is None
+    code, out, err = run_cli("check", train, "--validation-file", valid, "-f", "sarif")
+    assert code in (0, 1), err
+    results = json.loads(out)["runs"][0]["results"]
+    [dup] = [r for r in results if r["ruleId"] == "FT602"]
+    [other] = dup["relatedLocations"]
+    assert other["id"] == 1 and other["message"]["text"] == "first copy"
+    assert other["physicalLocation"]["region"]["startLine"] == 6
+    assert other["physicalLocation"]["artifactLocation"]["uri"].endswith("train.jsonl")
+
+
+def test_the_excerpts_of_both_examples_are_read_when_asked(tmp_path):
+    import ftlint
+
+    rows = filler(10)
+    rows.append(rows[4])
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    report = ftlint.check(str(train), isolated=True, select="FT602", output_format="html")
+    [dup] = [d for d in report.diagnostics if d.code == "FT602"]
+    question = rows[4]["messages"][0]["content"]
+    assert dup.excerpt is not None and dup.excerpt.startswith(f"user: {question} │ assistant:")
+    assert dup.related[0].excerpt == dup.excerpt
+    plain = ftlint.check(str(train), isolated=True, select="FT602")
+    assert [d.related[0].excerpt for d in plain.diagnostics if d.code == "FT602"] == [None]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from("ab \t\n\u00a0\u2003x"), max_size=200))
+def test_a_long_text_collapses_as_a_whole_split_would(text):
+    """``_collapse`` splits a long text piece by piece (bounded memory for a 16 MB answer):
+    the result is the whole text's ``" ".join(text.split())``, wherever a piece ends."""
+    from ftlint.rules.dataset import canonical
+
+    saved = canonical._PIECE
+    try:
+        for piece in (1, 3, 7):
+            canonical._PIECE = piece
+            assert canonical._collapse(text) == " ".join(text.split())
+    finally:
+        canonical._PIECE = saved
+
+
 # ---------------------------------------------------------------------------------------------
 # Small batches are hashed without numpy, byte for byte as the vectorised path
 

@@ -495,16 +495,134 @@ def test_bad_options_stop_the_run(tmp_path):
             ftlint.check(str(path), isolated=True, select=["FT8"], rule_options={rule: options})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: a finding of another rule without an excerpt of its own gets the "
-    "engine's excerpt of the record (its raw text), secrets included",
-)
-def test_another_rules_excerpt_of_the_record_shows_a_secret(tmp_path):
-    value = github_token(random.Random(3))
-    path = tmp_path / "t.jsonl"
-    path.write_text(json.dumps({"messages": [{"role": "user", "content": value}]}) + "\n")
-    report = ftlint.check(str(path), isolated=True)
+#: Output formats that print findings (html needs jinja2, in the test extra).
+LEAK_FORMATS = ("text", "json", "sarif", "github", "concise", "html")
+
+
+def _rendered(report, name: str) -> str:
     stream = io.StringIO()
-    load_plugins([]).output_formats()["json"].render(report, stream, color=False)
-    assert value not in stream.getvalue()
+    load_plugins([]).output_formats()[name].render(report, stream, color=False)
+    return stream.getvalue()
+
+
+def _leaky_files(tmp_path, values: dict[str, str]):
+    """Records whose findings come from other rules (no assistant message, an unknown key
+    named by a secret, a field whose secret straddles the excerpt's width, a record dropped
+    by a fix) with secrets and personal data in them."""
+    token, key, mail, phone = values["token"], values["key"], values["mail"], values["phone"]
+    long_text = "x" * 110 + " " + token + " and more text after it"
+    records = [
+        {"messages": [{"role": "user", "content": token}]},
+        {"messages": [{"role": "user", "content": f"write to {mail} or call {phone}"}]},
+        {"messages": [{"role": "user", "content": long_text}]},
+        {
+            key: 1,
+            "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}],
+        },
+        {
+            "messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": ""}],
+            "x": token,
+        },
+    ]
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _values() -> dict[str, str]:
+    rng = random.Random(3)
+    return {
+        "token": github_token(rng),
+        "key": "sk-proj-" + _random(rng, 40),
+        "mail": "jane.doe@acme-mail.com",
+        "phone": "+1 650-253-0000",
+    }
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [{}, {"ignore": ["FT8"]}, {"select": ["FT1", "FT2", "FT3", "FT4"]}],
+    ids=["default", "privacy-ignored", "privacy-not-selected"],
+)
+def test_no_output_format_shows_a_value_whichever_rules_run(tmp_path, selection):
+    """Another rule's finding (its excerpt of the record, its message, its field, a fix's
+    message, a dropped record's reason) never shows a secret or personal data, in any output
+    format, with the privacy rules selected or not: the engine masks with the privacy
+    family's redactor."""
+    values = _values()
+    path = _leaky_files(tmp_path, values)
+    report = ftlint.check(str(path), isolated=True, **selection)
+    assert report.diagnostics, "the records must give findings of other rules"
+    assert any(d.code[:3] != "FT8" and d.excerpt for d in report.diagnostics)
+    prepared = ftlint.prepare(
+        str(path), isolated=True, output=str(tmp_path / "out.jsonl"), fix=True,
+        unsafe_fixes=True, **selection,
+    )  # fmt: skip
+    for name in LEAK_FORMATS:
+        for run in (report, prepared.report):
+            shown = _rendered(run, name)
+            for what, value in values.items():
+                assert value not in shown, (name, what)
+                assert value[:20] not in shown, (name, what)  # nor the start of one
+    # The data itself is not masked: the fixes write what they wrote before.
+    assert values["token"] in path.read_text(encoding="utf-8")
+
+
+def test_an_excerpt_is_masked_before_it_is_cut(tmp_path):
+    """A secret that starts inside the excerpt's width and ends beyond it is found whole and
+    masked, not cut in half (half a key matches no pattern any more)."""
+    from ftlint.rules.privacy.redactor import PrivacyRedactor
+
+    from ftlint.engine.scan import EXCERPT_WIDTH, excerpt_of
+    from ftlint.masking import Masking
+
+    token = _values()["token"]
+    masking = Masking([PrivacyRedactor(ftlint.Config())])
+    for before in range(EXCERPT_WIDTH - 30, EXCERPT_WIDTH + 2):
+        text = "y" * before + " " + token + " tail"
+        record = ftlint.Record({"t": text}, ftlint.Location("p"), raw=json.dumps({"t": text}))
+        excerpt = excerpt_of(record, "/t", masking)
+        assert excerpt is not None and len(excerpt) <= EXCERPT_WIDTH
+        assert token[:8] not in excerpt, before
+        unmasked = excerpt_of(record, "/t")  # without masking, the start of it shows
+        assert unmasked is not None and (token[:4] in unmasked) == (before < EXCERPT_WIDTH - 5)
+
+
+def test_a_huge_field_is_masked_in_bounded_work():
+    from ftlint.masking import GUARD, Masking
+
+    calls: list[int] = []
+
+    def redactor(text: str):
+        calls.append(len(text))
+        return [(0, 4, "<x>")]
+
+    masking = Masking([redactor])
+    shown, more = masking.window("abcd" + "z" * 10_000_000, 120)
+    assert shown.startswith("<x>zzz") and more
+    assert calls == [120 + 2 * GUARD]
+    # A value past the searched part never shows, even when masks shrink the text.
+    shown, more = Masking([lambda t: [(0, len(t) - 1, "")]]).window("a" * 100_000, 120)
+    assert shown == "" and more
+
+
+def test_a_broken_redactor_hides_the_text():
+    from ftlint.masking import Masking
+
+    def broken(text: str):
+        raise RuntimeError("boom")
+
+    assert Masking([broken])("secret text") == Masking.HIDDEN
+
+
+def test_an_allowed_value_shows_and_blocking_the_plugin_shows_everything(tmp_path):
+    values = _values()
+    path = _leaky_files(tmp_path, values)
+    allowed = ftlint.check(
+        str(path), isolated=True, rule_options={"personal-data": {"allow": [values["mail"]]}}
+    )
+    shown = _rendered(allowed, "json")
+    assert values["mail"] in shown and values["token"] not in shown
+    # -p no:privacy: no redactor at all (documented in the README): values show.
+    blocked = ftlint.check(str(path), isolated=True, plugins=["no:privacy"])
+    assert values["token"] in _rendered(blocked, "json")

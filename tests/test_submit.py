@@ -595,6 +595,30 @@ def test_no_wait_then_jobs_follow(fake, data, run_cli, tmp_path):
     assert (results / f"{job_id}.loss.svg").is_file()
 
 
+def test_result_files_are_not_overwritten_without_force(fake, data, run_cli, tmp_path):
+    """Following a job again keeps the result CSV and plot it wrote before (a warning says
+    so, the metrics are still shown); --force replaces them. No temporary file is left."""
+    code, _out, err = run_cli(*submit_args(data, "--no-wait"))
+    assert code == 0, err
+    job_id = next(iter(fake.jobs))
+    results = tmp_path / "results"
+    results.mkdir()
+    csv_path, svg_path = results / f"{job_id}.results.csv", results / f"{job_id}.loss.svg"
+    csv_path.write_text("mine\n")
+    svg_path.write_text("<svg>mine</svg>\n")
+    code, out, err = run_cli("jobs", "follow", job_id, "--output-dir", results)
+    assert code == 0, err
+    assert csv_path.read_text() == "mine\n" and svg_path.read_text() == "<svg>mine</svg>\n"
+    assert f"{csv_path} exists and is kept; pass --force to overwrite it" in err
+    assert f"{svg_path} exists and is kept" in err
+    assert "final train loss" in out  # the downloaded metrics are still read
+    code, out, err = run_cli("jobs", "follow", job_id, "--output-dir", results, "--force")
+    assert code == 0, err
+    assert csv_path.read_bytes() == fake.jobs[job_id]["_csv"]
+    assert svg_path.read_text().startswith("<svg")
+    assert sorted(p.name for p in results.iterdir()) == sorted([csv_path.name, svg_path.name])
+
+
 def test_jobs_follow_a_failed_job_exits_1(fake, data, run_cli):
     fake.job_script = failure_script("invalid_training_file", "Invalid file format. Line 3.")
     code, _, _ = run_cli(*submit_args(data, "--no-wait"))

@@ -28,6 +28,7 @@ from ftlint.engine.select import (
 )
 from ftlint.engine.write import Writing
 from ftlint.formats import format_names, get_format
+from ftlint.masking import Masking
 from ftlint.model import Diagnostic, Location, Scope
 from ftlint.pluginmanager import Plugins
 from ftlint.reader import Reader
@@ -121,6 +122,8 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             )
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
+        #: Applied to all the report shows of the data, whichever rules run (``masking``).
+        self.masking = Masking(plugins.redactors(config))
         from ftlint.formats import register_formats
 
         self.notes.extend(register_formats(plugins.record_formats()))
@@ -290,6 +293,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         and reported on its own (its records, locations, rejected rows), the dataset rules
         see them all in order (duplicates across shards, one count, one token total); their
         figures go to the first file's report. A validation file joins the whole dataset."""
+        first = len(report.diagnostics)
         members: list[tuple[FileContext, Reader, FileReport, list[Diagnostic]]] = []
         for path in paths:
             file, reader, problems = self.open_file(path)
@@ -320,15 +324,24 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         for (_, _, file_report, diagnostics), result in zip(members, results, strict=True):
             diagnostics.extend(result.diagnostics)
             self.label_targets(diagnostics)
-            make_printable(diagnostics)
+            make_printable(diagnostics, self.masking)
+            if self.masking:
+                file_report.summary = self.masking.values(file_report.summary)
             file_report.records = result.records
             file_report.rejected = sum(1 for d in result.dropped if d.rejected)
             for dropped in result.dropped:
-                dropped.reason = printable(dropped.reason)
+                dropped.reason = printable(self.masking(dropped.reason))
             if report.command == "prepare":  # in a check nothing is written, so nothing dropped
                 file_report.dropped.extend(result.dropped)
             report.diagnostics.extend(diagnostics)
             found.extend(diagnostics)
+        if self.config.related_excerpts:
+            from ftlint.engine.related import fill_related_excerpts
+
+            files = [(m[0], m[1]) for m in members]
+            if valid is not None:
+                files.append((valid.file, valid.reader))
+            fill_related_excerpts(report.diagnostics[first:], files, self.masking)
         checked: list[Checked] = []
         for file, reader, file_report, _ in members:
             # Record edits are keyed by record number: only this file's diagnostics may plan
@@ -378,10 +391,14 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         report.files.append(file_report)
         if file is None or reader is None:
             return None
-        report.diagnostics.extend(self.check_file_scope(file))
+        file_problems = self.check_file_scope(file)
+        make_printable(file_problems, self.masking)
+        report.diagnostics.extend(file_problems)
         valid = self.scan_file(file, reader, split="valid", report=report)
         self.label_targets(valid.diagnostics)
-        make_printable(valid.diagnostics)
+        make_printable(valid.diagnostics, self.masking)
+        for dropped in valid.dropped:
+            dropped.reason = printable(self.masking(dropped.reason))
         report.diagnostics.extend(valid.diagnostics)
         file_report.records = valid.records
         file_report.rejected = sum(1 for d in valid.dropped if d.rejected)
@@ -409,6 +426,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             target=self.target.name,
             model=self.model,
             notes=list(self.notes),
+            mask=self.masking,
             run_targets=[(t.name, self.models[t.name]) for t in self.run_targets],
             token_counts={
                 t.name: token_counting(t, self.models[t.name], self.config.tokenizer)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ftlint import pointer
+from ftlint.masking import NO_MASKING, Masking
 from ftlint.model import (
     Applicability,
     DeleteValue,
@@ -89,6 +90,7 @@ class Fixing:
     """The fixing part of the engine (needs ``self.config``)."""
 
     config: Config
+    masking: Masking = NO_MASKING
 
     def should_apply(self, diagnostic: Diagnostic, command: str = "check") -> bool:
         if diagnostic.fix is None or not diagnostic.fix.edits:
@@ -138,7 +140,9 @@ class Fixing:
             if edits:
                 data, drop, code = apply_record_edits(data, edits)
                 if drop is not None:
-                    report.dropped.append(DroppedRecord(record.location, drop.reason, code))
+                    # The reason is shown in the report: masked like the findings.
+                    reason = self.masking(drop.reason) if self.masking else drop.reason
+                    report.dropped.append(DroppedRecord(record.location, reason, code))
                     continue
                 changed = True
             for transform in plan.transforms:

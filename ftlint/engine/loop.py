@@ -149,7 +149,7 @@ class FixLoop:
         engine.finish(result, file, file_report)
         diagnostics.extend(result.diagnostics)
         engine.label_targets(diagnostics)
-        make_printable(diagnostics)
+        make_printable(diagnostics, engine.masking)
         file_report.records = result.records
         plan = engine.plan_fixes(diagnostics, self.command)
         return Pass(file, reader, diagnostics, plan, file_report)

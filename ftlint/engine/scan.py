@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ftlint import pointer
 from ftlint.engine.core_rules import RuleError
+from ftlint.masking import NO_MASKING, Masking
 from ftlint.model import Diagnostic, DroppedRecord, Location, Record
 from ftlint.rule import Accumulator, FileContext, Rule
 
@@ -35,7 +36,12 @@ class ScanResult:
     accumulators: dict[str, Accumulator] = field(default_factory=dict)
 
 
-def excerpt_of(record: Record | None, field_pointer: str | None) -> str | None:
+def excerpt_of(
+    record: Record | None, field_pointer: str | None, masking: Masking = NO_MASKING
+) -> str | None:
+    """The start of the field (or of the record's source) on one line, for a finding that
+    brings no excerpt of its own; masked by the run's redactors before it is cut, so that
+    neither a whole value nor a piece of one shows."""
     if record is None:
         return None
     text: str | None = None
@@ -49,9 +55,15 @@ def excerpt_of(record: Record | None, field_pointer: str | None) -> str | None:
         text = json.dumps(record.data, ensure_ascii=False, default=str)
     if text is None:
         return None
+    return one_line(text, masking)
+
+
+def one_line(text: str, masking: Masking = NO_MASKING, width: int = EXCERPT_WIDTH) -> str:
+    """``text`` masked, on one line (``\\n`` for a newline) and cut to ``width``."""
+    text, more = masking.window(text, width)
     text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
-    if len(text) > EXCERPT_WIDTH:
-        text = text[: EXCERPT_WIDTH - 1] + "…"
+    if more or len(text) > width:
+        text = text[: width - 1] + "…"
     return text
 
 
@@ -65,6 +77,8 @@ class Scanning:
     problem_rules: dict[str, Rule]
     dataset_rules: list[Rule]
     core_enabled: set[str]
+    #: The run's redactors (``ftlint.masking``): excerpts are masked before they are cut.
+    masking: Masking = NO_MASKING
 
     def _core(self, rule: type[Rule], message: str, location: Location) -> list[Diagnostic]:
         if rule.code not in self.core_enabled:
@@ -145,7 +159,7 @@ class Scanning:
                     code = rule.code
                     for diagnostic in rule.check_record(record):
                         if diagnostic.excerpt is None:
-                            diagnostic.excerpt = excerpt_of(record, None)
+                            diagnostic.excerpt = excerpt_of(record, None, self.masking)
                         diagnostic.target = rule.for_target
                         diagnostics.append(diagnostic)
                 if record.is_record:
@@ -162,7 +176,9 @@ class Scanning:
                     if found is not _NOTHING:  # most rules return () for most records
                         for diagnostic in found:
                             if diagnostic.excerpt is None:
-                                diagnostic.excerpt = excerpt_of(record, diagnostic.location.field)
+                                diagnostic.excerpt = excerpt_of(
+                                    record, diagnostic.location.field, self.masking
+                                )
                             diagnostics.append(diagnostic)
             except Exception as exc:
                 checks = self._check_failed(record, checks, rule, exc, failed, diagnostics)
@@ -220,7 +236,9 @@ class Scanning:
             try:
                 for diagnostic in check(record):
                     if diagnostic.excerpt is None:
-                        diagnostic.excerpt = excerpt_of(record, diagnostic.location.field)
+                        diagnostic.excerpt = excerpt_of(
+                            record, diagnostic.location.field, self.masking
+                        )
                     diagnostics.append(diagnostic)
             except Exception as error:
                 failed.add(other.key)

@@ -153,7 +153,11 @@ def add_commands(subparsers: Any) -> None:
     job.add_argument("--seed", type=_non_negative_int, metavar="N")
     flow = submit.add_argument_group("flow")
     flow.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
-    flow.add_argument("--force", action="store_true", help="submit despite lint errors")
+    flow.add_argument(
+        "--force",
+        action="store_true",
+        help="submit despite lint errors, and overwrite result files that exist",
+    )
     flow.add_argument(
         "--no-wait", action="store_true", help="create the job and exit without following it"
     )
@@ -176,6 +180,11 @@ def add_commands(subparsers: Any) -> None:
         default=Path("."),
         metavar="DIR",
         help="where the result CSV and the plot go (default: here)",
+    )
+    follow.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite the result CSV and the plot when they exist (default: keep them)",
     )
     _add_follow_options(follow)
     _add_connection_options(follow)
@@ -343,6 +352,7 @@ def _submit(args: argparse.Namespace, plugins: Any, ui: Any) -> int:
         "poll_interval": poll_interval,
         "follow_timeout": args.follow_timeout,
         "plot_format": args.plot_format,
+        "force": args.force,
     }
     result = plugins.hook.ftlint_submit(
         train_file=str(train),
@@ -381,6 +391,7 @@ def cmd_jobs_follow(args: argparse.Namespace, plugins: Any = None) -> int:
             plot_format=args.plot_format,
             dest_dir=args.output_dir,
             rules=_rule_codes(_load_plugins(plugins, args)),
+            overwrite=args.force,
         )
         if not args.output_dir.is_dir():
             raise SubmitError(f"--output-dir {args.output_dir} is not a directory", EXIT_USAGE)

@@ -117,12 +117,12 @@ def save_results(
     ui: UI,
     fallback: list[MetricPoint],
     plot_format: str = "svg",
+    overwrite: bool = False,
 ) -> Results:
     """Download the job's result file next to the data and draw its loss curves. Without a
-    result file the metrics seen in the events are plotted instead."""
+    result file the metrics seen in the events are plotted instead. An existing file is not
+    replaced unless ``overwrite`` (``--force``): the metrics are still read and shown."""
     import openai
-
-    from ftlint import AtomicWriter
 
     results = Results()
     job_id = str(getattr(job, "id", "job"))
@@ -140,13 +140,8 @@ def save_results(
             ui.warn(f"the result file {file_id} is not a metrics CSV; it was not saved")
             break
         target = base.with_name(base.name + ".results.csv")
-        try:
-            with AtomicWriter(target, overwrite=True) as handle:
-                handle.write(text.encode("utf-8"))
-        except OSError as exc:
-            ui.warn(f"cannot write {target}: {exc.strerror or exc}")
-            break
-        results.csv_path = target
+        if write_sidecar(target, text.encode("utf-8"), overwrite, ui):
+            results.csv_path = target
         results.points = parse_result_csv(text)
         results.source = "result file"
     if not results.points and fallback:
@@ -154,8 +149,25 @@ def save_results(
         results.source = "job events"
     if results.points:
         title = f"{job_id} · {getattr(job, 'fine_tuned_model', None) or getattr(job, 'model', '')}"
-        results.plot_path = draw_plot(results.points, base, title, plot_format, ui)
+        results.plot_path = draw_plot(results.points, base, title, plot_format, ui, overwrite)
     return results
+
+
+def write_sidecar(target: Path, data: bytes, overwrite: bool, ui: UI) -> bool:
+    """Write a result file atomically; an existing one is kept (a warning says so) unless
+    ``overwrite``. False when nothing was written."""
+    from ftlint import AtomicWriter, OutputExists
+
+    try:
+        with AtomicWriter(target, overwrite=overwrite) as handle:
+            handle.write(data)
+    except OutputExists:
+        ui.warn(f"{target} exists and is kept; pass --force to overwrite it")
+        return False
+    except OSError as exc:
+        ui.warn(f"cannot write {target}: {exc.strerror or exc}")
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,31 +175,26 @@ def save_results(
 
 
 def draw_plot(
-    points: list[MetricPoint], base: Path, title: str, plot_format: str, ui: UI
+    points: list[MetricPoint],
+    base: Path,
+    title: str,
+    plot_format: str,
+    ui: UI,
+    overwrite: bool = False,
 ) -> Path | None:
     if plot_format == "png":
         target = base.with_name(base.name + ".loss.png")
         try:
-            write_png(points, target, title)
-            return target
+            data = render_png(points, title)
         except ImportError:
             ui.note("matplotlib is not installed (pip install 'ftlint[plot]'); drawing an SVG")
-        except OSError as exc:
-            ui.warn(f"cannot write {target}: {exc.strerror or exc}")
-            return None
+        else:
+            return target if write_sidecar(target, data, overwrite, ui) else None
     target = base.with_name(base.name + ".loss.svg")
     svg = render_svg(points, title)
     if svg is None:
         return None
-    from ftlint import AtomicWriter
-
-    try:
-        with AtomicWriter(target, overwrite=True) as handle:
-            handle.write(svg.encode("utf-8"))
-    except OSError as exc:
-        ui.warn(f"cannot write {target}: {exc.strerror or exc}")
-        return None
-    return target
+    return target if write_sidecar(target, svg.encode("utf-8"), overwrite, ui) else None
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -292,8 +299,11 @@ def render_svg(points: list[MetricPoint], title: str) -> str | None:
     return "\n".join(out) + "\n"
 
 
-def write_png(points: list[MetricPoint], target: Path, title: str) -> None:
-    """Loss per step as a PNG through matplotlib (ImportError when it is not installed)."""
+def render_png(points: list[MetricPoint], title: str) -> bytes:
+    """Loss per step as PNG bytes through matplotlib (ImportError when it is not installed);
+    written like every other file, atomically and never over an existing one unasked."""
+    import io
+
     import matplotlib
 
     matplotlib.use("Agg")
@@ -311,9 +321,9 @@ def write_png(points: list[MetricPoint], target: Path, title: str) -> None:
         axes.grid(alpha=0.3)
         axes.legend()
         figure.tight_layout()
-        tmp = target.with_name(f".{target.name}.tmp")
-        figure.savefig(tmp, format="png")
-        tmp.replace(target)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
     finally:
         plt.close(figure)
 

@@ -48,6 +48,8 @@ class FollowOptions:
     #: ``training_file`` / ``validation_file`` -> local path, for hints about the data.
     files: dict[str, str] = field(default_factory=dict)
     rules: dict[str, str] = field(default_factory=dict)
+    #: Replace result files that exist already (``--force``); otherwise they are kept.
+    overwrite: bool = False
 
 
 def submit(train_file: str, validation_file: str | None, options: dict[str, Any], ui: UI) -> int:
@@ -119,6 +121,7 @@ def submit(train_file: str, validation_file: str | None, options: dict[str, Any]
         stem=train.stem,
         files=local_files,
         rules=rules,
+        overwrite=bool(options.get("force")),
     )
     return follow_and_report(client, job.id, ui, follow, settings.provider, endpoint)
 
@@ -181,7 +184,14 @@ def _report_success(
             {"step": c.step_number, "model": c.fine_tuned_model_checkpoint} for c in checkpoints
         ]
     results = save_results(
-        client, job, options.dest_dir, options.stem, ui, points, options.plot_format
+        client,
+        job,
+        options.dest_dir,
+        options.stem,
+        ui,
+        points,
+        options.plot_format,
+        overwrite=options.overwrite,
     )
     summary = results.summary()
     ui.result["metrics"] = summary

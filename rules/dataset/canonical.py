@@ -32,6 +32,31 @@ _UNIT = "\x1f"  # between a role and its text
 _RECORD = "\x1e"  # between messages
 
 
+#: Texts longer than this are collapsed piece by piece (``_collapse``).
+_PIECE = 1 << 16
+
+
+def _collapse(text: str) -> str:
+    """``" ".join(text.split())`` in bounded memory: ``split`` of a whole text makes one
+    string object per word (about 60 bytes for a 5-letter word: a 16 MB answer would take
+    a gigabyte), so a long text is split 64 K characters at a time. A piece that ends (or
+    the next one that starts) inside a word is glued to the next without a space, exactly
+    where the whole-text split would have kept the word whole."""
+    if len(text) <= _PIECE:
+        return " ".join(text.split())
+    out: list[str] = []
+    last_space = False  # whether the previous piece ended with whitespace
+    for start in range(0, len(text), _PIECE):
+        piece = text[start : start + _PIECE]
+        words = " ".join(piece.split())
+        if words:
+            if out:
+                out.append(" " if last_space or piece[0].isspace() else "")
+            out.append(words)
+        last_space = piece[-1].isspace()
+    return "".join(out)
+
+
 def _norm(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends (``str.split`` semantics).
     Most texts need no change, and a few scans find that out faster than a split and a join:
@@ -50,7 +75,7 @@ def _norm(text: str) -> str:
         or "\x1e" in text
         or "\x1f" in text
     ):
-        return " ".join(text.split())
+        return _collapse(text)
     return text.strip(" ") if text[:1] == " " or text[-1:] == " " else text
 
 
@@ -193,7 +218,7 @@ def _norm_plain(text: str) -> str:
     JSON source has no escape): only spaces are left to check."""
     if text.isascii() and "  " not in text:
         return text.strip(" ") if text[:1] == " " or text[-1:] == " " else text
-    return " ".join(text.split())
+    return _collapse(text)
 
 
 def _chat_strings(messages: list, plain: bool = False) -> tuple[list[str], int, int]:

@@ -14,7 +14,7 @@ from ftlint.rules.dataset.columns import (
     split_key,
 )
 
-from ftlint import Accumulator, Diagnostic, Record, Rule, Scope, Severity
+from ftlint import Accumulator, Diagnostic, Record, Related, Rule, Scope, Severity
 
 
 class _ConflictAccumulator(Columns):
@@ -65,6 +65,7 @@ class _ConflictAccumulator(Columns):
                 f"({len(seen)} different answers so far); the model is trained towards "
                 f"{'both' if len(seen) == 2 else f'all {len(seen)}'}",
                 self.location(i),
+                related=(Related(self.location(j), "first example with this prompt"),),
             )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from ftlint import (
     DropRecord,
     Fix,
     Record,
+    Related,
     Rule,
     Scope,
     Severity,
@@ -68,6 +69,7 @@ class _DuplicateAccumulator(Columns):
                 "trained on once per copy and outweighs the others",
                 self.location(i),
                 fix=Fix.safe("drop this later copy", DropRecord(f"duplicate of {where}")),
+                related=(Related(self.location(j), "first copy"),),
             )  # fmt: skip
         self.copies = copies
 

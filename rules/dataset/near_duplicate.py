@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ftlint.rules.dataset.minhash import SignatureColumns
 from ftlint.rules.dataset.similarity import SimilarityRule
 
-from ftlint import Accumulator, Diagnostic, Scope, Severity
+from ftlint import Accumulator, Diagnostic, Related, Scope, Severity
 
 
 class _NearAccumulator(SignatureColumns):
@@ -28,6 +28,7 @@ class _NearAccumulator(SignatureColumns):
                     f"{'token' if self.encoding else 'word'} {self.shingle_size}-grams); "
                     "near-copies weigh like duplicates",
                     self.location(i),
+                    related=(Related(self.location(j), f"similar example ({value:.2f})"),),
                 )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from ftlint import (
     DropRecord,
     Fix,
     Record,
+    Related,
     RuleContext,
     Scope,
     Severity,
@@ -76,6 +77,7 @@ class _OverlapAccumulator(SignatureColumns):
                     "remove it from the validation set",
                     DropRecord(f"also in the training set ({where})"),
                 ),
+                related=(Related(self.location(j), "training example"),),
             )  # fmt: skip
 
 

@@ -12,12 +12,16 @@ nearly every record before any regular expression runs), ``checks`` (checksums, 
 placeholders) and ``base`` (``PrivacyRule``, the findings, their masked excerpts and the
 typed placeholders of the fixes). The two rules share the ``group`` ``privacy-texts``: the
 engine runs them as one step and skips it for a record whose source raises no suspicion.
-A report never carries a value: messages and excerpts show a masked form.
+A report never carries a value: messages and excerpts show a masked form. The family's
+redactor (``redactor``, hook ``ftlint_redactors``) lets the engine mask the same values in the
+findings of every other rule too, selected or not.
 """
 
 from __future__ import annotations
 
-from ftlint import Rule, hookimpl
+from typing import Any
+
+from ftlint import Config, Rule, hookimpl
 
 
 @hookimpl
@@ -27,3 +31,10 @@ def ftlint_rules() -> list[type[Rule]]:
     from ftlint.rules.privacy.secret_in_data import SecretInData
 
     return [SecretInData, PersonalData]
+
+
+@hookimpl
+def ftlint_redactors(config: Config) -> list[Any]:
+    from ftlint.rules.privacy.redactor import PrivacyRedactor
+
+    return [PrivacyRedactor(config)]

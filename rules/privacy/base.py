@@ -113,11 +113,22 @@ def masked_excerpt(
         + [(start, end, placeholder, False) for start, end, placeholder in claimed]
         + others
     )
+    # Only the text around the first finding is looked at (a 16 MB text is not copied to
+    # show 60 characters of it): ``low:high`` holds ``width`` characters and more on either
+    # side, widened so that it cuts no masked value.
+    anchor = next((i for i in items if i[3]), items[0] if items else (0, 0, "", True))
+    low, high = max(0, anchor[0] - 2 * width), min(len(text), anchor[1] + 2 * width)
+    for start, end, _shown, _first in items:
+        if start < low < end:
+            low = start
+        if start < high < end:
+            high = end
     parts: list[str] = []
-    position = length = 0
+    position = low
+    length = 0
     focus = (0, 0)
     for start, end, shown, first in items:
-        if start < position:
+        if start < position or end > high:
             continue
         parts.append(text[position:start])
         length += start - position
@@ -126,12 +137,14 @@ def masked_excerpt(
         parts.append(shown)
         length += len(shown)
         position = end
-    parts.append(text[position:])
+    parts.append(text[position:high])
     view = "".join(parts)
     left = max(0, focus[0] - width)
     right = min(len(view), focus[1] + width)
     shown = view[left:right].translate(_VISIBLE)
-    return ("…" if left else "") + shown + ("…" if right < len(view) else "")
+    before = left > 0 or low > 0
+    after = right < len(view) or high < len(text)
+    return ("…" if before else "") + shown + ("…" if after else "")
 
 
 def keep_start(value: str, shown: int, tail: int = 4) -> str:
@@ -179,6 +192,38 @@ def listing(findings: Sequence[Finding], limit: int = 3) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+@dataclass(frozen=True)
+class AllowList:
+    """Values that belong in the data (``[tool.ftlint.rules.NAME] allow``): exact values and
+    globs, compared in lower case with the value as written, its canonical form and its
+    aliases."""
+
+    exact: frozenset[str] = frozenset()
+    globs: tuple[str, ...] = ()
+
+    @classmethod
+    def from_option(cls, allow: Any, rule_name: str) -> AllowList:
+        allow = allow or []
+        if isinstance(allow, str):
+            allow = [allow]
+        if not isinstance(allow, list) or not all(isinstance(v, str) for v in allow):
+            raise ConfigError(f"[tool.ftlint.rules.{rule_name}] allow must be a list of strings")
+        entries = [v.strip().lower() for v in allow if v.strip()]
+        return cls(
+            frozenset(v for v in entries if not any(c in v for c in "*?[")),
+            tuple(v for v in entries if any(c in v for c in "*?[")),
+        )
+
+    def allows(self, finding: Finding, text: str) -> bool:
+        if not (self.exact or self.globs):
+            return False
+        forms = {text[finding.start : finding.end].lower(), finding.value.lower()}
+        forms.update(a.lower() for a in finding.aliases)
+        if forms & self.exact:
+            return True
+        return any(fnmatch.fnmatchcase(form, glob) for form in forms for glob in self.globs)
+
+
 class PrivacyRule(Rule):
     """A record rule that searches the texts ``texts.scan`` let through. Not a rule itself
     (no code, not registered).
@@ -197,23 +242,10 @@ class PrivacyRule(Rule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        allow = self.options.get("allow") or []
-        if isinstance(allow, str):
-            allow = [allow]
-        if not isinstance(allow, list) or not all(isinstance(v, str) for v in allow):
-            raise ConfigError(f"[tool.ftlint.rules.{self.name}] allow must be a list of strings")
-        entries = [v.strip().lower() for v in allow if v.strip()]
-        self.allow_exact = frozenset(v for v in entries if not any(c in v for c in "*?["))
-        self.allow_globs = tuple(v for v in entries if any(c in v for c in "*?["))
+        self.allow = AllowList.from_option(self.options.get("allow"), self.name)
 
     def allowed(self, finding: Finding, text: str) -> bool:
-        if not (self.allow_exact or self.allow_globs):
-            return False
-        forms = {text[finding.start : finding.end].lower(), finding.value.lower()}
-        forms.update(a.lower() for a in finding.aliases)
-        if forms & self.allow_exact:
-            return True
-        return any(fnmatch.fnmatchcase(form, glob) for form in forms for glob in self.allow_globs)
+        return self.allow.allows(finding, text)
 
     def quiet(self, record: Record) -> bool:
         # The gate of the record's JSON source without the record analysis: nearly every

@@ -140,6 +140,21 @@ CASES = [
     Case("alpaca_unhashable.json"),
     Case("sharegpt_unhashable.jsonl", cause=_UNHASHABLE, fixed="189393c"),
     Case("sharegpt_unhashable.json", cause=_UNHASHABLE, fixed="189393c"),
+    Case(
+        "zip_version_8_4.xlsx",
+        cause="found by the 30-minute fuzz run: a flipped byte makes a zip directory entry "
+        "claim 'version 8.4'; zipfile raises NotImplementedError, which the XLSX size guard "
+        "(plugins/xlsx.py archive_refusal) did not catch: prepare raised",
+        fixed="185fa2c",
+    ),
+    Case(
+        "sharegpt_special_token_answer.jsonl",
+        cause="found by the 30-minute fuzz run (shrunk): a ShareGPT answer that is only a "
+        "special token ('<|rt|>'); prepare --fix --unsafe-fixes removes the token and writes "
+        "the record unconverted with an empty answer, which a second prepare drops (not "
+        "idempotent; the class of alpaca_special_token.jsonl: the fixes are planned from the "
+        "findings before any fix, a fixpoint of prepare closes it)",
+    ),
 ]
 
 
@@ -245,3 +260,9 @@ def test_big_integers_keep_their_digits():
         assert b"123456789012345678901" in (directory / "out.jsonl").read_bytes(), list(
             result.records()
         )
+
+
+def test_an_unsupported_zip_version_is_an_unreadable_workbook():
+    report = _report(_BY_FILE["zip_version_8_4.xlsx"])
+    [finding] = [d for d in report["diagnostics"] if d["code"] == "FT212"]
+    assert "NotImplementedError: zip file version 8.4" in finding["message"]
