@@ -517,7 +517,9 @@ def run_prepare(
             )
         written = result.report.files[0].written if result.report.files else None
         if not out.exists():
-            if written is not None:
+            # prepare writes no output file when no record is acceptable (issue 17): every
+            # record is then rejected or dropped, which ``check_accounting`` has checked.
+            if written:
                 failures.append(
                     Failure(target, "output-jsonl", "output-jsonl: no output file", f"{written=}")
                 )
