@@ -136,3 +136,14 @@ def load_target(path: Path) -> Target:
 @hookimpl
 def ftlint_targets() -> list[Target]:
     return [load_target(path) for path in sorted(DATA_DIR.glob("*.toml"))]
+
+
+def __getattr__(name: str) -> Any:
+    """``WRITABLE_FORMATS``: the names of the record formats ``prepare`` can write, those of
+    the installed record formats (``ftlint.formats``), computed when asked for (the formats
+    import the conversion core, which must not load with the profiles)."""
+    if name == "WRITABLE_FORMATS":
+        from ftlint.formats import format_names
+
+        return set(format_names())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
