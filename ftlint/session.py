@@ -54,7 +54,9 @@ def discover_paths(args: argparse.Namespace, plugins: Plugins, config: Config) -
         raw.append(Path(STDIN))  # --stdin-filename alone: the input is standard input
     extensions = {ext for reader in plugins.readers() for ext in reader.extensions}
     exclude = [*config.exclude, *config.extend_exclude]
-    if args.command == "prepare" and any(Path(p).is_dir() for p in raw):
+    if args.command == "prepare" and any(
+        (p if hasattr(p, "is_dir") else Path(p)).is_dir() for p in raw
+    ):
         # A folder prepared twice: not its own outputs. A prepared file named on the command
         # line is prepared (issue 17: prepare of its own output writes the same bytes).
         exclude.append("*_prepared.jsonl")
