@@ -79,7 +79,7 @@ def fill_related_excerpts(
                     excerpt = record_excerpt(record, masking)
                     for item in items:
                         item.excerpt = None if excerpt is None else printable(excerpt)
-                record._analysis = None
+                record.analyses.clear()  # nothing of it is needed again
                 if index >= last:
                     break
         except Exception:
