@@ -27,8 +27,16 @@ def prepare(run_cli, path: Path, *args: str) -> tuple[int, list[dict], str]:
     code, stdout, _err = run_cli(
         "prepare", path, "-o", out, "--force", "--no-report", "--select", "FT3", *args
     )
-    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    # no output file when every record is rejected (issue 17: prepared means accepted)
+    text = out.read_text("utf-8") if out.exists() else ""
+    rows = [json.loads(line) for line in text.splitlines()]
     return code, rows, stdout
+
+
+def rejected(path: Path) -> list[dict]:
+    """The records of the rejects' sidecar of ``prepare``'s output ``<stem>_out.jsonl``."""
+    sidecar = path.with_name(path.stem + "_out_rejected.jsonl")
+    return [json.loads(line) for line in sidecar.read_text("utf-8").split("\n") if line]
 
 
 def found(diagnostics: list[dict]) -> set[tuple[str, str | None, int | None]]:
@@ -187,8 +195,10 @@ def test_safe_fixes_are_applied_with_fix_only(tmp_path, run_json, run_cli):
         {"messages": [{"role": "user", "Content": "Hi"}, ASSISTANT]},
     ]
     path = write_jsonl(tmp_path / "fix.jsonl", rows)
-    _code, written, _out = prepare(run_cli, path)
-    assert written == rows  # prepare alone applies no record fix
+    code, written, _out = prepare(run_cli, path)
+    # prepare alone applies no record fix: every record keeps its error and is rejected
+    assert written == [] and code == 1
+    assert len(rejected(path)) == len(rows)
     code, written, _out = prepare(run_cli, path, "--fix")
     assert written == [
         {"messages": [USER, {"role": "assistant", "content": "42"}]},
@@ -219,7 +229,9 @@ def test_unsafe_fixes_need_unsafe_fixes(tmp_path, run_cli):
     ]
     path = write_jsonl(tmp_path / "unsafe.jsonl", rows)
     code, written, _out = prepare(run_cli, path, "--fix")
-    assert written == rows and code == 1
+    # --fix applies no unsafe fix: what is written is unchanged, the rest is rejected
+    assert code == 1 and all(row in rows for row in written)
+    assert len(written) + len(rejected(path)) == len(rows) and len(written) < len(rows)
     code, written, stdout = prepare(run_cli, path, "--unsafe-fixes")
     assert written == [
         {"messages": [USER, {"role": "assistant", "content": "Yo"}]},
