@@ -176,7 +176,7 @@ def test_what_a_format_cannot_hold_is_a_loss_or_an_error():
     assert [loss.kind for loss in losses] == ["tool-call-id"]
     back = get_format("gemini").to_canonical(written)
     assert back["messages"][1]["tool_calls"][0]["function"]["name"] == "weather"
-    assert back["messages"][2] == {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}
+    assert back["messages"][2] == {"role": "tool", "tool_call_id": "call00001", "content": "sunny"}
 
 
 def test_a_target_writes_each_shape_in_its_family():

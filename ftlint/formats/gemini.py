@@ -19,7 +19,8 @@ What Gemini's format cannot hold, and what ftlint does about it when writing it:
 - a system message in the middle of a conversation: the record is rejected;
 - a message ``weight`` other than 1 (Gemini trains on every ``model`` turn): reported as lost;
 - tool call ids (Gemini pairs a response with its call by function name): not written; read
-  back, calls get ids ``call_1``, ``call_2`` ... in order;
+  back, calls get ids ``call00001``, ``call00002`` ... in order (9 letters or digits, the
+  ids Mistral's validator requires);
 - inline (``data:``) images: Vertex tuning data takes files by URI only: the record is
   rejected; an image URL is written as ``fileData`` with the MIME type its extension names;
 - message ``name`` fields and ``parallel_tool_calls``: reported as lost;
@@ -113,7 +114,7 @@ class GeminiFormat(RecordFormat):
                     if not isinstance(call, dict) or not isinstance(call.get("name"), str):
                         raise ConversionError("a functionCall needs a 'name'", at)
                     counter += 1
-                    call_id = f"call_{counter}"
+                    call_id = f"call{counter:05d}"  # 9 letters or digits: Mistral's rule too
                     pending.append((call_id, call["name"]))
                     args = call.get("args", {})
                     calls.append(

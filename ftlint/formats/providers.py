@@ -23,12 +23,16 @@ Sources (read 2026-12-03):
 - Mistral, "Text fine-tuning", https://docs.mistral.ai/capabilities/finetuning/text_finetuning
   : ``messages`` of user and assistant (system allowed) for "Default Instruct", plus
   ``tool_calls`` and ``tool`` messages for "Function-calling Instruct"; an assistant message
-  may carry ``weight`` (0: not trained on). Mistral's tool call id rules are not confirmed in
-  the docs read and are not checked here.
+  may carry ``weight`` (0: not trained on). Tool call ids: the docs do not state a rule, but
+  Mistral's own validator (mistral-common, ``protocol/instruct/validator.py``, 1.x, read
+  2026-12-03) refuses every tool call id and ``tool_call_id`` that is not 9 letters or digits
+  (``^[a-zA-Z0-9]{9}$``; ``null`` only on the last assistant message in fine-tuning mode),
+  and OpenAI's ids (``call_...``) are not: those are checked.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ftlint.formats.base import Problem, RecordFormat
@@ -242,6 +246,11 @@ class FireworksPreference(RecordFormat):
         return _preference_problems(data, ("system", "user", "assistant"), string_content=True)
 
 
+#: The tool call ids mistral-common's validator accepts (see the module docstring).
+_MISTRAL_TOOL_CALL_ID = re.compile(r"[a-zA-Z0-9]{9}")
+_MISTRAL_ID_RULE = "Mistral's validator takes only ids of 9 letters or digits"
+
+
 class MistralChat(RecordFormat):
     name = "mistral-chat"
     label = "Mistral chat"
@@ -266,9 +275,17 @@ class MistralChat(RecordFormat):
         for i, message in enumerate(messages):
             if not isinstance(message, dict):
                 continue
-            for k, call in enumerate(message.get("tool_calls") or []):
+            tool_calls = message.get("tool_calls")
+            for k, call in enumerate(tool_calls if isinstance(tool_calls, list) else []):
                 if isinstance(call, dict) and isinstance(call.get("id"), str):
                     calls.add(call["id"])
+                    if not _MISTRAL_TOOL_CALL_ID.fullmatch(call["id"]):
+                        problems.append(
+                            Problem(
+                                f"/messages/{i}/tool_calls/{k}/id",
+                                f"tool call id {call['id']!r}: {_MISTRAL_ID_RULE}",
+                            )
+                        )
                 else:
                     problems.append(
                         Problem(f"/messages/{i}/tool_calls/{k}", "a tool call needs an 'id'")

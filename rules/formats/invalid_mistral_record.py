@@ -9,7 +9,8 @@ class InvalidMistralRecord(FormatCheckRule):
     """## What it does
     For targets whose formats are Mistral's, checks each record as `prepare` writes it:
     roles system/user/assistant/tool, `weight` 0 or 1 and only on assistant messages, every
-    tool call with an `id`, every tool message answering a call made before it. Source:
+    tool call with an `id` of 9 letters or digits (what mistral-common's validator takes),
+    every tool message answering a call made before it. Source:
     https://docs.mistral.ai/capabilities/finetuning/text_finetuning (read 2026-12-03).
 
     ## Why is this bad?
