@@ -317,17 +317,13 @@ class TextFormat(OutputFormat):
         d = group.first
         style = "dim" if d.fixed else STYLE[d.severity]
         where = group.where(limit)
-        label = f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
+        label = _target_label(d, labelled)
         console.print(
             f"[bold]{_escape(group.path)}[/]: [{style}]{d.code} {d.severity}[/]{label}: "
             f"{_escape(group.message)} [dim]({d.name})[/] [bold]×{group.count:,}[/] — "
             f"{_escape(where)} [dim](--show-all to list every one)[/]"
         )
-        if d.excerpt:
-            console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
-        hint = fix_hint(d, getattr(self, "_report", None))
-        if hint:
-            console.print(f"  [{'dim' if d.fixed else 'green'}]{_escape(hint)}[/]")
+        self._details(console, d)
 
     def _fixes(self, console: Any, report: Report) -> None:
         """``--show-fixes``: per file, the fixes applied and those on offer, with counts."""
@@ -360,13 +356,15 @@ class TextFormat(OutputFormat):
 
     def _diagnostic(self, console: Any, d: Diagnostic, labelled: bool = False) -> None:
         style = "dim" if d.fixed else STYLE[d.severity]
-        # In a run over several targets each finding says which target it is about; one
-        # without a label holds for all of them.
-        label = f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
+        label = _target_label(d, labelled)
         console.print(
             f"[bold]{_escape(d.location.describe())}[/]: [{style}]{d.code} {d.severity}[/]"
             f"{label}: {_escape(d.message)} [dim]({d.name})[/]"
         )
+        self._details(console, d)
+
+    def _details(self, console: Any, d: Diagnostic) -> None:
+        """The lines under a finding (or a group of them): its excerpt and its fix hint."""
         if d.excerpt:
             console.print(f"  [dim]│ {_escape(d.excerpt)}[/]")
         hint = fix_hint(d, getattr(self, "_report", None))
@@ -446,6 +444,12 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def _target_label(d: Diagnostic, labelled: bool) -> str:
+    """In a run over several targets each finding says which target it is about; one without
+    a label holds for all of them."""
+    return f" [cyan]\\[{_escape(d.target)}][/]" if labelled and d.target else ""
 
 
 @hookimpl
