@@ -24,6 +24,13 @@ installed in a separate virtual environment::
     python3 -m venv /tmp/openai-legacy && /tmp/openai-legacy/bin/pip install openai==0.28.1 pandas
     python benchmarks/floor.py --examples 100000 --legacy-python /tmp/openai-legacy/bin/python
 
+It runs plain ``prepare`` on a file that needs nothing, then like with like
+(``prepare --fix --unsafe-fixes --model davinci-002``, as ``-q`` applies every fix) on a file
+that needs every legacy fix, then on variations of that file (``--variants``: no or many
+repeats, short or long texts, other scripts; ``--variant-examples``, ``--variant-repeat``),
+and prints wall time, CPU time and memory of both tools for each. ``--skip-check`` leaves out
+the floor and ``check``.
+
 Files are generated once with ``benchmarks/generate.py`` into ``benchmarks/data/`` (git-ignored).
 """
 
@@ -281,20 +288,36 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="python of a venv with openai==0.28.1 + pandas: compare prepare with prepare_data",
     )
+    parser.add_argument(
+        "--variants",
+        default="all",
+        help="with --legacy-python: the variations of the file needing every fix to run too: "
+        f"all (default), none, or some of {', '.join(VARIANTS)} (comma-separated)",
+    )
+    parser.add_argument("--variant-examples", type=int, help="their size (default: --examples)")
+    parser.add_argument("--variant-repeat", type=int, help="their runs (default: --repeat)")
+    parser.add_argument("--skip-check", action="store_true", help="only the prepare comparison")
     parser.add_argument("ftlint_args", nargs="*", help="extra ftlint check options, after --")
     args = parser.parse_args(argv)
     if args.floor is not None:
         return run_floor(args.floor, args.jobs, args.encoding)
 
     # absolute: the measured runs start in a temporary directory
-    chat = args.file.resolve() if args.file else data_file("chat", args.examples, args.data_dir)
-    size = chat.stat().st_size
+    if args.skip_check:
+        chat = Path()
+    else:
+        chat = args.file.resolve() if args.file else data_file("chat", args.examples, args.data_dir)
+    size = chat.stat().st_size if not args.skip_check else 0
     ftlint = [sys.executable, "-m", "ftlint.cli"]
     env = measured_env()
     floor_runs: list[Run] = []
     check_runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="ftlint-floor-") as tmp:
         work = Path(tmp)
+        if args.skip_check:
+            if args.legacy_python:
+                compare_prepare(args, ftlint, work)
+            return 0
         warm_up(ftlint, "check", chat, work, env)
         for _ in range(args.repeat):  # interleaved, so that load changes hit both alike
             floor_runs.append(
@@ -353,77 +376,82 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+#: Variations of the prompt/completion file that needs the legacy fixes (``generate.Variation``
+#: fields): the figures must hold on data the code was not tuned for.
+VARIANTS = {
+    "no repeats": {"duplicates": 0.0, "near": 0.0},
+    "many repeats": {"duplicates": 0.3, "near": 0.2},
+    "short texts": {"length": 0.3},
+    "long texts": {"length": 3.0},
+    "latin only": {"script": "latin"},
+    "chinese": {"script": "cjk"},
+    "cyrillic": {"script": "cyrillic"},
+    "emoji": {"script": "emoji"},
+}
+
+
 def compare_prepare(args: argparse.Namespace, ftlint: list[str], work: Path) -> None:
-    legacy = args.legacy_python
+    """``prepare`` next to the legacy ``prepare_data -q``: on a prompt/completion file that
+    needs nothing (plain ``prepare``), and like with like on files that need every legacy fix
+    (``-q`` applies every fix it recommends, so ftlint applies them too: ``--fix
+    --unsafe-fixes --model davinci-002``), the default one and its variations."""
     source = data_file("completion", args.examples, args.data_dir)
+    compare_with_legacy(args, ftlint, work, source, [], "ftlint prepare", "")
+    fixing = ["--fix", "--unsafe-fixes", "--model", "davinci-002"]
+    source = data_file("completion-raw", args.examples, args.data_dir)
+    what = "needing every legacy fix (no separator, no stop sequence, no leading space)"
+    compare_with_legacy(args, ftlint, work, source, fixing, "ftlint prepare --unsafe-fixes", what)
+    if args.variants == "none":
+        return
+    names = list(VARIANTS) if args.variants == "all" else args.variants.split(",")
+    count = args.variant_examples or args.examples
+    repeat = args.variant_repeat or args.repeat
+    figures: list[tuple[str, float, float, float]] = []
+    for name in names:
+        source = variant_file(name, count, args.data_dir)
+        old, new = compare_with_legacy(
+            args, ftlint, work, source, fixing, "ftlint prepare --unsafe-fixes", name, repeat
+        )
+        figures.append((name, old.seconds / new.seconds, old.cpu / new.cpu,
+                        new.tree_rss / max(old.tree_rss, 1)))  # fmt: skip
+    print()
+    print(f"variations ({count} examples, {repeat} runs each): legacy / ftlint")
+    print(f"{'':<16} {'wall':>7} {'CPU':>7} {'memory (ftlint / legacy)':>26}")
+    for name, wall, cpu, memory in figures:
+        print(f"{name:<16} {wall:>6.2f}x {cpu:>6.2f}x {memory:>26.2f}")
+
+
+def variant_file(name: str, count: int, data_dir: Path) -> Path:
+    from generate import Variation
+
+    if name not in VARIANTS:
+        raise SystemExit(f"unknown variant {name!r} (known: {', '.join(VARIANTS)})")
+    variation = Variation(**VARIANTS[name])
+    path = data_dir / f"completion-raw{variation.tag()}_{count}.jsonl"
+    if not path.exists():
+        size = generate("completion-raw", count, path, variation=variation)
+        print(f"generated {path} ({size / 1e6:.1f} MB)", file=sys.stderr)
+    return path
+
+
+def compare_with_legacy(
+    args: argparse.Namespace,
+    ftlint: list[str],
+    work: Path,
+    source: Path,
+    extra: list[str],
+    label: str,
+    what: str,
+    repeat: int | None = None,
+) -> tuple[Run, Run]:
+    """Interleaved runs of ``prepare_data -q`` and ``ftlint prepare`` on copies of ``source``;
+    prints their medians (wall, CPU, max RSS, tree PSS) and ratios."""
     size = source.stat().st_size
     ours: list[Run] = []
     theirs: list[Run] = []
     env = measured_env()
     warm_up(ftlint, "prepare", source, work, env)
-    for _ in range(args.repeat):
-        copy = work / source.name
-        shutil.copyfile(source, copy)
-        theirs.append(
-            measure(
-                [
-                    str(legacy),
-                    "-c",
-                    "from openai._openai_scripts import main; main()",
-                    "tools",
-                    "fine_tunes.prepare_data",
-                    "-f",
-                    str(copy),
-                    "-q",
-                ],
-                work,
-                env,
-            )
-        )
-        for leftover in work.glob("*_prepared*.jsonl"):
-            leftover.unlink()
-        ours.append(
-            measure(
-                [
-                    *ftlint,
-                    "prepare",
-                    str(copy),
-                    "-o",
-                    str(work / "out.jsonl"),
-                    "--force",
-                    "--jobs",
-                    str(args.jobs),
-                    "--output-format",
-                    "json",
-                ],
-                work,
-                env,
-            )
-        )
-    old, new = median_run(theirs), median_run(ours)
-    print()
-    print(f"{source.name}: {size / 1e6:.1f} MB prompt/completion, {args.repeat} runs each")
-    print(header())
-    print(row("openai 0.28.1 prepare_data -q", old, size))
-    print(row("ftlint prepare", new, size, old))
-    print(
-        f"  ftlint prepare is {old.seconds / new.seconds:.2f}x faster and uses "
-        f"{new.tree_rss / max(old.tree_rss, 1):.2f} of the legacy tool's memory (tree PSS)"
-    )
-    print(best_of("legacy", theirs, "prepare", ours))
-    compare_fixing_prepare(args, ftlint, work)
-
-
-def compare_fixing_prepare(args: argparse.Namespace, ftlint: list[str], work: Path) -> None:
-    """Like with like: ``prepare_data -q`` applies every fix it recommends, so ftlint applies
-    them too (``--unsafe-fixes --model davinci-002``) on a file that needs them (no separator,
-    no stop sequence, no leading space; some repeats)."""
-    source = data_file("completion-raw", args.examples, args.data_dir)
-    size = source.stat().st_size
-    ours: list[Run] = []
-    theirs: list[Run] = []
-    env = measured_env()
-    for index in range(args.repeat):
+    for index in range(repeat or args.repeat):
         copy = work / source.name
         shutil.copyfile(source, copy)
         legacy = [str(args.legacy_python), "-c", "from openai._openai_scripts import main; main()",
@@ -431,22 +459,42 @@ def compare_fixing_prepare(args: argparse.Namespace, ftlint: list[str], work: Pa
         theirs.append(measure(legacy, work, env))
         for leftover in work.glob("*_prepared*.jsonl"):
             leftover.unlink()
-        fixing = [*ftlint, "prepare", str(copy), "-o", str(work / f"fixed-{index}.jsonl"),
-                  "--unsafe-fixes", "--model", "davinci-002", "--jobs", str(args.jobs),
-                  "--output-format", "json"]  # fmt: skip
-        ours.append(measure(fixing, work, env))
+        out = work / f"out-{index}.jsonl"
+        ours.append(
+            measure(
+                [
+                    *ftlint,
+                    "prepare",
+                    str(copy),
+                    "-o",
+                    str(out),
+                    "--force",
+                    "--jobs",
+                    str(args.jobs),
+                    "--output-format",
+                    "json",
+                    *extra,
+                ],
+                work,
+                env,
+            )
+        )
+        for leftover in (out, out.with_name(f"out-{index}_rejected.jsonl")):
+            leftover.unlink(missing_ok=True)
     old, new = median_run(theirs), median_run(ours)
     print()
-    print(f"{source.name}: {size / 1e6:.1f} MB prompt/completion needing every legacy fix")
+    print(f"{source.name}: {size / 1e6:.1f} MB prompt/completion{', ' + what if what else ''}, "
+          f"{len(ours)} runs each")  # fmt: skip
     print(header())
     print(row("openai 0.28.1 prepare_data -q", old, size))
-    print(row("ftlint prepare --unsafe-fixes", new, size, old))
+    print(row(label, new, size, old))
     print(
-        f"  ftlint prepare is {old.seconds / new.seconds:.2f}x faster "
-        f"(CPU {old.cpu / new.cpu:.2f}x) and uses "
-        f"{new.tree_rss / max(old.tree_rss, 1):.2f} of the legacy tool's memory"
+        f"  {label} is {old.seconds / new.seconds:.2f}x faster (CPU {old.cpu / new.cpu:.2f}x) "
+        f"and uses {new.tree_rss / max(old.tree_rss, 1):.2f} of the legacy tool's memory "
+        f"(tree PSS; max RSS {new.max_rss / max(old.max_rss, 1):.2f})"
     )
     print(best_of("legacy", theirs, "prepare", ours))
+    return old, new
 
 
 if __name__ == "__main__":
