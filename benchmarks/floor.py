@@ -248,13 +248,13 @@ def row(name: str, run: Run, size: int, reference: Run | None = None) -> str:
     ratio = f"{run.seconds / reference.seconds:>6.2f}x" if reference else f"{'':>7}"
     cpu_ratio = f"{run.cpu / reference.cpu:>6.2f}x" if reference else f"{'':>7}"
     return (
-        f"{name:<34} {run.seconds:>7.2f} s {size / 1e6 / run.seconds:>7.1f} MB/s {ratio} "
+        f"{name:<42} {run.seconds:>7.2f} s {size / 1e6 / run.seconds:>7.1f} MB/s {ratio} "
         f"{run.cpu:>7.2f} s {cpu_ratio} {run.max_rss / 1e6:>8.0f} MB {run.tree_rss / 1e6:>9.0f} MB"
     )
 
 
 def header() -> str:
-    text = f"{'':<34} {'wall (median)':>9} {'throughput':>12} {'ratio':>7} {'CPU':>9} {'ratio':>7} "
+    text = f"{'':<42} {'wall (median)':>9} {'throughput':>12} {'ratio':>7} {'CPU':>9} {'ratio':>7} "
     return text + f"{'max RSS':>11} {'tree PSS':>12}"
 
 
@@ -296,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--variant-examples", type=int, help="their size (default: --examples)")
     parser.add_argument("--variant-repeat", type=int, help="their runs (default: --repeat)")
+    parser.add_argument(
+        "--baseline-python",
+        type=Path,
+        help="python of another ftlint checkout: its prepare runs interleaved with this one's",
+    )
     parser.add_argument("--skip-check", action="store_true", help="only the prepare comparison")
     parser.add_argument("ftlint_args", nargs="*", help="extra ftlint check options, after --")
     args = parser.parse_args(argv)
@@ -449,8 +454,21 @@ def compare_with_legacy(
     size = source.stat().st_size
     ours: list[Run] = []
     theirs: list[Run] = []
+    before: list[Run] = []
     env = measured_env()
     warm_up(ftlint, "prepare", source, work, env)
+    baseline = [str(args.baseline_python), "-m", "ftlint.cli"] if args.baseline_python else None
+    if baseline:
+        warm_up(baseline, "prepare", source, work, env)
+
+    def prepare(command: list[str], out: Path) -> Run:
+        argv = [*command, "prepare", str(copy), "-o", str(out), "--force", "--jobs",
+                str(args.jobs), "--output-format", "json", *extra]  # fmt: skip
+        run = measure(argv, work, env)
+        for leftover in (out, out.with_name(f"{out.stem}_rejected.jsonl")):
+            leftover.unlink(missing_ok=True)
+        return run
+
     for index in range(repeat or args.repeat):
         copy = work / source.name
         shutil.copyfile(source, copy)
@@ -459,35 +477,21 @@ def compare_with_legacy(
         theirs.append(measure(legacy, work, env))
         for leftover in work.glob("*_prepared*.jsonl"):
             leftover.unlink()
-        out = work / f"out-{index}.jsonl"
-        ours.append(
-            measure(
-                [
-                    *ftlint,
-                    "prepare",
-                    str(copy),
-                    "-o",
-                    str(out),
-                    "--force",
-                    "--jobs",
-                    str(args.jobs),
-                    "--output-format",
-                    "json",
-                    *extra,
-                ],
-                work,
-                env,
-            )
-        )
-        for leftover in (out, out.with_name(f"out-{index}_rejected.jsonl")):
-            leftover.unlink(missing_ok=True)
+        if baseline:  # interleaved: legacy, baseline, this checkout, legacy, ...
+            before.append(prepare(baseline, work / f"before-{index}.jsonl"))
+        ours.append(prepare(ftlint, work / f"out-{index}.jsonl"))
     old, new = median_run(theirs), median_run(ours)
     print()
     print(f"{source.name}: {size / 1e6:.1f} MB prompt/completion{', ' + what if what else ''}, "
           f"{len(ours)} runs each")  # fmt: skip
     print(header())
     print(row("openai 0.28.1 prepare_data -q", old, size))
+    if before:
+        print(row(f"{label} (baseline)", median_run(before), size, old))
     print(row(label, new, size, old))
+    if before:
+        print("  CPU per run, baseline: " + ", ".join(f"{r.cpu:.2f}" for r in before)
+              + " s; this checkout: " + ", ".join(f"{r.cpu:.2f}" for r in ours) + " s")  # fmt: skip
     print(
         f"  {label} is {old.seconds / new.seconds:.2f}x faster (CPU {old.cpu / new.cpu:.2f}x) "
         f"and uses {new.tree_rss / max(old.tree_rss, 1):.2f} of the legacy tool's memory "

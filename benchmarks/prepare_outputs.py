@@ -40,6 +40,11 @@ def default_inputs() -> list[Path]:
     return found
 
 
+def _normal(data: bytes, tmp: str) -> bytes:
+    """``data`` with this run's temporary folder named ``<tmp>``."""
+    return re.sub(rb"ftlint-prep-[A-Za-z0-9_]+", b"<tmp>", data.replace(tmp.encode(), b"<tmp>"))
+
+
 def run_one(python: str, source: Path, variant: str, out: Path, jobs: str) -> None:
     name = f"{source.parent.name}__{source.name}__{variant}"
     with tempfile.TemporaryDirectory(prefix="ftlint-prep-") as tmp:
@@ -60,8 +65,8 @@ def run_one(python: str, source: Path, variant: str, out: Path, jobs: str) -> No
         stderr = done.stderr.decode("utf-8", "replace").replace(tmp, "<tmp>")
         (target / "stderr").write_text(stderr)
         for produced in sorted(work.iterdir()):
-            if produced != copy:
-                shutil.copyfile(produced, target / produced.name)
+            if produced != copy:  # the sidecar names the source: its temporary folder
+                (target / produced.name).write_bytes(_normal(produced.read_bytes(), tmp))
     print(f"{name}: exit {done.returncode}", flush=True)
 
 

@@ -118,7 +118,12 @@ def prepare_checked(
     loop = FixLoop(engine, report)
     try:
         first_options = replace(options, output=first, force=True, split=None, in_place=False)
-        engine.write_output(file, checked.reader, plan, first, file_report, first_options)
+        plan.changes = {}  # which records each transform changes: counted in _fixed_first
+        try:
+            engine.write_output(file, checked.reader, plan, first, file_report, first_options)
+            changes = plan.changes
+        finally:
+            plan.changes = None
         with contextlib.suppress(ValueError):
             file_report.outputs.remove(str(first))
         with contextlib.suppress(ValueError):
@@ -129,7 +134,7 @@ def prepare_checked(
         else:
             outcome = Outcome(provenance)
             loop.final_path = first
-        _finish(engine, checked, out, options, report, loop, outcome)
+        _finish(engine, checked, out, options, report, loop, outcome, changes)
     finally:
         for leftover in (first, loop.final_path):
             if leftover is not None:
@@ -145,6 +150,7 @@ def _finish(
     report: Report,
     loop: FixLoop,
     outcome: Outcome,
+    changes: dict[int, array] | None = None,
 ) -> None:
     file, file_report = checked.file, checked.report
     display = file.display_path
@@ -242,7 +248,7 @@ def _finish(
         entries.append((source, sources.entry(source, [_reason(d) for d in errors], location)))
     file_report.rejected = len(unreadable) + len(outcome.rejected)
     file_report.written = len(outcome.provenance)
-    first_fixed = _fixed_first(engine, checked, own)
+    first_fixed = _fixed_first(engine, checked, own, changes)
     file_report.fixed_records = len((first_fixed | outcome.changed) & written)
     sidecar = sidecar_path(out)
     if entries:
@@ -275,10 +281,16 @@ def _finish(
     _say_dataset_errors(report, display, file_report)
 
 
-def _fixed_first(engine: Engine, checked: Checked, own: list[Diagnostic]) -> set[int]:
+def _fixed_first(
+    engine: Engine,
+    checked: Checked,
+    own: list[Diagnostic],
+    changes: dict[int, array] | None = None,
+) -> set[int]:
     """Source ordinals of the records a fix of the first write changed. Record edits say it;
-    a dataset-wide fix (a transform) is tried record by record, in one more read of the
-    source, only when there is one (the conversions ``prepare`` makes are no fixes)."""
+    for a dataset-wide fix (a transform; the conversions ``prepare`` makes are no fixes), the
+    first write noted which records each transform changed (``changes``); without that note,
+    each transform is tried record by record in one more read of the source."""
     plan = checked.plan
     fixed = {
         r
@@ -293,6 +305,14 @@ def _fixed_first(engine: Engine, checked: Checked, own: list[Diagnostic]) -> set
     }
     fixes = [t for t in plan.transforms if id(t) not in conversions]
     if not fixes:
+        return fixed
+    if changes is not None:
+        # A record counts when any fix among its transforms changed it: the transforms
+        # before the first such fix are conversions, so the data each one saw is the same
+        # as in the record-by-record read below.
+        for position, transform in enumerate(plan.transforms):
+            if id(transform) not in conversions:
+                fixed.update(changes.get(position, ()))
         return fixed
     from ftlint.engine.fixes import apply_record_edits
 

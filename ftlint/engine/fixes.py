@@ -6,6 +6,7 @@ edits. ``prepare`` and ``check --fix`` re-read the file and pass every record th
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,17 @@ class FixPlan:
     record_edits: dict[int, list] = field(default_factory=dict)
     transforms: list[TransformRecords] = field(default_factory=list)
     file_edits: list[FileEdit] = field(default_factory=list)
+    #: While not None, ``fixed_records`` notes here which records each transform changed:
+    #: position in ``transforms`` -> record ordinals. ``prepare`` sets it for its first write,
+    #: so that counting the records a fix changed needs no further read of the source.
+    changes: dict[int, array] | None = field(default=None, compare=False, repr=False)
+
+    def note_changes(self, changes: dict[int, array]) -> None:
+        """Fold in the changes a worker's ``fixed_records`` noted (``changes``)."""
+        if self.changes is None:
+            return
+        for position, records in changes.items():
+            self.changes.setdefault(position, array("q")).extend(records)
 
     def add(self, diagnostic: Diagnostic) -> None:
         assert diagnostic.fix is not None
@@ -145,9 +157,16 @@ class Fixing:
                     report.dropped.append(DroppedRecord(record.location, reason, code))
                     continue
                 changed = True
-            for transform in plan.transforms:
+            changes = plan.changes
+            for position, transform in enumerate(plan.transforms):
                 # A transform returns a new object when it changes the record.
                 new = transform.transform(data)
-                changed = changed or new is not data
+                if new is not data:
+                    changed = True
+                    if changes is not None:
+                        noted = changes.get(position)
+                        if noted is None:
+                            noted = changes[position] = array("q")
+                        noted.append(record.index)
                 data = new
             yield record, data, changed

@@ -263,12 +263,14 @@ class ParallelScanning:
             return None
         written = 0
         try:
-            for part, (count, dropped) in zip(parts, results, strict=True):
+            for part, (count, dropped, changes) in zip(parts, results, strict=True):
                 with open(part, "rb") as source:
                     while chunk := source.read(1 << 20):
                         handle.write(chunk)
                 written += count
                 file_report.dropped.extend(dropped)
+                if changes:
+                    plan.note_changes(changes)
         finally:
             for part in parts:
                 with contextlib.suppress(OSError):
@@ -434,19 +436,22 @@ _WORKER_PLAN: list[FixPlan] = []
 
 def _write_range(
     file: FileContext, byte_range: ByteRange, part: str
-) -> tuple[int, list[DroppedRecord]]:
+) -> tuple[int, list[DroppedRecord], dict | None]:
     """One range of ``Engine._write_parallel`` in a forked worker: its fixed records written
-    to ``part``; returns how many, and the records its fixes dropped."""
+    to ``part``; returns how many, the records its fixes dropped, and the records each
+    transform changed when the plan notes them (``FixPlan.changes``)."""
     from ftlint.jsonl import dumps_line
 
     engine, plan = _WORKER_ENGINE[0], _WORKER_PLAN[0]
     reader = engine.reader_named(file.reader_name)
     report = FileReport(path=file.display_path)
     written = 0
+    if plan.changes is not None:
+        plan.changes = {}  # this range's own (the fork copied the parent's)
     with open(part, "wb", buffering=1 << 20) as handle:
         for _record, data, _changed in engine.fixed_records(
             file, reader, plan, report, byte_range=byte_range
         ):
             handle.write(dumps_line(data))
             written += 1
-    return written, report.dropped
+    return written, report.dropped, plan.changes
