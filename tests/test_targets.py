@@ -309,14 +309,13 @@ def test_an_open_weight_target_alone_runs_without_a_tokenizer(
     """--target hf / fireworks with no --tokenizer: no usage error; the counts are an estimate,
     never shown as exact, with a note that names --tokenizer for exact counts and for
     --max-seq-length; the truncation finding says it is estimated too."""
-    rows = chats(3) + [
-        {
-            "messages": [
-                {"role": "user", "content": "Tell me everything."},
-                {"role": "assistant", "content": "word " * 300},
-            ]
-        }
-    ]
+    long = {
+        "messages": [
+            {"role": "user", "content": "Tell me everything."},
+            {"role": "assistant", "content": "word " * 300},
+        ]
+    }
+    rows = [*chats(3), long]
     path = write_jsonl(tmp_path / "train.jsonl", rows)
     code, report = run_json("check", path, "--target", target, "--max-seq-length", "64")
     assert code in (0, 1), report
