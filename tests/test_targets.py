@@ -303,9 +303,7 @@ def test_targets_command_json_lists_sources_and_counting(run_cli):
 
 
 @pytest.mark.parametrize("target", ["hf", "fireworks"])
-def test_an_open_weight_target_alone_runs_without_a_tokenizer(
-    tmp_path, run_json, run_cli, target
-):
+def test_an_open_weight_target_alone_runs_without_a_tokenizer(tmp_path, run_json, run_cli, target):
     """--target hf / fireworks with no --tokenizer: no usage error; the counts are an estimate,
     never shown as exact, with a note that names --tokenizer for exact counts and for
     --max-seq-length; the truncation finding says it is estimated too."""
