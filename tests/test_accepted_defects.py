@@ -57,6 +57,34 @@ def test_unfixable_records_are_rejected_with_every_reason(tmp_path, run_cli):
     assert code == 0, err
 
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "support_faq.csv"
+
+
+@pytest.mark.parametrize("fixes", [(), ("--fix", "--unsafe-fixes")])
+def test_the_readme_prepare_example_checks_clean(tmp_path, run_cli, fixes):
+    """The issue's first words: `ftlint prepare examples/support_faq.csv` wrote chat records
+    mixed with a prompt/completion record, kept an `<|endoftext|>`, reported `dropped: []`,
+    and `ftlint check` of that output found 3 errors."""
+    source = tmp_path / EXAMPLE.name
+    source.write_bytes(EXAMPLE.read_bytes())
+    code, out, err = run_cli("prepare", source, *fixes)
+    prepared = tmp_path / "support_faq_prepared.jsonl"
+    text = prepared.read_text("utf-8")
+    assert all("messages" in json.loads(line) for line in text.splitlines())
+    assert "<|endoftext|>" not in text
+    report = json.loads((tmp_path / "support_faq_prepared.report.json").read_text("utf-8"))
+    gone = report["files"][0]["dropped"]
+    if fixes:  # the duplicate and the empty answer left out, the special token removed
+        assert code == 0 and len(gone) == 2 and not any(d["rejected"] for d in gone)
+        records = [json.loads(line) for line in text.splitlines()]
+        assert not [r for r in records if r["messages"][0]["content"].endswith("->")]
+        assert not [r for r in records if r["messages"][-1]["content"].endswith("END")]
+    else:  # the empty answer and the special token rejected, with their reasons
+        assert code == 1 and len(gone) == 2 and all(d["rejected"] for d in gone)
+    code, out, err = run_cli("check", prepared)
+    assert code == 0 and "error" not in out.rsplit("Found", 1)[-1], out
+
+
 def test_the_sidecar_is_never_written_over_an_existing_file(tmp_path, run_cli):
     path = write_jsonl(tmp_path / "data.jsonl", [chat("q", "a"), {"prompt": "p", "completion": ""}])
     (tmp_path / "data_rejected.jsonl").write_text("keep me")
@@ -112,8 +140,6 @@ def test_records_equal_once_fixed_are_dropped_in_the_same_run(tmp_path):
 def test_the_fix_loop_stops_at_its_runaway_limit(tmp_path):
     """A fix that never settles (tests/restless_rule.py finds what it fixed, every time):
     the loop stops after its limit, says so, and writes no record that keeps an error."""
-    from ftlint.engine.loop import MAX_PASSES
-
     records = [chat(f"q{i}", f"a{i}") for i in range(3)]
     path = write_jsonl(tmp_path / "d.jsonl", records)
     result = ftlint.prepare(
@@ -130,6 +156,8 @@ def test_the_fix_loop_stops_at_its_runaway_limit(tmp_path):
     assert not (tmp_path / "o.jsonl").exists()
     # check --fix rewrites the file itself: the first fix, MAX_PASSES re-checks that fix
     # again, then the last check is reported.
+    from ftlint.engine.loop import MAX_PASSES
+
     report = ftlint.check(
         path, isolated=True, fix=True, min_examples=1, plugins=["tests.restless_rule"]
     )
@@ -210,7 +238,7 @@ def test_an_alpaca_record_with_an_empty_output_is_reported_at_its_source(tmp_pat
         path = write_jsonl(tmp_path / "a.jsonl", records)
     else:
         path = spreadsheet(tmp_path / f"a{suffix}", rows)
-    report = ftlint.check(path, isolated=True, min_examples=1, show_all=True)
+    report = ftlint.check(path, isolated=True, min_examples=1)
     [empty] = [d for d in report.diagnostics if "'output' is empty" in d.message]
     assert empty.severity is Severity.ERROR and empty.location.record == 3
     assert empty.location.field == "/output"
@@ -250,7 +278,7 @@ def test_split_figures_are_the_training_files(tmp_path):
     summary = result.report.files[0].summary
     alone = ftlint.check(train, isolated=True).files[0].summary
     assert summary["billed_tokens"] == alone["billed_tokens"]
-    assert summary["examples"] == 30 and summary["validation_examples"] == 10
+    assert summary["examples"] == alone["examples"] == 30
     assert len(valid.read_text().splitlines()) == 10
 
 
@@ -260,6 +288,8 @@ def test_split_summary_in_words(tmp_path, run_cli):
     path = write_jsonl(tmp_path / "d.jsonl", records)
     _code, out, _err = run_cli("prepare", path, "--split", "0.25")
     assert "train_examples" not in out and "30 examples (chat 30) · 10 for validation" in out
+    report = json.loads((tmp_path / "d_train.report.json").read_text("utf-8"))
+    assert report["files"][0]["summary"]["validation_examples"] == 10
 
 
 def test_plurals(tmp_path):
