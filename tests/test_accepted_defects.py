@@ -67,7 +67,7 @@ def test_the_readme_prepare_example_checks_clean(tmp_path, run_cli, fixes):
     and `ftlint check` of that output found 3 errors."""
     source = tmp_path / EXAMPLE.name
     source.write_bytes(EXAMPLE.read_bytes())
-    code, out, err = run_cli("prepare", source, *fixes)
+    code, _out, _err = run_cli("prepare", source, *fixes)
     prepared = tmp_path / "support_faq_prepared.jsonl"
     text = prepared.read_text("utf-8")
     assert all("messages" in json.loads(line) for line in text.splitlines())
@@ -81,7 +81,7 @@ def test_the_readme_prepare_example_checks_clean(tmp_path, run_cli, fixes):
         assert not [r for r in records if r["messages"][-1]["content"].endswith("END")]
     else:  # the empty answer and the special token rejected, with their reasons
         assert code == 1 and len(gone) == 2 and all(d["rejected"] for d in gone)
-    code, out, err = run_cli("check", prepared)
+    code, out, _err = run_cli("check", prepared)
     assert code == 0 and "error" not in out.rsplit("Found", 1)[-1], out
 
 
