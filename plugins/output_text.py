@@ -180,6 +180,27 @@ def _tokens_line(tokens: Any) -> str | None:
     return " · ".join(parts)
 
 
+def _target_cost(summary: dict[str, Any]) -> str:
+    """A verdict's own cost figures (each target has its epochs and price): billed tokens,
+    epochs and where they come from, and the dollar figure or why there is none."""
+    tokens = summary.get("tokens")
+    per_epoch = tokens.get("billed_per_epoch") if isinstance(tokens, dict) else None
+    if not isinstance(per_epoch, (int, float)):
+        return ""
+    epochs, billed = summary.get("epochs"), summary.get("billed_tokens")
+    if isinstance(epochs, int) and isinstance(billed, (int, float)):
+        text = f"billed {_number(billed)} tokens ({_plural(epochs, 'epoch')}"
+        text += f", {summary['epochs_source']})" if summary.get("epochs_source") else ")"
+    else:
+        text = f"billed {_number(per_epoch)} tokens per epoch (no published default epochs)"
+    cost = summary.get("estimated_cost_usd")
+    if isinstance(cost, (int, float)):
+        text += f" ≈ {format_usd(cost)}"
+    elif summary.get("price_per_1m") is None:
+        text += "; no published price"
+    return text
+
+
 def _cost_line(summary: dict[str, Any]) -> str | None:
     billed = summary.get("billed_tokens")
     if not isinstance(billed, (int, float)):
@@ -396,6 +417,9 @@ class TextFormat(OutputFormat):
                 f"  {_escape(verdict.target + model)}: [{style}]{verdict.verdict}[/]"
                 + (f" [dim]-- {_escape(deciding)}[/]" if deciding else "")
             )
+            cost = _target_cost(verdict.summary)
+            if cost:
+                console.print(f"    [dim]{_escape(cost)}[/]")
 
     def _file(self, console: Any, file: FileReport, figures: bool = True) -> None:
         console.print(f"[bold]{_escape(file.path)}[/]: {_escape(file_header(file))}")
