@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from ftlint.plugins import plain_text
+
 from ftlint import (
     Applicability,
     Diagnostic,
@@ -41,17 +43,24 @@ _KNOWN_FIGURES = {
 
 def make_console(stream: TextIO, color: bool | None) -> Any:
     """A rich console on ``stream``: colour forced (True), off (False), or decided by rich
-    from the stream being a terminal and from ``NO_COLOR`` (None)."""
-    from rich.console import Console
+    from the stream being a terminal and from ``NO_COLOR`` (None). Where rich would write
+    plain text (no terminal), the same text without importing rich (``plain_text``)."""
 
-    return Console(
-        file=stream,
-        force_terminal=True if color else None,
-        no_color=color is False,
-        highlight=False,
-        soft_wrap=True,
-        emoji=False,
-    )
+    def rich_console() -> Any:
+        from rich.console import Console
+
+        return Console(
+            file=stream,
+            force_terminal=True if color else None,
+            no_color=color is False,
+            highlight=False,
+            soft_wrap=True,
+            emoji=False,
+        )
+
+    if plain_text.writes_plain(stream, color):
+        return plain_text.PlainConsole(stream, rich_console)
+    return rich_console()
 
 
 def fix_hint(diagnostic: Diagnostic, report: Report | None = None) -> str | None:
@@ -465,9 +474,7 @@ def _dropped_where(location: Any) -> str:
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+    return plain_text.escape(text)
 
 
 def _target_label(d: Diagnostic, labelled: bool) -> str:

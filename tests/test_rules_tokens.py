@@ -228,6 +228,7 @@ def test_a_missing_tokenizer_stops_the_run_with_the_fix(tmp_path, run_cli, monke
 
     monkeypatch.setattr("ftlint.tokens._COUNTERS", {})
     monkeypatch.setattr("ftlint.tokens.get_encoding", unavailable)
+    monkeypatch.setattr("ftlint.tokens._small_encoder", lambda name: None)  # no table either
     path = write_jsonl(tmp_path / "train.jsonl", dataset(12))
     code, out, err = run_cli("check", path)
     assert code == 2
