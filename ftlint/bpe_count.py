@@ -18,8 +18,8 @@ What it costs: importing its 74 MB library and building one encoding took 0.8-1.
 here, and its tables take about 60 MB per encoding; it saves about 0.07 us a token (on the
 100k-example chat file: 1.75 s against tiktoken's 2.43 s for 9.6M tokens, measured 2026-12-03).
 It pays from about 16M tokens on, so ``TokenCounter`` loads it only once a process has counted
-``FAST_AFTER_TOKENS`` tokens with tiktoken, or, before a parallel scan forks its workers, when
-the input is that large (``ftlint.tokens.expect_tokens``: the workers then share one load
+``FAST_AFTER_TOKENS`` tokens with tiktoken, or, before a scan starts (and its workers fork), when
+the input is that large (``ftlint.tokens.expect_input``: the workers then share one load
 instead of paying for one each). A small file, such as a pre-commit run, never imports it.
 """
 

@@ -219,9 +219,9 @@ def test_a_small_run_does_not_import_bpe_openai(tmp_path):
 
 
 def test_a_large_input_loads_the_fast_counter_before_the_workers_fork(monkeypatch):
-    """``expect_tokens`` (called before a parallel scan forks) loads bpe-openai once in the
-    parent for an input large enough to pay for it, never when the ids are wanted (the
-    near-duplicate signatures need them) or for a small input."""
+    """``expect_tokens`` (from ``expect_input``, before a scan forks its workers) loads
+    bpe-openai once in the parent for an input large enough to pay for it, never when the ids
+    are wanted (the near-duplicate signatures need them) or for a small input."""
     from ftlint import tokens
 
     monkeypatch.setattr(tokens, "_COUNTERS", {})

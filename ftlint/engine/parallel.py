@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,15 +30,6 @@ if TYPE_CHECKING:
     from ftlint.reader import ByteRange, Reader
     from ftlint.report import Report
     from ftlint.rule import FileContext
-
-
-def _before_workers(files: Sequence[tuple[FileContext, Reader]]) -> None:
-    """What the workers would each load for an input this large is loaded once here, before
-    they are forked (the faster token counter: ``ftlint.tokens.expect_tokens``). Only when
-    the token counters are in use already: a run without token rules imports nothing."""
-    tokens = sys.modules.get("ftlint.tokens")
-    if tokens is not None:
-        tokens.expect_tokens(sum({id(f): f.size for f, _ in files}.values()))
 
 
 class ParallelScanning:
@@ -148,7 +138,6 @@ class ParallelScanning:
         workers = executor.workers() if executor is not None else 1
         units = self.plan_units(files, split, workers)
         if executor is not None and not self._in_process(executor, units):
-            _before_workers(files)
             try:
                 return self._fold(files, units, self._scan_parallel(executor, units))
             except Exception as exc:  # the machinery failed (pickling, a worker died ...)

@@ -798,16 +798,19 @@ def _store_small_encoder(name: str, encoding: Any) -> None:
 def expect_input(size: int) -> None:
     """A run is about to read ``size`` bytes: when that is large (``SMALL_BUDGET`` or more),
     every counter loads tiktoken now, once, before worker processes fork (they inherit it),
-    instead of first spending the plain-Python encoder's budget."""
+    instead of first spending the plain-Python encoder's budget; an input large enough for
+    the faster exact counter loads that too (``expect_tokens``)."""
     global _LARGE_INPUT
-    if size < SMALL_BUDGET or _LARGE_INPUT:
+    if size < SMALL_BUDGET:
         return
-    _LARGE_INPUT = True
-    for counter in list(_COUNTERS.values()):
-        counter = getattr(counter, "_counter", counter)  # a stand-in counts with its own
-        if isinstance(counter, TokenCounter) and counter._small_left > 0:
-            with contextlib.suppress(TokenizerUnavailable):
-                counter.load_tiktoken()
+    if not _LARGE_INPUT:
+        _LARGE_INPUT = True
+        for counter in list(_COUNTERS.values()):
+            counter = getattr(counter, "_counter", counter)  # a stand-in counts with its own
+            if isinstance(counter, TokenCounter) and counter._small_left > 0:
+                with contextlib.suppress(TokenizerUnavailable):
+                    counter.load_tiktoken()
+    expect_tokens(size)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -842,9 +845,9 @@ def shared_counter(encoding_name: str) -> Any:
 
 
 def expect_tokens(size: int) -> None:
-    """An input of ``size`` bytes is about to be scanned by forked workers: each counter of
-    this process that can count faster on an input that large loads its faster counter now
-    (``TokenCounter.expect``), once, instead of once per worker."""
+    """An input of ``size`` bytes is about to be scanned (``expect_input``, before workers
+    fork): each counter of this process that can count faster on an input that large loads
+    its faster counter now (``TokenCounter.expect``), once, instead of once per worker."""
     for counter in _COUNTERS.values():
         expect = getattr(counter, "expect", None)
         if expect is not None:
