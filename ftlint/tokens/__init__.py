@@ -38,7 +38,7 @@ from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ftlint.bpe_count import FAST_AFTER_TOKENS
+from ftlint.bpe_count import BYTES_PER_TOKEN, FAST_AFTER_TOKENS
 from ftlint.config import ConfigError
 from ftlint.conversion import plan_of
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
@@ -404,6 +404,13 @@ class TokenCounter:
         if fast is not None:
             self._count = bpe_count.exact_counter(fast, self._encode)
 
+    def expect(self, tokens: int) -> None:
+        """The run is about to count about ``tokens`` tokens (at the least): load the faster
+        exact counter now when that pays for its loading and the ids are not wanted. Called
+        before a parallel scan forks its workers, which then share this one load."""
+        if not self.ids_wanted and self._counted >= 0 and tokens > FAST_AFTER_TOKENS:
+            self._try_fast()
+
     def sequence(self, data: Any) -> list[tuple[int, bool]]:
         """The runs ``(tokens, trained)`` of ``example(data)``'s longest sequence (what a
         truncation loses: ``ftlint.tokens.sequence``), the cookbook's terms in the order
@@ -440,32 +447,39 @@ class TokenCounter:
         for message in messages if isinstance(messages, list) else ():
             if not isinstance(message, dict):
                 continue
-            role = message.get("role")
-            learns = role in TRAINED_ROLES and message.get("weight", 1) != 0
-            frame, body = TOKENS_PER_MESSAGE, 0
-            for key, value in message.items():
-                if key == "weight":
-                    continue
-                if key == "content":
-                    n = self.content(value, remember=role in ("system", "developer"))
-                elif key == "tool_calls":
-                    n = self.tool_calls(value)
-                elif key == "function_call":
-                    n = self.function_call(value)
-                elif isinstance(value, str):
-                    n = self._string(value)
-                else:
-                    n = self.strings_in(value)
-                if key == "name":
-                    n += TOKENS_PER_NAME
-                if learns and key in ("content", "tool_calls", "function_call"):
-                    body += n
-                else:
-                    frame += n
+            frame, body = self._message_terms(message, message.get("role"))
             runs += [(frame, False), (body, True)]
         if priming:
             runs.append((TOKENS_PER_CONVERSATION, False))
         return runs
+
+    def _message_terms(self, message: dict, role: Any) -> tuple[int, int]:
+        """``(framing, trained)`` tokens of one message with the cookbook's formula: 3 of
+        framing, every value (``name`` 1 more), the content, tool calls and function call of
+        an assistant message whose ``weight`` is not 0 being its trained part. The one walk
+        of a message that ``messages`` (the counts) and ``sequence`` (the runs) share."""
+        learns = role in TRAINED_ROLES and message.get("weight", 1) != 0
+        frame, body = TOKENS_PER_MESSAGE, 0
+        for key, value in message.items():
+            if key == "weight":
+                continue
+            if key == "content":
+                n = self.content(value, remember=role in ("system", "developer"))
+            elif key == "tool_calls":
+                n = self.tool_calls(value)
+            elif key == "function_call":
+                n = self.function_call(value)
+            elif isinstance(value, str):
+                n = self._string(value)
+            else:
+                n = self.strings_in(value)
+            if key == "name":
+                n += TOKENS_PER_NAME
+            if learns and key in ("content", "tool_calls", "function_call"):
+                body += n
+            else:
+                frame += n
+        return frame, body
 
     # -- texts --------------------------------------------------------------------------------
     def text(self, value: str) -> int:
@@ -651,28 +665,9 @@ class TokenCounter:
                         trained += n
                     continue
             role = message.get("role")
-            if not isinstance(role, str):
-                role = None
-            learns = role in TRAINED_ROLES and message.get("weight", 1) != 0
-            total += TOKENS_PER_MESSAGE
-            for key, value in message.items():
-                if key == "weight":
-                    continue
-                if key == "content":
-                    n = self.content(value, remember=role in ("system", "developer"))
-                elif key == "tool_calls":
-                    n = self.tool_calls(value)
-                elif key == "function_call":
-                    n = self.function_call(value)
-                elif isinstance(value, str):
-                    n = self._string(value)
-                else:
-                    n = self.strings_in(value)
-                if key == "name":
-                    n += TOKENS_PER_NAME
-                total += n
-                if learns and key in ("content", "tool_calls", "function_call"):
-                    trained += n
+            frame, body = self._message_terms(message, role if isinstance(role, str) else None)
+            total += frame + body
+            trained += body
         if priming:
             total += TOKENS_PER_CONVERSATION
         return total, trained, count
@@ -803,16 +798,19 @@ def _store_small_encoder(name: str, encoding: Any) -> None:
 def expect_input(size: int) -> None:
     """A run is about to read ``size`` bytes: when that is large (``SMALL_BUDGET`` or more),
     every counter loads tiktoken now, once, before worker processes fork (they inherit it),
-    instead of first spending the plain-Python encoder's budget."""
+    instead of first spending the plain-Python encoder's budget; an input large enough for
+    the faster exact counter loads that too (``expect_tokens``)."""
     global _LARGE_INPUT
-    if size < SMALL_BUDGET or _LARGE_INPUT:
+    if size < SMALL_BUDGET:
         return
-    _LARGE_INPUT = True
-    for counter in list(_COUNTERS.values()):
-        counter = getattr(counter, "_counter", counter)  # a stand-in counts with its own
-        if isinstance(counter, TokenCounter) and counter._small_left > 0:
-            with contextlib.suppress(TokenizerUnavailable):
-                counter.load_tiktoken()
+    if not _LARGE_INPUT:
+        _LARGE_INPUT = True
+        for counter in list(_COUNTERS.values()):
+            counter = getattr(counter, "_counter", counter)  # a stand-in counts with its own
+            if isinstance(counter, TokenCounter) and counter._small_left > 0:
+                with contextlib.suppress(TokenizerUnavailable):
+                    counter.load_tiktoken()
+    expect_tokens(size)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -844,6 +842,16 @@ def shared_counter(encoding_name: str) -> Any:
             counter = TokenCounter(encoding_name)
         _COUNTERS[encoding_name] = counter
     return counter
+
+
+def expect_tokens(size: int) -> None:
+    """An input of ``size`` bytes is about to be scanned (``expect_input``, before workers
+    fork): each counter of this process that can count faster on an input that large loads
+    its faster counter now (``TokenCounter.expect``), once, instead of once per worker."""
+    for counter in _COUNTERS.values():
+        expect = getattr(counter, "expect", None)
+        if expect is not None:
+            expect(size // BYTES_PER_TOKEN)
 
 
 def token_figures(
