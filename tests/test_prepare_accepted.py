@@ -5,9 +5,10 @@ rejected (in ``<stem>_rejected.jsonl``); ``prepare`` on its own output writes th
 and fixes nothing.
 
 Tested as a property (generated records of every shape and defect, in every input format:
-JSONL, JSON, CSV, TSV, XLSX), on a slice of every real file in ``../shared/data`` and on the
-regression corpus ``tests/prepare_regressions/`` (inputs that once broke it), for every
-installed target, so that targets added later are covered too.
+JSONL, JSON, CSV, TSV, XLSX, Parquet), on a slice of every real file in ``../shared/data``
+and on the regression corpus ``tests/prepare_regressions/`` (inputs that once broke it), for
+every installed target, so that targets added later are covered too. Whole real files:
+``python -m tests.accepted_real_files`` (minutes of CPU: not in the suite).
 
 ``FTLINT_ACCEPTED_EXAMPLES=500 pytest tests/test_prepare_accepted.py`` searches longer.
 """
@@ -166,7 +167,8 @@ def _no_surrogates(text: str) -> str:
 
 
 def write_input(directory: Path, kind: str, records: list[Any], table: list[list[str]]) -> Path:
-    """``records`` as JSONL or JSON, or ``table`` (a header and rows) as CSV, TSV or XLSX."""
+    """``records`` as JSONL or JSON, or ``table`` (a header and rows) as CSV, TSV, XLSX or
+    Parquet."""
     if kind == "jsonl":
         path = directory / "data.jsonl"
         path.write_text("".join(json_line(r, True) + "\n" for r in records), encoding="utf-8")
@@ -180,6 +182,17 @@ def write_input(directory: Path, kind: str, records: list[Any], table: list[list
         for row in table:
             writer.writerow([_no_surrogates(cell).replace("\x00", "") for cell in row])
         path.write_text(buffer.getvalue(), encoding="utf-8")
+    elif kind == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = directory / "data.parquet"
+        header, rows = table[0], table[1:]
+        columns = {
+            name: pa.array([_no_surrogates(row[i]) for row in rows], pa.string())
+            for i, name in enumerate(header)
+        }
+        pq.write_table(pa.table(columns), path)
     else:
         from openpyxl import Workbook
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -202,7 +215,7 @@ HEADERS = (
 
 @st.composite
 def inputs(draw: st.DrawFn) -> tuple[str, list[Any], list[list[str]]]:
-    kind = draw(st.sampled_from(("jsonl", "json", "csv", "tsv", "xlsx")))
+    kind = draw(st.sampled_from(("jsonl", "json", "csv", "tsv", "xlsx", "parquet")))
     pool = iter(draw(st.lists(WORDS, min_size=60, max_size=60, unique=True)))
     texts = st.one_of(dirty_texts(st.just(None).map(lambda _: next(pool))), TEXTS)
     records: list[Any] = []
