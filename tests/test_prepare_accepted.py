@@ -19,8 +19,10 @@ import csv
 import io
 import json
 import os
+import shlex
 import tempfile
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -306,8 +308,26 @@ def test_real_files_prepare_to_accepted_files(shared_data, tmp_path, name, targe
         pytest.skip("no real files")
     source = _slice(path, tmp_path)
     # Alternate the fixes over the files and targets: each meets both.
-    unsafe = (len(name) + installed_targets().index(target)) % 2 == 0
+    turn = len(name) + installed_targets().index(target)
+    unsafe = turn % 2 == 0
     assert_accepted(source, target, fix=unsafe, unsafe=unsafe)
+    # A table whose columns check cannot name: also with the --map check suggests (spam.csv's
+    # label column, a Question/Answer TSV), for every other target.
+    if source.suffix in (".csv", ".tsv", ".xlsx") and turn % 4 < 2:
+        column_map = suggested_map(source)
+        if column_map:
+            assert_accepted(source, target, fix=unsafe, unsafe=unsafe, map=column_map)
+
+
+def suggested_map(path: Path) -> dict[str, str] | None:
+    """The ``--map`` that ``check`` suggests for a table whose columns it cannot name."""
+    for d in ftlint.check(path, isolated=True, select="FT204").diagnostics:
+        if d.name == "missing-column" and "e.g.: " in d.message:
+            words = shlex.split(d.message.split("e.g.: ", 1)[1])
+            pairs = [w.split("=", 1) for before, w in pairwise(words) if before == "--map"]
+            if pairs:
+                return dict(pairs)
+    return None
 
 
 def test_the_suggested_map_of_spam_csv_prepares_accepted_records(shared_data, tmp_path):
