@@ -73,6 +73,11 @@ class Target:
     #: The last day the provider takes new fine-tuning jobs at all (OpenAI: 2027-01-06), ``""``
     #: when none is announced; each model may close earlier (``ModelInfo.training_ends``).
     jobs_end: str = ""
+    #: Epochs the provider runs when a job names none: a number, ``"auto"`` (OpenAI's
+    #: automatic choice from the number of examples) or ``None`` (not published); a model's
+    #: ``default_epochs`` comes first. ``epochs_source`` says where the figure comes from.
+    default_epochs: int | str | None = None
+    epochs_source: str = ""
     #: Where each figure comes from, as ``"URL (read DATE)"`` lines, and what could not be
     #: confirmed; ``ftlint targets`` and the README show them.
     sources: tuple[str, ...] = ()
@@ -128,6 +133,8 @@ def load_target(path: Path) -> Target:
         write_format=data.get("write_format", "openai-chat"),
         max_examples=None if max_examples is None else int(max_examples),
         jobs_end=str(data.get("jobs_end", "")),
+        default_epochs=data.get("default_epochs"),
+        epochs_source=data.get("epochs_source", ""),
         sources=tuple(data.get("sources", ())),
         unconfirmed=tuple(data.get("unconfirmed", ())),
     )

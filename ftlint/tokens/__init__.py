@@ -43,6 +43,7 @@ from ftlint.config import ConfigError
 from ftlint.conversion import plan_of
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
 from ftlint.tokens.figures import ExampleTokens
+from ftlint.tokens.small_bpe import SMALL_BUDGET
 
 if TYPE_CHECKING:
     from ftlint.conversion import Planner
@@ -336,15 +337,13 @@ class TokenCounter:
     def __init__(self, encoding_name: str) -> None:
         self.encoding_name = encoding_name
         self.label = encoding_name
-        self.encoding = get_encoding(encoding_name)
-        self._encode = self.encoding.encode_ordinary
         self._cache: dict[str, int] = {}
         #: The ids of an example's own texts seen lately, by text (``_text``).
         self._seen: dict[str, memoryview] = {}
         #: While ``example_and_tokens`` runs: the token ids of the example's non-system texts,
         #: as buffers of native 32-bit integers (one per text).
         self._sink: list[Any] | None = None
-        self._buffer = _buffer_encoder(self.encoding)
+        self._start_encoder()
         self.func_init = FUNC_INIT.get(encoding_name, FUNC_INIT["o200k_base"])
         #: The count of one text when its ids are not wanted: tiktoken's, until the run has
         #: counted enough to load the faster exact one (``ftlint.bpe_count``).
@@ -352,6 +351,45 @@ class TokenCounter:
         self._counted = 0  # tokens counted by tiktoken so far; -1: the fast counter was tried
         #: Whether ``token_figures`` gathers the token ids (``want_ids``).
         self.ids_wanted = False
+
+    def _start_encoder(self) -> None:
+        """Encode with the plain-Python encoder while the run is small (``small_bpe``: the
+        same ids without tiktoken's start-up), else with tiktoken."""
+        self._encoding: Any = None
+        self._small_left = 0  # characters the plain-Python encoder may still encode
+        small = None if _LARGE_INPUT else _small_encoder(self.encoding_name)
+        if small is None:
+            self.load_tiktoken()
+            _store_small_encoder(self.encoding_name, self._encoding)  # for the next runs
+            return
+        self._small = small.encode_ordinary
+        self._small_left = SMALL_BUDGET
+        self._encode: Any = self._encode_small
+        self._buffer: Any = None
+
+    @property
+    def encoding(self) -> Any:
+        """tiktoken's ``Encoding``, loaded on first use."""
+        if self._encoding is None:
+            self._encoding = get_encoding(self.encoding_name)
+        return self._encoding
+
+    def load_tiktoken(self) -> None:
+        """Encode with tiktoken from now on: the input is large enough to pay its start-up."""
+        self._small_left = 0
+        self._encode = self.encoding.encode_ordinary
+        self._buffer = _buffer_encoder(self.encoding)
+
+    def _encode_small(self, text: str) -> list[int]:
+        self._small_left -= len(text)
+        if self._small_left < 0:
+            try:
+                self.load_tiktoken()
+            except TokenizerUnavailable:  # the plain-Python encoder is exact: it goes on
+                self._small_left = 1 << 62
+            else:
+                return self._encode(text)
+        return self._small(text)
 
     def want_ids(self) -> None:
         """Make ``token_figures`` give the ids of the texts, not only their counts: a rule that
@@ -735,6 +773,46 @@ class TokenCounter:
                 if key in ALPACA_OUTPUT_KEYS or key == "chosen":
                     trained += n
         return ExampleTokens(total, trained, total, count)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small runs: the plain-Python encoder (``ftlint.tokens.small_bpe``)
+
+#: Set by ``expect_input`` for a large input: counters encode with tiktoken from the start.
+_LARGE_INPUT = False
+
+
+def _small_encoder(name: str) -> Any:
+    """The plain-Python encoder of a known encoding from ftlint's cache, or None."""
+    known = KNOWN_ENCODINGS.get(name)
+    if known is None:
+        return None
+    from ftlint.tokens import small_bpe
+
+    return small_bpe.load(_our_tiktoken_dir(), name, known[1])
+
+
+def _store_small_encoder(name: str, encoding: Any) -> None:
+    known = KNOWN_ENCODINGS.get(name)
+    if known is not None:
+        from ftlint.tokens import small_bpe
+
+        small_bpe.store_encoding(_our_tiktoken_dir(), name, known[1], encoding)
+
+
+def expect_input(size: int) -> None:
+    """A run is about to read ``size`` bytes: when that is large (``SMALL_BUDGET`` or more),
+    every counter loads tiktoken now, once, before worker processes fork (they inherit it),
+    instead of first spending the plain-Python encoder's budget."""
+    global _LARGE_INPUT
+    if size < SMALL_BUDGET or _LARGE_INPUT:
+        return
+    _LARGE_INPUT = True
+    for counter in list(_COUNTERS.values()):
+        counter = getattr(counter, "_counter", counter)  # a stand-in counts with its own
+        if isinstance(counter, TokenCounter) and counter._small_left > 0:
+            with contextlib.suppress(TokenizerUnavailable):
+                counter.load_tiktoken()
 
 
 # ---------------------------------------------------------------------------------------------
