@@ -5,7 +5,8 @@
 For each file of ``../shared/data`` and each installed target that ``prepare`` writes for,
 prepare the whole file (without fixes, and with ``--fix --unsafe-fixes``), check what it wrote
 with the same target, prepare that output again, and hold every promise of issue 17 (the
-suite's ``assert_accepted``). ``prepare --target all`` is refused with a usage error (exit 2:
+suite's ``assert_accepted``); a table whose columns need a ``--map`` is also prepared with
+the map ``check`` suggests. ``prepare --target all`` is refused with a usage error (exit 2:
 prepare writes one target's format), which is checked too. Prints one line per run (CPU
 seconds, records written/rejected) and a summary; exits 1 when any run broke a promise.
 
@@ -23,7 +24,12 @@ import traceback
 from pathlib import Path
 
 from tests.conftest import SHARED_DATA
-from tests.test_prepare_accepted import _real_files, assert_accepted, installed_targets
+from tests.test_prepare_accepted import (
+    _real_files,
+    assert_accepted,
+    installed_targets,
+    suggested_map,
+)
 
 FIXES = {"none": (False, False), "safe": (True, False), "unsafe": (True, True)}
 
@@ -31,6 +37,13 @@ FIXES = {"none": (False, False), "safe": (True, False), "unsafe": (True, True)}
 def cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def maps(path: Path) -> list[dict[str, str] | None]:
+    """No column map, and the one ``check`` suggests for a table whose columns it cannot
+    name (spam.csv's ``--map prompt=v2 --map completion=v1``): prepared with it too."""
+    suggested = suggested_map(path)
+    return [None, suggested] if suggested else [None]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,13 +67,17 @@ def main(argv: list[str] | None = None) -> int:
             failures.append(("--target all", "exit code", code))
         for path in files:
             for target in args.target or installed_targets():
-                for how in args.fixes:
+                for how, column_map in [(h, m) for m in maps(path) for h in args.fixes]:
+                    if column_map:
+                        how = f"{how} --map {column_map}"
                     directory = Path(tempfile.mkdtemp(dir=scratch))
                     source = directory / path.name
                     source.symlink_to(path)
                     start = cpu()
+                    fixes = FIXES[how.split()[0]]
+                    extra = {"map": column_map} if column_map else {}
                     try:
-                        report = assert_accepted(source, target, None, *FIXES[how])
+                        report = assert_accepted(source, target, None, *fixes, **extra)
                     except Exception as error:  # a broken promise or a crash: both reported
                         failures.append((path.name, target, how))
                         where = path.relative_to(SHARED_DATA)

@@ -49,7 +49,9 @@ _PUNCTUATION = "-x\u2010\u2212\uff0d ()\uff08\uff09.[]/~\u3000\u00a0"
 _PIECE = st.one_of(
     st.text(st.sampled_from("0123456789"), min_size=1, max_size=5),
     st.text(st.sampled_from(_PUNCTUATION), min_size=1, max_size=3),
-    st.sampled_from(["+", "\uff0b", "+1 ", "011 ", "00", "ext. 12", " x", "tel:", "٣", "１"]),
+    st.sampled_from(
+        ["+", "\uff0b", "+1 ", "011 ", "00", "ext. 12", " x", "xxx", "X", "tel:", "٣", "１"]
+    ),
     st.text(max_size=4),
 )
 _TEXT = st.lists(_PIECE, max_size=14).map("".join)
@@ -60,6 +62,8 @@ _TEXT = st.lists(_PIECE, max_size=14).map("".join)
 @example(text="+43 1234", region="US")
 @example(text="011 43 1234", region="US")
 @example(text="2025-04-14 (2026-11)", region="US")
+@example(text="1-800-xxx-1234", region="US")
+@example(text="kept within 100-25,000 example passes", region="US")
 def test_a_text_passed_over_holds_no_number_phonenumbers_finds(text, region):
     if personal_data._may_hold_a_phone(text, (region,)):
         return

@@ -3,6 +3,8 @@ file per provider beside this module, each citing its sources; config overrides 
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +18,16 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DATA_DIR = Path(__file__).parent
+
+
+def today(option: Any = None) -> dt.date:
+    """The date a model's lifecycle is checked against: ``option`` (a rule's ``today``), else
+    ``FTLINT_TODAY`` (tests pin it, so that no result changes when a deadline passes), else
+    the system date."""
+    value = option or os.environ.get("FTLINT_TODAY")
+    if value:
+        return dt.date.fromisoformat(str(value))
+    return dt.date.today()
 
 
 @dataclass(frozen=True)

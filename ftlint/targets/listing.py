@@ -40,8 +40,12 @@ def describe(target: Target) -> dict[str, Any]:
     formats = list(target.formats) or sorted(
         {shape for info in target.models.values() for shape in info.shapes}
     )
+    from ftlint.config import default_target
+
     return {
         "name": target.name,
+        #: The target checked when no --target, configuration or FTLINT_TARGET names one.
+        "default": target.name == default_target(),
         "description": target.description,
         "formats": formats,
         "write_format": target.write_format,

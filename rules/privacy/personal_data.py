@@ -286,10 +286,17 @@ _FEWEST_DIGITS = {"US": 9}
 #: number, 6 digits at least (+43 and +98 with 4-digit numbers).
 _FEWEST_WITH_PLUS = 6
 #: What the matcher could read as one number: digits with at most 4 other characters between
-#: them (phonenumbers allows 4 punctuation characters between blocks of digits). ``x`` counts as
-#: a digit: it is punctuation to the matcher, and a letter phonenumbers may turn into a digit.
+#: them (phonenumbers allows 4 punctuation characters between blocks of digits), ``x`` among
+#: them: it is punctuation to the matcher, and with two more letters phonenumbers reads each
+#: one as a digit (its alpha conversion needs 3 letters; ``x`` is the only letter it takes in).
 _DIGIT_GROUP = re.compile(r"[\dxX](?:[^\dxX]{0,4}[\dxX])*")
-_DIGIT_OR_X = re.compile(r"[\dxX]")
+_DIGIT = re.compile(r"\d")
+
+
+def _digits(group: str) -> int:
+    """The most digits a number read from ``group`` can have."""
+    letters = group.count("x") + group.count("X")
+    return len(_DIGIT.findall(group)) + (letters if letters >= 3 else 0)
 
 
 def _may_hold_a_phone(text: str, regions: Sequence[str]) -> bool:
@@ -302,9 +309,7 @@ def _may_hold_a_phone(text: str, regions: Sequence[str]) -> bool:
         if not known or None in known:
             return True
         fewest = min(known)  # type: ignore[type-var]
-    return any(
-        len(_DIGIT_OR_X.findall(group.group())) >= fewest for group in _DIGIT_GROUP.finditer(text)
-    )
+    return any(_digits(group.group()) >= fewest for group in _DIGIT_GROUP.finditer(text))
 
 
 def _phones(text: str, regions: Sequence[str]) -> list[Finding]:
