@@ -1,7 +1,9 @@
 """Start-up cost of a pre-commit-sized run (issue 14): the whole ``ftlint check`` process on a
 12-example chat JSONL with every default rule, as a hook runs it, next to ``python -c pass``
 and ``ruff check`` on a small Python file as reference points. Prints the median (and min /
-max) wall time of N runs of each. Not a test: a figure to watch (goal: <= 0.35 s here).
+max) wall time of N runs of each, and of a few first runs (an empty ftlint cache directory:
+tiktoken's file is loaded and the compact copies of the encoding are written). Not a test: a
+figure to watch (goal: <= 0.35 s here).
 
     python benchmarks/startup.py                 # 20 runs each
     python benchmarks/startup.py --runs 5 --importtime   # and the -X importtime top 25
@@ -57,6 +59,24 @@ def _time(
     return walls, cpus
 
 
+def _time_cold(
+    command: list[str], env: dict[str, str], cwd: Path, runs: int
+) -> tuple[list[float], list[float]]:
+    """``_time`` of first runs: each with an empty ftlint cache directory, so that it loads
+    tiktoken's file and writes the compact copies later runs start from."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="ftlint-cold-") as cache:
+            cold = {**env, "FTLINT_CACHE_DIR": cache}
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, env=cold, cwd=cwd, capture_output=True, check=False)
+            walls.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
+
+
 def _line(label: str, measured: tuple[list[float], list[float]]) -> str:
     walls, cpus = measured
     return (
@@ -87,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--importtime", action="store_true", help="print -X importtime's top")
+    parser.add_argument(
+        "--cold-runs", type=int, default=5, help="first runs (empty ftlint cache) to time"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ftlint-startup-") as folder:
         work = Path(folder)
@@ -108,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
                     _time(ftlint, base, work, args.runs)))  # fmt: skip
         print(_line("ftlint check (PYTHONDONTWRITEBYTECODE=1)",
                     _time(ftlint, no_pyc, work, args.runs)))  # fmt: skip
+        if args.cold_runs:
+            print(_line("ftlint check, first run (empty cache dir)",
+                        _time_cold(ftlint, base, work, args.cold_runs)))  # fmt: skip
         if args.importtime:
             print(_importtime(ftlint, base, work, 25))
     return 0

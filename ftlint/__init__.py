@@ -59,7 +59,7 @@ from ftlint.pluginmanager import Plugins, load_plugins
 from ftlint.reader import ByteRange, Reader
 from ftlint.report import FileReport, Report, ReportOptions, format_usd, printable
 from ftlint.rule import Accumulator, FileContext, ReaderProblemRule, Rule, RuleContext
-from ftlint.targets import ModelInfo, Target
+from ftlint.targets import ModelInfo, Target, today
 
 #: Public modules, imported on first use (``ftlint.tokens`` loads nothing heavy until asked).
 _MODULES = frozenset(
@@ -126,6 +126,7 @@ __all__ = [
     "printable",
     "shapes",
     "testing",
+    "today",
     "tokens",
 ]
 

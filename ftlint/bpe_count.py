@@ -14,10 +14,13 @@ spaces and digits, special-token lookalikes) and checked again on probes each ti
 Anything else falls back to tiktoken: another encoding, a missing or broken package, a probe
 that disagrees, a text it cannot take (lone surrogates, which tiktoken replaces).
 
-What it costs: importing its 74 MB library took 0.8 s on a quiet machine and its tables take
-about 60 MB per encoding. So ``TokenCounter`` loads it only once a run has counted
-``FAST_AFTER_TOKENS`` tokens with tiktoken (a large input): a small file, such as a
-pre-commit run, never imports it.
+What it costs: importing its 74 MB library and building one encoding took 0.8-1.1 s of CPU
+here, and its tables take about 60 MB per encoding; it saves about 0.07 us a token (on the
+100k-example chat file: 1.75 s against tiktoken's 2.43 s for 9.6M tokens, measured 2026-12-03).
+It pays from about 16M tokens on, so ``TokenCounter`` loads it only once a process has counted
+``FAST_AFTER_TOKENS`` tokens with tiktoken, or, before a scan starts (and its workers fork), when
+the input is that large (``ftlint.tokens.expect_input``: the workers then share one load
+instead of paying for one each). A small file, such as a pre-commit run, never imports it.
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ from typing import Any
 
 #: Encodings whose bpe-openai counts are proven equal to tiktoken's (tests/test_bpe_count.py).
 SUPPORTED = frozenset({"cl100k_base", "o200k_base"})
-#: Tokens a run counts with tiktoken before it loads bpe-openai: about 1.2 s of loading
-#: against ~0.1 us saved a token pays from a few million tokens on; 2M tokens is ~8 MB of
-#: English text, far more than a pre-commit run checks.
-FAST_AFTER_TOKENS = 2_000_000
+#: Tokens a process counts with tiktoken before it loads bpe-openai: its loading (0.8-1.1 s of
+#: CPU) against ~0.07 us saved a token breaks even at 11-16M tokens (measured on the generated
+#: chat file; with 2M, a 40k-example check took 0.45 s more CPU than without it).
+FAST_AFTER_TOKENS = 16_000_000
+#: Bytes of input per token, at the least, for ``expect_tokens`` (JSON chat: ~7 here).
+BYTES_PER_TOKEN = 8
 #: Texts both counters must agree on before the fast one is used.
 PROBES = (
     "Hello, world!",

@@ -93,9 +93,9 @@ def _add_lint_options(parser: argparse.ArgumentParser) -> None:
     tgt = parser.add_argument_group("target")
     tgt.add_argument(
         "--target",
-        help="target profile(s): openai (default), azure-openai, together, fireworks, mistral, "
-        "vertex, bedrock, hf; several separated by commas, or 'all' (check only); "
-        "'ftlint targets' lists them",
+        help="target profile(s): together (default; FTLINT_TARGET sets another), openai, "
+        "azure-openai, fireworks, mistral, vertex, bedrock, hf; several separated by commas, "
+        "or 'all' (check only); 'ftlint targets' lists them",
     )
     tgt.add_argument("--model", help="the model to fine-tune (decides shape, tokenizer, limits)")
     tgt.add_argument("--max-file-size", metavar="SIZE", help="override the target's file limit")

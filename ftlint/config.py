@@ -7,6 +7,7 @@ Per-rule options live in ``[tool.ftlint.rules.RULE-NAME]``.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -21,6 +22,19 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 
+#: The target checked when neither ``--target``, the configuration nor ``FTLINT_TARGET`` names
+#: one: a target a user can still train on (OpenAI's self-serve fine-tuning takes no new jobs
+#: from 2027-01-06): Together, whose records are OpenAI's chat format byte for byte, counted
+#: with tiktoken's o200k_base like OpenAI's; see the README, "Default target and model".
+DEFAULT_TARGET = "together"
+
+
+def default_target() -> str:
+    """``FTLINT_TARGET`` (a machine's or CI's default, and the test suite's pin), else
+    ``DEFAULT_TARGET``."""
+    return os.environ.get("FTLINT_TARGET") or DEFAULT_TARGET
+
+
 class ConfigError(Exception):
     """A problem with the configuration or the command line (exit code 2)."""
 
@@ -30,7 +44,7 @@ class Config:
     select: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
-    target: str = "openai"
+    target: str = field(default_factory=default_target)
     model: str | None = None
     fail_on: Severity = Severity.ERROR
     output_format: str = "text"

@@ -78,7 +78,10 @@ class ScanWorker:
         return self._engine
 
     def scan(self, unit: WorkUnit) -> Any:
+        from ftlint.tokens import expect_input
+
         engine = self.engine()
+        expect_input(unit.file.size)  # a worker built here counts a large file with tiktoken
         reader = engine.reader_named(unit.file.reader_name)
         return engine.scan(unit.file, reader, byte_range=unit.part, split=unit.split)
 

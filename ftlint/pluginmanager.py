@@ -5,7 +5,6 @@ crash (sqlfluff's approach)."""
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,8 @@ from ftlint import hookspecs
 from ftlint.markers import PROJECT, hookimpl
 
 if TYPE_CHECKING:
+    import importlib.metadata
+
     from ftlint.config import Config
     from ftlint.executor import Executor
     from ftlint.masking import Redactor
@@ -35,14 +36,23 @@ class PluginInfo:
     name: str
     module: str
     dist: importlib.metadata.Distribution | None = None
+    #: The entry point it was loaded from: its distribution is found when asked for.
+    entry_point: Any = None
+
+    def _dist(self) -> importlib.metadata.Distribution | None:
+        if self.dist is None and self.entry_point is not None:
+            self.dist = self.entry_point.dist
+        return self.dist
 
     @property
     def version(self) -> str | None:
-        return self.dist.version if self.dist is not None else None
+        dist = self._dist()
+        return dist.version if dist is not None else None
 
     @property
     def distribution(self) -> str | None:
-        return self.dist.metadata["Name"] if self.dist is not None else None
+        dist = self._dist()
+        return dist.metadata["Name"] if dist is not None else None
 
 
 @dataclass
@@ -130,6 +140,19 @@ class Plugins:
         return results
 
 
+def _entry_points() -> list[Any]:
+    """The group's entry points: the plain scan of ``sys.path`` (``ftlint.entry_points``), or
+    ``importlib.metadata`` where only it can tell."""
+    from ftlint.entry_points import entry_points
+
+    found = entry_points(ENTRY_POINT_GROUP)
+    if found is None:
+        import importlib.metadata
+
+        return list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+    return found
+
+
 def load_plugins(extra: list[str] | None = None) -> Plugins:
     """Create the plugin manager and load every plugin.
 
@@ -144,10 +167,9 @@ def load_plugins(extra: list[str] | None = None) -> Plugins:
     for name in blocked:
         manager.set_blocked(name)
 
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+    for entry_point in _entry_points():
         if manager.is_blocked(entry_point.name) or manager.has_plugin(entry_point.name):
             continue
-        dist = entry_point.dist
         try:
             module = entry_point.load()
             manager.register(module, name=entry_point.name)
@@ -157,7 +179,9 @@ def load_plugins(extra: list[str] | None = None) -> Plugins:
                 f"skipped: {type(exc).__name__}: {exc}"
             )
             continue
-        plugins.infos.append(PluginInfo(name=entry_point.name, module=entry_point.value, dist=dist))
+        plugins.infos.append(
+            PluginInfo(name=entry_point.name, module=entry_point.value, entry_point=entry_point)
+        )
 
     for value in extra:
         if value.startswith("no:") or manager.is_blocked(value) or manager.has_plugin(value):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from ftlint._version import __version__
+from ftlint.config import default_target
 from ftlint.masking import NO_MASKING, Masking
 from ftlint.model import Diagnostic, DroppedRecord, Severity
 
@@ -213,7 +214,8 @@ class Report:
     files: list[FileReport] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fail_on: Severity = Severity.ERROR
-    target: str = "openai"
+    #: The run's (first) target (the engine always names it).
+    target: str = field(default_factory=default_target)
     model: str | None = None
     #: Messages about the run itself (plugin warnings) shown before the problems.
     notes: list[str] = field(default_factory=list)

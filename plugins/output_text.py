@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from ftlint.plugins import plain_text
+
 from ftlint import (
     Applicability,
     Diagnostic,
@@ -41,17 +43,24 @@ _KNOWN_FIGURES = {
 
 def make_console(stream: TextIO, color: bool | None) -> Any:
     """A rich console on ``stream``: colour forced (True), off (False), or decided by rich
-    from the stream being a terminal and from ``NO_COLOR`` (None)."""
-    from rich.console import Console
+    from the stream being a terminal and from ``NO_COLOR`` (None). Where rich would write
+    plain text (no terminal), the same text without importing rich (``plain_text``)."""
 
-    return Console(
-        file=stream,
-        force_terminal=True if color else None,
-        no_color=color is False,
-        highlight=False,
-        soft_wrap=True,
-        emoji=False,
-    )
+    def rich_console() -> Any:
+        from rich.console import Console
+
+        return Console(
+            file=stream,
+            force_terminal=True if color else None,
+            no_color=color is False,
+            highlight=False,
+            soft_wrap=True,
+            emoji=False,
+        )
+
+    if plain_text.writes_plain(stream, color):
+        return plain_text.PlainConsole(stream, rich_console)
+    return rich_console()
 
 
 def fix_hint(diagnostic: Diagnostic, report: Report | None = None) -> str | None:
@@ -169,6 +178,27 @@ def _tokens_line(tokens: Any) -> str | None:
     if isinstance(tokens.get("encoding"), str):
         parts.append(tokens["encoding"])
     return " · ".join(parts)
+
+
+def _target_cost(summary: dict[str, Any]) -> str:
+    """A verdict's own cost figures (each target has its epochs and price): billed tokens,
+    epochs and where they come from, and the dollar figure or why there is none."""
+    tokens = summary.get("tokens")
+    per_epoch = tokens.get("billed_per_epoch") if isinstance(tokens, dict) else None
+    if not isinstance(per_epoch, (int, float)):
+        return ""
+    epochs, billed = summary.get("epochs"), summary.get("billed_tokens")
+    if isinstance(epochs, int) and isinstance(billed, (int, float)):
+        text = f"billed {_number(billed)} tokens ({_plural(epochs, 'epoch')}"
+        text += f", {summary['epochs_source']})" if summary.get("epochs_source") else ")"
+    else:
+        text = f"billed {_number(per_epoch)} tokens per epoch (no published default epochs)"
+    cost = summary.get("estimated_cost_usd")
+    if isinstance(cost, (int, float)):
+        text += f" ≈ {format_usd(cost)}"
+    elif summary.get("price_per_1m") is None:
+        text += "; no published price"
+    return text
 
 
 def _cost_line(summary: dict[str, Any]) -> str | None:
@@ -387,6 +417,9 @@ class TextFormat(OutputFormat):
                 f"  {_escape(verdict.target + model)}: [{style}]{verdict.verdict}[/]"
                 + (f" [dim]-- {_escape(deciding)}[/]" if deciding else "")
             )
+            cost = _target_cost(verdict.summary)
+            if cost:
+                console.print(f"    [dim]{_escape(cost)}[/]")
 
     def _file(self, console: Any, file: FileReport, figures: bool = True) -> None:
         console.print(f"[bold]{_escape(file.path)}[/]: {_escape(file_header(file))}")
@@ -441,9 +474,7 @@ def _dropped_where(location: Any) -> str:
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+    return plain_text.escape(text)
 
 
 def _target_label(d: Diagnostic, labelled: bool) -> str:

@@ -6,6 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 import ftlint
 from ftlint.model import Severity
 from tests.conftest import write_jsonl
@@ -53,6 +55,34 @@ def test_unfixable_records_are_rejected_with_every_reason(tmp_path, run_cli):
     assert code == 1 and len((tmp_path / "other_rejected.jsonl").read_text().splitlines()) == 2
     code, _out, err = run_cli("prepare", path, "--force", "--allow-rejects")
     assert code == 0, err
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "support_faq.csv"
+
+
+@pytest.mark.parametrize("fixes", [(), ("--fix", "--unsafe-fixes")])
+def test_the_readme_prepare_example_checks_clean(tmp_path, run_cli, fixes):
+    """The issue's first words: `ftlint prepare examples/support_faq.csv` wrote chat records
+    mixed with a prompt/completion record, kept an `<|endoftext|>`, reported `dropped: []`,
+    and `ftlint check` of that output found 3 errors."""
+    source = tmp_path / EXAMPLE.name
+    source.write_bytes(EXAMPLE.read_bytes())
+    code, _out, _err = run_cli("prepare", source, *fixes)
+    prepared = tmp_path / "support_faq_prepared.jsonl"
+    text = prepared.read_text("utf-8")
+    assert all("messages" in json.loads(line) for line in text.splitlines())
+    assert "<|endoftext|>" not in text
+    report = json.loads((tmp_path / "support_faq_prepared.report.json").read_text("utf-8"))
+    gone = report["files"][0]["dropped"]
+    if fixes:  # the duplicate and the empty answer left out, the special token removed
+        assert code == 0 and len(gone) == 2 and not any(d["rejected"] for d in gone)
+        records = [json.loads(line) for line in text.splitlines()]
+        assert not [r for r in records if r["messages"][0]["content"].endswith("->")]
+        assert not [r for r in records if r["messages"][-1]["content"].endswith("END")]
+    else:  # the empty answer and the special token rejected, with their reasons
+        assert code == 1 and len(gone) == 2 and all(d["rejected"] for d in gone)
+    code, out, _err = run_cli("check", prepared)
+    assert code == 0 and "error" not in out.rsplit("Found", 1)[-1], out
 
 
 def test_the_sidecar_is_never_written_over_an_existing_file(tmp_path, run_cli):
@@ -107,6 +137,37 @@ def test_records_equal_once_fixed_are_dropped_in_the_same_run(tmp_path):
     assert dropped.location.line == 2 and not dropped.rejected
 
 
+def test_the_fix_loop_stops_at_its_runaway_limit(tmp_path):
+    """A fix that never settles (tests/restless_rule.py finds what it fixed, every time):
+    the loop stops after its limit, says so, and writes no record that keeps an error."""
+    records = [chat(f"q{i}", f"a{i}") for i in range(3)]
+    path = write_jsonl(tmp_path / "d.jsonl", records)
+    result = ftlint.prepare(
+        path,
+        output=tmp_path / "o.jsonl",
+        isolated=True,
+        fix=True,
+        min_examples=1,
+        plugins=["tests.restless_rule"],
+    )
+    report = result.report
+    assert any("did not settle after" in note for note in report.notes), report.notes
+    assert report.files[0].rejected == 3 and report.exit_code == 1
+    assert not (tmp_path / "o.jsonl").exists()
+    # check --fix rewrites the file itself: the first fix, MAX_PASSES re-checks that fix
+    # again, then the last check is reported.
+    from ftlint.engine.loop import MAX_PASSES
+
+    report = ftlint.check(
+        path, isolated=True, fix=True, min_examples=1, plugins=["tests.restless_rule"]
+    )
+    assert any(f"did not settle after {MAX_PASSES} passes" in n for n in report.notes)
+    last = json.loads(path.read_text("utf-8").splitlines()[0])["messages"][-1]["content"]
+    assert last == "a0" + "+" * (1 + MAX_PASSES)
+    left = [d for d in report.diagnostics if d.code == "XT200" and not d.fixed]
+    assert len(left) == 3 and report.exit_code == 1
+
+
 def test_check_fix_on_a_table_points_to_prepare(tmp_path, run_cli):
     path = table(tmp_path / "f.csv", [["prompt", "completion"], ["q", " a"], ["q2", " b"]])
     _code, out, _err = run_cli("check", path, "--fix")
@@ -119,30 +180,71 @@ def test_check_fix_on_a_table_points_to_prepare(tmp_path, run_cli):
 # -- readers and suggestions ----------------------------------------------------------------
 
 
-def test_a_table_with_alpaca_columns_is_alpaca(tmp_path, run_cli):
-    rows = [
-        ["instruction", "input", "output"],
-        ["Translate", "cheese", "fromage"],
-        ["Sum", "2, 3", "5"],
-    ]
-    path = table(tmp_path / "a.csv", rows)
-    for extra in (
-        (),
-        ("--map", "instruction=instruction", "--map", "input=input", "--map", "output=output"),
-    ):
-        report = ftlint.check(
-            path,
-            isolated=True,
-            **({"map": dict(m.split("=") for m in extra[1::2])} if extra else {}),
-        )
-        names = {d.name for d in report.diagnostics}
-        assert "missing-column" not in names, [d.message for d in report.diagnostics]
-        assert "community-format" in names
-        assert report.files[0].summary["shapes"] == {"alpaca": 2}
-    out = tmp_path / "a_prepared.jsonl"
-    run_cli("prepare", path, "--min-examples", "1")
-    first = json.loads(out.read_text("utf-8").splitlines()[0])
+def spreadsheet(path: Path, rows: list[list[str]]) -> Path:
+    """``rows`` as a CSV, TSV or XLSX file (by the suffix of ``path``)."""
+    if path.suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+        return path
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter="\t" if path.suffix == ".tsv" else ",").writerows(rows)
+    return path
+
+
+ALPACA_ROWS = [
+    ["instruction", "input", "output"],
+    ["Translate", "cheese", "fromage"],
+    ["Sum", "2, 3", "5"],
+]
+ALPACA_MAP = {"instruction": "instruction", "input": "input", "output": "output"}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".xlsx"])
+def test_a_table_with_alpaca_columns_is_alpaca(tmp_path, suffix):
+    """A three-column table was 'too few columns for a prompt and a completion'."""
+    path = spreadsheet(tmp_path / f"a{suffix}", ALPACA_ROWS)
+    report = ftlint.check(path, isolated=True)
+    names = {d.name for d in report.diagnostics}
+    assert "missing-column" not in names, [d.message for d in report.diagnostics]
+    assert "community-format" in names
+    assert report.files[0].summary["shapes"] == {"alpaca": 2}
+    result = ftlint.prepare(path, isolated=True, min_examples=1)
+    first = next(result.records())
     assert first == chat("Translate\n\ncheese", "fromage")
+
+
+def test_a_table_mapped_to_alpaca_columns_is_alpaca(tmp_path):
+    """The issue's words: `--map instruction=instruction ...` on a three-column table failed
+    with 'this table has too few columns for a prompt and a completion'."""
+    path = spreadsheet(tmp_path / "a.csv", ALPACA_ROWS)
+    report = ftlint.check(path, isolated=True, map=ALPACA_MAP)
+    messages = [d.message for d in report.diagnostics]
+    assert not any("too few columns" in m for m in messages), messages
+    assert "missing-column" not in {d.name for d in report.diagnostics}, messages
+    assert report.files[0].summary["shapes"] == {"alpaca": 2}
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".xlsx"])
+def test_an_alpaca_record_with_an_empty_output_is_reported_at_its_source(tmp_path, suffix):
+    """What the conversion hides is reported at the source (the empty 'output'), an error,
+    and prepare rejects the record, whatever the input format."""
+    rows = [*ALPACA_ROWS, ["Say hi", "", ""]]
+    if suffix == ".jsonl":
+        records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+        path = write_jsonl(tmp_path / "a.jsonl", records)
+    else:
+        path = spreadsheet(tmp_path / f"a{suffix}", rows)
+    report = ftlint.check(path, isolated=True, min_examples=1)
+    [empty] = [d for d in report.diagnostics if "'output' is empty" in d.message]
+    assert empty.severity is Severity.ERROR and empty.location.record == 3
+    assert empty.location.field == "/output"
+    result = ftlint.prepare(path, output=tmp_path / "out.jsonl", isolated=True, min_examples=1)
+    assert [r["messages"][-1]["content"] for r in result.records()] == ["fromage", "5"]
+    assert result.report.files[0].rejected == 1
 
 
 def test_the_map_suggestion_looks_at_the_content(tmp_path):
@@ -167,7 +269,8 @@ def test_the_map_suggestion_looks_at_the_content(tmp_path):
 # -- figures and wording --------------------------------------------------------------------
 
 
-def test_split_figures_are_the_training_files(tmp_path, run_cli):
+def test_split_figures_are_the_training_files(tmp_path):
+    """prepare --split reported the cost of all examples, not of the training file."""
     records = [chat(f"question {i} " * (1 + i % 5), f"answer {i}") for i in range(40)]
     path = write_jsonl(tmp_path / "d.jsonl", records)
     result = ftlint.prepare(path, isolated=True, split="0.25")
@@ -175,29 +278,50 @@ def test_split_figures_are_the_training_files(tmp_path, run_cli):
     summary = result.report.files[0].summary
     alone = ftlint.check(train, isolated=True).files[0].summary
     assert summary["billed_tokens"] == alone["billed_tokens"]
-    assert summary["examples"] == 30 and summary["validation_examples"] == 10
+    assert summary["examples"] == alone["examples"] == 30
     assert len(valid.read_text().splitlines()) == 10
-    _code, out, _err = run_cli("prepare", path, "--split", "0.25", "--force")
+
+
+def test_split_summary_in_words(tmp_path, run_cli):
+    """The summary of prepare --split showed raw keys ('train_examples 900')."""
+    records = [chat(f"question {i} " * (1 + i % 5), f"answer {i}") for i in range(40)]
+    path = write_jsonl(tmp_path / "d.jsonl", records)
+    _code, out, _err = run_cli("prepare", path, "--split", "0.25")
     assert "train_examples" not in out and "30 examples (chat 30) · 10 for validation" in out
+    report = json.loads((tmp_path / "d_train.report.json").read_text("utf-8"))
+    assert report["files"][0]["summary"]["validation_examples"] == 10
 
 
-def test_plurals_and_counts(tmp_path):
+def test_plurals(tmp_path):
+    """'1 examples' was written wherever a count was one."""
     one = write_jsonl(tmp_path / "one.jsonl", [chat("q", "a")])
     report = ftlint.check(one, isolated=True, min_examples=1)
     messages = " ".join(d.message for d in report.diagnostics)
     assert "1 examples" not in messages and "1 example;" in messages and "1 example," in messages
+
+
+def test_three_answers_are_not_both(tmp_path):
+    """'the model is trained towards both' was said of three answers to one prompt."""
     three = [chat("same prompt", answer) for answer in ("a", "b", "c")]
     report = ftlint.check(write_jsonl(tmp_path / "three.jsonl", three), isolated=True)
     conflicts = [d.message for d in report.diagnostics if d.name == "conflicting-completions"]
     assert conflicts[-1].endswith("trained towards all 3") and conflicts[0].endswith("both")
 
 
-def test_a_validation_file_keeps_its_own_figures(tmp_path):
+def test_a_validation_file_keeps_the_training_shapes(tmp_path):
+    """'240 examples (chat 300)': the shapes counted the validation file's examples too."""
     train = write_jsonl(tmp_path / "t.jsonl", [chat(f"q{i}", f" a{i}") for i in range(24)])
     valid = write_jsonl(tmp_path / "v.jsonl", [chat(f"v{i}", f" b{i}") for i in range(6)])
     report = ftlint.check(train, isolated=True, validation_file=valid)
     summary = report.files[0].summary
     assert summary["examples"] == 24 and summary["shapes"] == {"chat": 24}
+
+
+def test_whitespace_padding_counts_each_file_at_its_own_place(tmp_path):
+    """FT505's '30 of 30' counted both files and was placed at the training file's line 1."""
+    train = write_jsonl(tmp_path / "t.jsonl", [chat(f"q{i}", f" a{i}") for i in range(24)])
+    valid = write_jsonl(tmp_path / "v.jsonl", [chat(f"v{i}", f" b{i}") for i in range(6)])
+    report = ftlint.check(train, isolated=True, validation_file=valid)
     padding = [d for d in report.diagnostics if d.name == "whitespace-padding"]
     assert sorted((d.location.path, d.message.split(" assistant")[0]) for d in padding) == [
         (str(train), "24 of 24"),

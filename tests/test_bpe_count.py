@@ -1,7 +1,7 @@
 """bpe-openai's Rust ``count`` gives tiktoken's counts exactly, for both encodings it is used
-with (``ftlint.bpe_count``): on every real dataset in ../shared/data (every text, big files
-sampled) and on arbitrary Unicode; a small run never imports it; a large one switches to it
-with the same figures."""
+with (``ftlint.bpe_count``): on every real dataset in ../shared/data (every text of every
+file) and on arbitrary Unicode; a small run never imports it; a large one switches to it with
+the same figures, or loads it once before a parallel scan forks."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ from ftlint.tokens import TokenCounter, get_encoding
 pytest.importorskip("bpe_openai")
 
 ENCODINGS = sorted(bpe_count.SUPPORTED)
-#: Characters of text taken from one real file (the big ones are sampled evenly).
-PER_FILE = 400_000
+#: Characters of text taken from one real file (the big ones are sampled evenly): enough for
+#: every text of every file in ../shared/data today (the largest has 1.8M characters).
+PER_FILE = 8_000_000
 
 
 @pytest.fixture(scope="module", params=ENCODINGS)
@@ -215,3 +216,23 @@ def test_a_small_run_does_not_import_bpe_openai(tmp_path):
         [sys.executable, "-c", code, str(sample)], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_a_large_input_loads_the_fast_counter_before_the_workers_fork(monkeypatch):
+    """``expect_tokens`` (from ``expect_input``, before a scan forks its workers) loads
+    bpe-openai once in the parent for an input large enough to pay for it, never when the ids
+    are wanted (the near-duplicate signatures need them) or for a small input."""
+    from ftlint import tokens
+
+    monkeypatch.setattr(tokens, "_COUNTERS", {})
+    counter = tokens.shared_counter("o200k_base")
+    tokens.expect_tokens(1_000_000)  # ~125k tokens: not worth loading
+    assert counter._count == counter.text
+    ids = TokenCounter("o200k_base")
+    ids.want_ids()
+    ids.expect(10 * bpe_count.FAST_AFTER_TOKENS)
+    assert ids._count == ids.text, "loaded although the ids are wanted"
+    tokens.expect_tokens(2 * bpe_count.FAST_AFTER_TOKENS * bpe_count.BYTES_PER_TOKEN)
+    assert counter._count != counter.text, "the fast counter was not taken"
+    record = {"messages": [{"role": "user", "content": "<|endoftext|> 中文 😀 " * 20}]}
+    assert counter.counted(record) == TokenCounter("o200k_base").example(record)

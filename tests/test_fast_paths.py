@@ -198,7 +198,9 @@ def test_a_role_that_is_a_list_is_a_wrong_type_not_a_crash():
 
 @pytest.fixture(scope="module")
 def o200k() -> TokenCounter:
-    return TokenCounter("o200k_base")
+    counter = TokenCounter("o200k_base")
+    counter.load_tiktoken()  # tiktoken's buffer path (a small run starts in plain Python)
+    return counter
 
 
 @settings(max_examples=60)

@@ -5,9 +5,10 @@ rejected (in ``<stem>_rejected.jsonl``); ``prepare`` on its own output writes th
 and fixes nothing.
 
 Tested as a property (generated records of every shape and defect, in every input format:
-JSONL, JSON, CSV, TSV, XLSX), on a slice of every real file in ``../shared/data`` and on the
-regression corpus ``tests/prepare_regressions/`` (inputs that once broke it), for every
-installed target, so that targets added later are covered too.
+JSONL, JSON, CSV, TSV, XLSX, Parquet), on a slice of every real file in ``../shared/data``
+and on the regression corpus ``tests/prepare_regressions/`` (inputs that once broke it), for
+every installed target, so that targets added later are covered too. Whole real files:
+``python -m tests.accepted_real_files`` (minutes of CPU: not in the suite).
 
 ``FTLINT_ACCEPTED_EXAMPLES=500 pytest tests/test_prepare_accepted.py`` searches longer.
 """
@@ -18,8 +19,10 @@ import csv
 import io
 import json
 import os
+import shlex
 import tempfile
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +169,8 @@ def _no_surrogates(text: str) -> str:
 
 
 def write_input(directory: Path, kind: str, records: list[Any], table: list[list[str]]) -> Path:
-    """``records`` as JSONL or JSON, or ``table`` (a header and rows) as CSV, TSV or XLSX."""
+    """``records`` as JSONL or JSON, or ``table`` (a header and rows) as CSV, TSV, XLSX or
+    Parquet."""
     if kind == "jsonl":
         path = directory / "data.jsonl"
         path.write_text("".join(json_line(r, True) + "\n" for r in records), encoding="utf-8")
@@ -180,6 +184,17 @@ def write_input(directory: Path, kind: str, records: list[Any], table: list[list
         for row in table:
             writer.writerow([_no_surrogates(cell).replace("\x00", "") for cell in row])
         path.write_text(buffer.getvalue(), encoding="utf-8")
+    elif kind == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = directory / "data.parquet"
+        header, rows = table[0], table[1:]
+        columns = {
+            name: pa.array([_no_surrogates(row[i]) for row in rows], pa.string())
+            for i, name in enumerate(header)
+        }
+        pq.write_table(pa.table(columns), path)
     else:
         from openpyxl import Workbook
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -202,7 +217,7 @@ HEADERS = (
 
 @st.composite
 def inputs(draw: st.DrawFn) -> tuple[str, list[Any], list[list[str]]]:
-    kind = draw(st.sampled_from(("jsonl", "json", "csv", "tsv", "xlsx")))
+    kind = draw(st.sampled_from(("jsonl", "json", "csv", "tsv", "xlsx", "parquet")))
     pool = iter(draw(st.lists(WORDS, min_size=60, max_size=60, unique=True)))
     texts = st.one_of(dirty_texts(st.just(None).map(lambda _: next(pool))), TEXTS)
     records: list[Any] = []
@@ -293,8 +308,26 @@ def test_real_files_prepare_to_accepted_files(shared_data, tmp_path, name, targe
         pytest.skip("no real files")
     source = _slice(path, tmp_path)
     # Alternate the fixes over the files and targets: each meets both.
-    unsafe = (len(name) + installed_targets().index(target)) % 2 == 0
+    turn = len(name) + installed_targets().index(target)
+    unsafe = turn % 2 == 0
     assert_accepted(source, target, fix=unsafe, unsafe=unsafe)
+    # A table whose columns check cannot name: also with the --map check suggests (spam.csv's
+    # label column, a Question/Answer TSV), for every other target.
+    if source.suffix in (".csv", ".tsv", ".xlsx") and turn % 4 < 2:
+        column_map = suggested_map(source)
+        if column_map:
+            assert_accepted(source, target, fix=unsafe, unsafe=unsafe, map=column_map)
+
+
+def suggested_map(path: Path) -> dict[str, str] | None:
+    """The ``--map`` that ``check`` suggests for a table whose columns it cannot name."""
+    for d in ftlint.check(path, isolated=True, select="FT204").diagnostics:
+        if d.name == "missing-column" and "e.g.: " in d.message:
+            words = shlex.split(d.message.split("e.g.: ", 1)[1])
+            pairs = [w.split("=", 1) for before, w in pairwise(words) if before == "--map"]
+            if pairs:
+                return dict(pairs)
+    return None
 
 
 def test_the_suggested_map_of_spam_csv_prepares_accepted_records(shared_data, tmp_path):
@@ -313,7 +346,7 @@ def test_the_suggested_map_of_spam_csv_prepares_accepted_records(shared_data, tm
 
 
 def _regressions() -> list[str]:
-    return sorted(p.name for p in REGRESSIONS.iterdir() if p.name != "README.md")
+    return sorted(p.name for p in REGRESSIONS.iterdir() if p.suffix != ".md")
 
 
 #: Corpus files that broke with one kind of model only: also run with that kind.

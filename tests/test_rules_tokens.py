@@ -228,6 +228,7 @@ def test_a_missing_tokenizer_stops_the_run_with_the_fix(tmp_path, run_cli, monke
 
     monkeypatch.setattr("ftlint.tokens._COUNTERS", {})
     monkeypatch.setattr("ftlint.tokens.get_encoding", unavailable)
+    monkeypatch.setattr("ftlint.tokens._small_encoder", lambda name: None)  # no table either
     path = write_jsonl(tmp_path / "train.jsonl", dataset(12))
     code, out, err = run_cli("check", path)
     assert code == 2
@@ -343,3 +344,60 @@ def test_parts_checked_in_parallel_give_the_same_columns(tmp_path, monkeypatch):
     two = ftlint.check(path, isolated=True, select="FT702", jobs=2).files[0].examples
     assert parts and parts[0] > 1  # the file really was checked in parts
     assert {k: list(v) for k, v in two.items()} == {k: list(v) for k, v in one.items()}
+
+
+def _figures(report: dict) -> dict[str, dict]:
+    return {v["target"]: v["summary"] for v in report["targets"]}
+
+
+def test_each_target_has_its_own_epochs_and_price(tmp_path, run_json, run_cli, counter):
+    """One run over several targets: OpenAI's automatic epochs and price, Together's default
+    epoch and no dollar figure, Bedrock's 2 epochs, Mistral's unpublished default (tokens per
+    epoch only); the text report prints each target's figures under its verdict."""
+    rows = dataset(12)
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    _code, report = run_json("check", path, "--target", "openai,together,bedrock,mistral,hf")
+    figures = _figures(report)
+    total = sum(counter.example(r).total for r in rows)
+    openai, together = figures["openai"], figures["together"]
+    assert (openai["epochs"], openai["epochs_source"]) == (8, "automatic")
+    assert openai["estimated_cost_usd"] == pytest.approx(total * 8 / 1e6 * 5.0, abs=1e-4)
+    assert (together["epochs"], together["epochs_source"]) == (1, "default")
+    assert together["billed_tokens"] == total  # the same o200k_base count, 1 epoch
+    assert together["estimated_cost_usd"] is None and together["price_per_1m"] is None
+    assert (figures["bedrock"]["epochs"], figures["hf"]["epochs"]) == (2, 3)
+    mistral = figures["mistral"]
+    assert (mistral["epochs"], mistral["epochs_source"]) == (None, "not published")
+    assert mistral["billed_tokens"] is None and mistral["estimated_cost_usd"] is None
+    assert mistral["tokens"]["billed_per_epoch"] > 0
+    messages = {d["target"]: d["message"] for d in of(report, "FT702")}
+    assert "× 1 epoch (together's default)" in messages["together"]
+    assert "no published price for openai/gpt-oss-20b on together" in messages["together"]
+    assert "$" not in messages["together"]
+    assert "no published default number of epochs for mistral" in messages["mistral"]
+    _code, text, _err = run_cli("check", path, "--target", "openai,together,mistral")
+    verdicts = text[text.index("verdicts") :]
+    assert f"billed {total * 8:,} tokens (8 epochs, automatic) ≈ $" in verdicts
+    assert f"billed {total:,} tokens (1 epoch, default); no published price" in verdicts
+    assert "tokens per epoch (no published default epochs); no published price" in verdicts
+
+
+def test_config_sets_epochs_and_prices_per_target(tmp_path, run_json, counter):
+    rows = dataset(12)
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    config = tmp_path / "ftlint.toml"
+    config.write_text(
+        "[rules.token-cost]\nn-epochs = {mistral = 2}\nprice-per-1m = {together = 3.0}\n",
+        "utf-8",
+    )
+    _code, report = run_json("check", path, "--target", "openai,together", "--config", config)
+    figures = _figures(report)
+    total = sum(counter.example(r).total for r in rows)
+    together = figures["together"]
+    assert together["estimated_cost_usd"] == pytest.approx(total * 1 / 1e6 * 3.0, abs=1e-4)
+    assert "configuration" in together["price_source"]
+    assert figures["openai"]["price_per_1m"] == 5.0  # the others keep their own
+    _code, report = run_json("check", path, "--target", "mistral,openai", "--config", config)
+    figures = _figures(report)
+    assert (figures["mistral"]["epochs"], figures["mistral"]["epochs_source"]) == (2, "n_epochs")
+    assert figures["openai"]["epochs_source"] == "automatic"

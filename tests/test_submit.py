@@ -886,3 +886,14 @@ def test_a_closing_model_is_warned_about_and_still_submitted(fake, data, run_cli
     assert "ftlint: warning: " in err and "takes no new fine-tuning jobs from 2027-01-06" in err
     assert "submitting despite" in err
     assert len(job_creates(fake)) == 1
+
+
+def test_submit_checks_for_openai_when_the_default_target_is_not_one_it_submits_to(
+    fake, data, run_cli, monkeypatch
+):
+    """The check's shipped default is together, which this client does not submit to: with no
+    --target, submit checks the file for OpenAI's API, the one it uploads to."""
+    monkeypatch.delenv("FTLINT_TARGET", raising=False)
+    code, out, err = run_cli(*submit_args(data, "--no-wait", "--output-format", "json"))
+    assert code == 0, err
+    assert json.loads(out)["target"] == "openai"

@@ -300,3 +300,37 @@ def test_targets_command_json_lists_sources_and_counting(run_cli):
     assert listed["fireworks"]["max_examples"] == 3_000_000
     assert all(t["sources"] for t in listed.values())
     assert listed["bedrock"]["unconfirmed"]  # what could not be confirmed says so
+
+
+@pytest.mark.parametrize("target", ["hf", "fireworks"])
+def test_an_open_weight_target_alone_runs_without_a_tokenizer(tmp_path, run_json, run_cli, target):
+    """--target hf / fireworks with no --tokenizer: no usage error; the counts are an estimate,
+    never shown as exact, with a note that names --tokenizer for exact counts and for
+    --max-seq-length; the truncation finding says it is estimated too."""
+    long = {
+        "messages": [
+            {"role": "user", "content": "Tell me everything."},
+            {"role": "assistant", "content": "word " * 300},
+        ]
+    }
+    rows = [*chats(3), long]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    code, report = run_json("check", path, "--target", target, "--max-seq-length", "64")
+    assert code in (0, 1), report
+    tokens = report["summary"]["tokens"]
+    assert tokens["exact"] is False and tokens["tokenizer"].startswith("stand-in:o200k_base")
+    counts = report["targets"][0]["token_counts"]
+    assert counts.startswith("estimated") and "--tokenizer" in counts
+    assert "--max-seq-length" in counts
+    cost = next(d for d in report["diagnostics"] if d["code"] == "FT702")
+    assert "≈" in cost["message"] and "--tokenizer PATH_OR_HUB_ID" in cost["message"]
+    cut = [d for d in report["diagnostics"] if d["code"] == "FT703"]
+    assert [d["location"]["line"] for d in cut] == [4]
+    assert "(estimate)" in cut[0]["message"] and "--tokenizer" in cut[0]["message"]
+    code, out, err = run_cli("check", path, "--target", target, "--max-seq-length", "64")
+    assert code in (0, 1) and "Traceback" not in err
+    note = next(line for line in out.splitlines() if line.startswith(f"note: {target}: "))
+    assert "no --tokenizer was named" in note and "estimate" in note
+    assert "--tokenizer PATH_OR_HUB_ID" in note and "--max-seq-length" in note
+    _code, out, _err = run_cli("check", path, "--target", "openai")
+    assert "no --tokenizer was named" not in out  # counted exactly: no such note

@@ -9,6 +9,7 @@ assistant's (v2 and later, where those are control tokens).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -256,33 +257,65 @@ def test_model_names_of_the_mistral_profile(counters):
     assert not small.exact and small.accuracy.startswith("approximate")
 
 
-PREPARED = (
-    "openai__openai-cookbook/toy_chat_fine_tuning.jsonl",
-    "ganachan__GenAI-Autograding/training_set.jsonl",
-    "revenger101__BH-Assurance/qa_dataset_ft.jsonl",
-    "NeMaliavka__AI-bot/training_data.jsonl",
-    pytest.param(
-        "openai__openai-cookbook/drone_training.jsonl",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="OpenAI's tool call ids ('call_...') are not 9 letters or digits, which "
-            "mistral-common requires: prepare --target mistral now rejects those records "
-            "(FT946) instead of writing them, but does not yet rewrite the ids, so no record "
-            "of this file is left to encode",
-        ),
+#: Every real file, as ``prepare --target mistral`` writes its first records (the tables with
+#: the ``--map`` that ftlint's own suggestion gives).
+PREPARED = {
+    "AIKU-Official__hansol-llm-competition/train.csv": (),  # Alpaca columns
+    "Arijit2003__SpamHamFilteration/spam.csv": ("prompt=v2", "completion=v1"),
+    "Danielcreux__Entrenamiento-IA/training_data.jsonl": (),
+    "LianjiaTech__BELLE/zh_seed_tasks.json": (),
+    "NeMaliavka__AI-bot/training_data.jsonl": (),
+    "Toyhom__Chinese-medical-dialogue-data/样例_内科5000-6000.csv": (
+        "prompt=ask",
+        "completion=answer",
     ),
-)
+    "ganachan__GenAI-Autograding/training_set.jsonl": (),
+    "ganachan__GenAI-Autograding/validation_set.jsonl": (),
+    "hiyouga__LLaMA-Factory/alpaca_zh_demo.json": (),
+    "hiyouga__LLaMA-Factory/dpo_en_demo.json": (),
+    "hiyouga__LLaMA-Factory/glaive_toolcall_en_demo.json": (),
+    "mimi-tg__ChitChat/qna_chitchat_professional.tsv": ("prompt=Question", "completion=Answer"),
+    "openai__openai-cookbook/AG_news_samples.csv": ("prompt=description", "completion=label"),
+    # OpenAI's tool call ids ("call_id") are rewritten into 9 letters or digits (FT947)
+    "openai__openai-cookbook/drone_training.jsonl": (),
+    "openai__openai-cookbook/toy_chat_fine_tuning.jsonl": (),
+    "revenger101__BH-Assurance/Exemples_questions_reponses.xlsx": (
+        "prompt=Question",
+        "completion=Réponse",
+    ),
+    "revenger101__BH-Assurance/qa_dataset.csv": ("prompt=question", "completion=answer"),
+    "revenger101__BH-Assurance/qa_dataset_ft.jsonl": (),
+    "tatsu-lab__stanford_alpaca/seed_tasks.jsonl": (),
+}
+#: Preference data: Mistral has no preference training, so nothing of it is written.
+NOTHING_WRITTEN = {"hiyouga__LLaMA-Factory/dpo_en_demo.json"}
+
+
+def test_every_real_file_is_in_the_prepared_list(shared_data):
+    found = {
+        str(p.relative_to(shared_data))
+        for p in shared_data.rglob("*")
+        if p.is_file() and p.suffix != ".md" and p.stat().st_size
+    }
+    assert found == set(PREPARED)
 
 
 @pytest.mark.parametrize("name", PREPARED)
 def test_every_prepared_mistral_file_encodes(run_cli, shared_data, tmp_path, counters, name):
     """``ftlint prepare --target mistral``: every record it writes is one mistral-common
     encodes (fine-tuning validation), and ftlint's count of it is mistral-common's."""
+    from tests.test_prepare_accepted import _slice
+
     out = tmp_path / "prepared.jsonl"
+    source = _slice(shared_data / name, tmp_path)
+    maps = [arg for pair in PREPARED[name] for arg in ("--map", pair)]
     code, _out, err = run_cli(
-        "prepare", str(shared_data / name), "--target", "mistral", "-o", str(out), "--no-report"
+        "prepare", source, "--target", "mistral", "-o", out, "--no-report", *maps
     )
     assert code in (0, 1), err
+    if name in NOTHING_WRITTEN:
+        assert not out.exists()
+        return
     counter = counters["v3-tekken"]
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows
@@ -290,3 +323,30 @@ def test_every_prepared_mistral_file_encodes(run_cli, shared_data, tmp_path, cou
         ids, trained = reference(counter, row["messages"], row.get("tools"))
         counts = counter.example(row)
         assert (counts.total, counts.trained) == (len(ids), trained)
+
+
+def test_prepare_rewrites_openai_tool_call_ids_for_mistral(run_cli, shared_data, tmp_path):
+    """drone_training.jsonl: every record is written, with the same new id in each call, and
+    the report counts the rewritten ids; a second prepare changes nothing."""
+    out = tmp_path / "drone.jsonl"
+    source = shared_data / "openai__openai-cookbook/drone_training.jsonl"
+    code, _out, err = run_cli("prepare", source, "--target", "mistral", "-o", out)
+    assert code == 0, err
+    report = json.loads((tmp_path / "drone.report.json").read_text(encoding="utf-8"))
+    rewrites = [d for d in report["diagnostics"] if d["code"] == "FT947"]
+    assert len(rewrites) == 103
+    assert all("prepare rewrites 1 id" in d["message"] for d in rewrites)
+    assert all(d["fix"]["applicability"] == "safe" and d["fix"]["applied"] for d in rewrites)
+    assert report["files"][0]["written"] == 103 and report["files"][0]["rejected"] == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    originals = _records(source)
+    for row, original in zip(rows, originals, strict=True):
+        for new, old in zip(row["messages"], original["messages"], strict=True):
+            calls = zip(new.get("tool_calls") or (), old.get("tool_calls") or (), strict=True)
+            for call, before in calls:
+                assert re.fullmatch(r"[a-zA-Z0-9]{9}", call["id"])
+                assert {**call, "id": before["id"]} == before  # only the id changed
+    again = tmp_path / "again.jsonl"
+    code, _out, err = run_cli("prepare", out, "--target", "mistral", "-o", again, "--no-report")
+    assert code == 0, err
+    assert again.read_bytes() == out.read_bytes()

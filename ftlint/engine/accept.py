@@ -251,6 +251,12 @@ def _finish(
         file_report.rejected_file = str(sidecar)
 
     # -- the output ---------------------------------------------------------------------------
+    # (said first: it may be why no record is acceptable)
+    if outcome.runaway:
+        report.notes.append(
+            f"{display}: the fixes did not settle after {outcome.passes - 1} passes; records "
+            "with an error left were rejected, and a second prepare may still find fixes"
+        )
     if loop.final_path is None or final is None or not outcome.provenance:
         report.notes.append(
             f"{display}: no record is acceptable to {engine.target.name}: no output was written"
@@ -267,11 +273,6 @@ def _finish(
         _place_output(loop.final_path, out, overwrite=overwrite, engine=engine)
         loop.final_path = None
         file_report.outputs.append(str(out))
-    if outcome.runaway:
-        report.notes.append(
-            f"{display}: the fixes did not settle after {outcome.passes - 1} passes; records "
-            "with an error left were rejected, and a second prepare may still find fixes"
-        )
     _say_dataset_errors(report, display, file_report)
 
 

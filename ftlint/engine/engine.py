@@ -120,6 +120,18 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                 f"--tokenizer {config.tokenizer} is not used: no model of this run counts with a "
                 "Hugging Face tokenizer (targets hf, fireworks, together's open models do)"
             )
+        if not config.tokenizer:
+            for target in self.run_targets:
+                model = self.models[target.name]
+                if _counts_with_hf(target, model):
+                    info = target.model(model)
+                    self.notes.append(
+                        f"{target.name}: {model} counts with its own tokenizer, and no "
+                        f"--tokenizer was named: its token counts are an estimate "
+                        f"({info.encoding if info else 'o200k_base'} stands in); name "
+                        "--tokenizer PATH_OR_HUB_ID (ftlint[hf]) for exact counts and for an "
+                        "exact --max-seq-length check"
+                    )
         #: The readers' resource limits (``FileContext.options["limits"]``).
         self.limits = config.limits()
         #: Applied to all the report shows of the data, whichever rules run (``masking``).

@@ -129,6 +129,7 @@ class FixLoop:
 
     def __init__(self, engine: Engine, report: Report) -> None:
         self.engine = engine
+        self.report = report
         self.command = report.command
         self.final_path: Path | None = None
         #: Errors of the current pass about many records (``Pass.file_errors``).
@@ -267,7 +268,7 @@ class FixLoop:
                     d.fixed = False
                 check.diagnostics.extend(fixed)
                 if not check.plan.empty:
-                    engine.notes.append(
+                    self.report.notes.append(  # (the engine's notes are copied already)
                         f"{file.display_path}: the fixes did not settle after {MAX_PASSES} "
                         "passes; what the last check found is reported"
                     )

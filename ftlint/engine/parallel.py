@@ -130,6 +130,10 @@ class ParallelScanning:
         """Scan several files as one dataset: one result per file (its diagnostics, records
         and dropped records), the dataset accumulators of all of them, merged in file order,
         in the first result."""
+        from ftlint.tokens import expect_input
+
+        # A large input loads its tokenizer now (before workers fork), a small one never.
+        expect_input(sum(file.size for file, _ in files))
         executor = self.executor()
         workers = executor.workers() if executor is not None else 1
         units = self.plan_units(files, split, workers)

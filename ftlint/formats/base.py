@@ -40,6 +40,9 @@ class Problem:
 
     pointer: str
     message: str
+    #: A short key for problems another rule reports with a fix of its own (``tool-call-id``:
+    #: Mistral's ids, which ``mistral-tool-call-id`` rewrites); ``""`` for the others.
+    kind: str = ""
 
 
 class RecordFormat:

@@ -32,10 +32,13 @@ Sources (read 2026-12-03):
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from ftlint.formats import tool_call_ids
 from ftlint.formats.base import Problem, RecordFormat
+
+#: ``Problem.kind`` of a Mistral tool call id that is not 9 letters or digits.
+TOOL_CALL_ID = "tool-call-id"
 
 #: Keys that make a record one of Together's four formats; two in one record is rejected.
 TOGETHER_KEYS = {"messages": "conversational", "prompt": "instruction", "text": "text",
@@ -246,8 +249,6 @@ class FireworksPreference(RecordFormat):
         return _preference_problems(data, ("system", "user", "assistant"), string_content=True)
 
 
-#: The tool call ids mistral-common's validator accepts (see the module docstring).
-_MISTRAL_TOOL_CALL_ID = re.compile(r"[a-zA-Z0-9]{9}")
 _MISTRAL_ID_RULE = "Mistral's validator takes only ids of 9 letters or digits"
 
 
@@ -279,11 +280,12 @@ class MistralChat(RecordFormat):
             for k, call in enumerate(tool_calls if isinstance(tool_calls, list) else []):
                 if isinstance(call, dict) and isinstance(call.get("id"), str):
                     calls.add(call["id"])
-                    if not _MISTRAL_TOOL_CALL_ID.fullmatch(call["id"]):
+                    if not tool_call_ids.is_valid(call["id"]):
                         problems.append(
                             Problem(
                                 f"/messages/{i}/tool_calls/{k}/id",
                                 f"tool call id {call['id']!r}: {_MISTRAL_ID_RULE}",
+                                kind=TOOL_CALL_ID,
                             )
                         )
                 else:

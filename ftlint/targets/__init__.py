@@ -3,6 +3,8 @@ file per provider beside this module, each citing its sources; config overrides 
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +18,16 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DATA_DIR = Path(__file__).parent
+
+
+def today(option: Any = None) -> dt.date:
+    """The date a model's lifecycle is checked against: ``option`` (a rule's ``today``), else
+    ``FTLINT_TODAY`` (tests pin it, so that no result changes when a deadline passes), else
+    the system date."""
+    value = option or os.environ.get("FTLINT_TODAY")
+    if value:
+        return dt.date.fromisoformat(str(value))
+    return dt.date.today()
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,11 @@ class Target:
     #: The last day the provider takes new fine-tuning jobs at all (OpenAI: 2027-01-06), ``""``
     #: when none is announced; each model may close earlier (``ModelInfo.training_ends``).
     jobs_end: str = ""
+    #: Epochs the provider runs when a job names none: a number, ``"auto"`` (OpenAI's
+    #: automatic choice from the number of examples) or ``None`` (not published); a model's
+    #: ``default_epochs`` comes first. ``epochs_source`` says where the figure comes from.
+    default_epochs: int | str | None = None
+    epochs_source: str = ""
     #: Where each figure comes from, as ``"URL (read DATE)"`` lines, and what could not be
     #: confirmed; ``ftlint targets`` and the README show them.
     sources: tuple[str, ...] = ()
@@ -128,6 +145,8 @@ def load_target(path: Path) -> Target:
         write_format=data.get("write_format", "openai-chat"),
         max_examples=None if max_examples is None else int(max_examples),
         jobs_end=str(data.get("jobs_end", "")),
+        default_epochs=data.get("default_epochs"),
+        epochs_source=data.get("epochs_source", ""),
         sources=tuple(data.get("sources", ())),
         unconfirmed=tuple(data.get("unconfirmed", ())),
     )

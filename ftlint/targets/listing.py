@@ -40,8 +40,12 @@ def describe(target: Target) -> dict[str, Any]:
     formats = list(target.formats) or sorted(
         {shape for info in target.models.values() for shape in info.shapes}
     )
+    from ftlint.config import default_target
+
     return {
         "name": target.name,
+        #: The target checked when no --target, configuration or FTLINT_TARGET names one.
+        "default": target.name == default_target(),
         "description": target.description,
         "formats": formats,
         "write_format": target.write_format,
@@ -61,12 +65,17 @@ def describe(target: Target) -> dict[str, Any]:
                 "train_price_per_1m": info.train_price_per_1m,
                 "training_ends": info.training_ends or None,
                 "shutdown": info.shutdown or None,
-                "default_epochs": info.default_epochs,
+                "default_epochs": (
+                    target.default_epochs if info.default_epochs is None else info.default_epochs
+                ),
             }
             for name, info in target.models.items()
         },
         "tokenizer": default.tokenizer if default else None,
         "token_counts": counting(default),
+        #: ``"auto"`` (OpenAI's automatic choice), a number, or None: not published.
+        "default_epochs": target.default_epochs,
+        "epochs_source": target.epochs_source or None,
         "sources": list(target.sources),
         "unconfirmed": list(target.unconfirmed),
     }

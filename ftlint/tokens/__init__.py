@@ -38,11 +38,12 @@ from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ftlint.bpe_count import FAST_AFTER_TOKENS
+from ftlint.bpe_count import BYTES_PER_TOKEN, FAST_AFTER_TOKENS
 from ftlint.config import ConfigError
 from ftlint.conversion import plan_of
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
 from ftlint.tokens.figures import ExampleTokens
+from ftlint.tokens.small_bpe import SMALL_BUDGET
 
 if TYPE_CHECKING:
     from ftlint.conversion import Planner
@@ -336,15 +337,13 @@ class TokenCounter:
     def __init__(self, encoding_name: str) -> None:
         self.encoding_name = encoding_name
         self.label = encoding_name
-        self.encoding = get_encoding(encoding_name)
-        self._encode = self.encoding.encode_ordinary
         self._cache: dict[str, int] = {}
         #: The ids of an example's own texts seen lately, by text (``_text``).
         self._seen: dict[str, memoryview] = {}
         #: While ``example_and_tokens`` runs: the token ids of the example's non-system texts,
         #: as buffers of native 32-bit integers (one per text).
         self._sink: list[Any] | None = None
-        self._buffer = _buffer_encoder(self.encoding)
+        self._start_encoder()
         self.func_init = FUNC_INIT.get(encoding_name, FUNC_INIT["o200k_base"])
         #: The count of one text when its ids are not wanted: tiktoken's, until the run has
         #: counted enough to load the faster exact one (``ftlint.bpe_count``).
@@ -352,6 +351,45 @@ class TokenCounter:
         self._counted = 0  # tokens counted by tiktoken so far; -1: the fast counter was tried
         #: Whether ``token_figures`` gathers the token ids (``want_ids``).
         self.ids_wanted = False
+
+    def _start_encoder(self) -> None:
+        """Encode with the plain-Python encoder while the run is small (``small_bpe``: the
+        same ids without tiktoken's start-up), else with tiktoken."""
+        self._encoding: Any = None
+        self._small_left = 0  # characters the plain-Python encoder may still encode
+        small = None if _LARGE_INPUT else _small_encoder(self.encoding_name)
+        if small is None:
+            self.load_tiktoken()
+            _store_small_encoder(self.encoding_name, self._encoding)  # for the next runs
+            return
+        self._small = small.encode_ordinary
+        self._small_left = SMALL_BUDGET
+        self._encode: Any = self._encode_small
+        self._buffer: Any = None
+
+    @property
+    def encoding(self) -> Any:
+        """tiktoken's ``Encoding``, loaded on first use."""
+        if self._encoding is None:
+            self._encoding = get_encoding(self.encoding_name)
+        return self._encoding
+
+    def load_tiktoken(self) -> None:
+        """Encode with tiktoken from now on: the input is large enough to pay its start-up."""
+        self._small_left = 0
+        self._encode = self.encoding.encode_ordinary
+        self._buffer = _buffer_encoder(self.encoding)
+
+    def _encode_small(self, text: str) -> list[int]:
+        self._small_left -= len(text)
+        if self._small_left < 0:
+            try:
+                self.load_tiktoken()
+            except TokenizerUnavailable:  # the plain-Python encoder is exact: it goes on
+                self._small_left = 1 << 62
+            else:
+                return self._encode(text)
+        return self._small(text)
 
     def want_ids(self) -> None:
         """Make ``token_figures`` give the ids of the texts, not only their counts: a rule that
@@ -365,6 +403,13 @@ class TokenCounter:
         fast = bpe_count.load(self.encoding_name, self._encode)
         if fast is not None:
             self._count = bpe_count.exact_counter(fast, self._encode)
+
+    def expect(self, tokens: int) -> None:
+        """The run is about to count about ``tokens`` tokens (at the least): load the faster
+        exact counter now when that pays for its loading and the ids are not wanted. Called
+        before a parallel scan forks its workers, which then share this one load."""
+        if not self.ids_wanted and self._counted >= 0 and tokens > FAST_AFTER_TOKENS:
+            self._try_fast()
 
     def sequence(self, data: Any) -> list[tuple[int, bool]]:
         """The runs ``(tokens, trained)`` of ``example(data)``'s longest sequence (what a
@@ -402,32 +447,39 @@ class TokenCounter:
         for message in messages if isinstance(messages, list) else ():
             if not isinstance(message, dict):
                 continue
-            role = message.get("role")
-            learns = role in TRAINED_ROLES and message.get("weight", 1) != 0
-            frame, body = TOKENS_PER_MESSAGE, 0
-            for key, value in message.items():
-                if key == "weight":
-                    continue
-                if key == "content":
-                    n = self.content(value, remember=role in ("system", "developer"))
-                elif key == "tool_calls":
-                    n = self.tool_calls(value)
-                elif key == "function_call":
-                    n = self.function_call(value)
-                elif isinstance(value, str):
-                    n = self._string(value)
-                else:
-                    n = self.strings_in(value)
-                if key == "name":
-                    n += TOKENS_PER_NAME
-                if learns and key in ("content", "tool_calls", "function_call"):
-                    body += n
-                else:
-                    frame += n
+            frame, body = self._message_terms(message, message.get("role"))
             runs += [(frame, False), (body, True)]
         if priming:
             runs.append((TOKENS_PER_CONVERSATION, False))
         return runs
+
+    def _message_terms(self, message: dict, role: Any) -> tuple[int, int]:
+        """``(framing, trained)`` tokens of one message with the cookbook's formula: 3 of
+        framing, every value (``name`` 1 more), the content, tool calls and function call of
+        an assistant message whose ``weight`` is not 0 being its trained part. The one walk
+        of a message that ``messages`` (the counts) and ``sequence`` (the runs) share."""
+        learns = role in TRAINED_ROLES and message.get("weight", 1) != 0
+        frame, body = TOKENS_PER_MESSAGE, 0
+        for key, value in message.items():
+            if key == "weight":
+                continue
+            if key == "content":
+                n = self.content(value, remember=role in ("system", "developer"))
+            elif key == "tool_calls":
+                n = self.tool_calls(value)
+            elif key == "function_call":
+                n = self.function_call(value)
+            elif isinstance(value, str):
+                n = self._string(value)
+            else:
+                n = self.strings_in(value)
+            if key == "name":
+                n += TOKENS_PER_NAME
+            if learns and key in ("content", "tool_calls", "function_call"):
+                body += n
+            else:
+                frame += n
+        return frame, body
 
     # -- texts --------------------------------------------------------------------------------
     def text(self, value: str) -> int:
@@ -613,28 +665,9 @@ class TokenCounter:
                         trained += n
                     continue
             role = message.get("role")
-            if not isinstance(role, str):
-                role = None
-            learns = role in TRAINED_ROLES and message.get("weight", 1) != 0
-            total += TOKENS_PER_MESSAGE
-            for key, value in message.items():
-                if key == "weight":
-                    continue
-                if key == "content":
-                    n = self.content(value, remember=role in ("system", "developer"))
-                elif key == "tool_calls":
-                    n = self.tool_calls(value)
-                elif key == "function_call":
-                    n = self.function_call(value)
-                elif isinstance(value, str):
-                    n = self._string(value)
-                else:
-                    n = self.strings_in(value)
-                if key == "name":
-                    n += TOKENS_PER_NAME
-                total += n
-                if learns and key in ("content", "tool_calls", "function_call"):
-                    trained += n
+            frame, body = self._message_terms(message, role if isinstance(role, str) else None)
+            total += frame + body
+            trained += body
         if priming:
             total += TOKENS_PER_CONVERSATION
         return total, trained, count
@@ -738,6 +771,49 @@ class TokenCounter:
 
 
 # ---------------------------------------------------------------------------------------------
+# Small runs: the plain-Python encoder (``ftlint.tokens.small_bpe``)
+
+#: Set by ``expect_input`` for a large input: counters encode with tiktoken from the start.
+_LARGE_INPUT = False
+
+
+def _small_encoder(name: str) -> Any:
+    """The plain-Python encoder of a known encoding from ftlint's cache, or None."""
+    known = KNOWN_ENCODINGS.get(name)
+    if known is None:
+        return None
+    from ftlint.tokens import small_bpe
+
+    return small_bpe.load(_our_tiktoken_dir(), name, known[1])
+
+
+def _store_small_encoder(name: str, encoding: Any) -> None:
+    known = KNOWN_ENCODINGS.get(name)
+    if known is not None:
+        from ftlint.tokens import small_bpe
+
+        small_bpe.store_encoding(_our_tiktoken_dir(), name, known[1], encoding)
+
+
+def expect_input(size: int) -> None:
+    """A run is about to read ``size`` bytes: when that is large (``SMALL_BUDGET`` or more),
+    every counter loads tiktoken now, once, before worker processes fork (they inherit it),
+    instead of first spending the plain-Python encoder's budget; an input large enough for
+    the faster exact counter loads that too (``expect_tokens``)."""
+    global _LARGE_INPUT
+    if size < SMALL_BUDGET:
+        return
+    if not _LARGE_INPUT:
+        _LARGE_INPUT = True
+        for counter in list(_COUNTERS.values()):
+            counter = getattr(counter, "_counter", counter)  # a stand-in counts with its own
+            if isinstance(counter, TokenCounter) and counter._small_left > 0:
+                with contextlib.suppress(TokenizerUnavailable):
+                    counter.load_tiktoken()
+    expect_tokens(size)
+
+
+# ---------------------------------------------------------------------------------------------
 # The token counts of one record, shared by every rule that needs them
 
 
@@ -766,6 +842,16 @@ def shared_counter(encoding_name: str) -> Any:
             counter = TokenCounter(encoding_name)
         _COUNTERS[encoding_name] = counter
     return counter
+
+
+def expect_tokens(size: int) -> None:
+    """An input of ``size`` bytes is about to be scanned (``expect_input``, before workers
+    fork): each counter of this process that can count faster on an input that large loads
+    its faster counter now (``TokenCounter.expect``), once, instead of once per worker."""
+    for counter in _COUNTERS.values():
+        expect = getattr(counter, "expect", None)
+        if expect is not None:
+            expect(size // BYTES_PER_TOKEN)
 
 
 def token_figures(

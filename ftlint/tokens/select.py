@@ -84,7 +84,10 @@ def counting(spec: str, encoding: str, tokenizer: str | None = None) -> tuple[bo
         source = tokenizer or argument
         if source:
             return True, f"the chat template of {source}"
-        return False, f"{encoding} stand-in; pass --tokenizer PATH_OR_HUB_ID for exact counts"
+        return False, (
+            f"{encoding} stand-in; pass --tokenizer PATH_OR_HUB_ID for exact counts and "
+            "--max-seq-length"
+        )
     return False, f"{argument or 'chars4'}: about 4 characters per token"
 
 

@@ -25,7 +25,7 @@ class StandIn(CounterBase):
         self.accuracy = (
             f"estimate: {encoding} with the cookbook's chat formula stands in for the model's "
             "own tokenizer, which was not named; pass --tokenizer PATH_OR_HUB_ID (ftlint[hf]) "
-            "for its chat template's exact count"
+            "for its chat template's exact count and an exact --max-seq-length check"
         )
 
     def text(self, value: str) -> int:

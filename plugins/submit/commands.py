@@ -72,6 +72,10 @@ def _suffix(text: str) -> str:
 # Parsers
 
 
+#: The targets whose API this client submits to.
+SUBMIT_TARGETS = ("openai", "azure-openai")
+
+
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("provider")
     group.add_argument(
@@ -308,6 +312,10 @@ def _submit(args: argparse.Namespace, plugins: Any, ui: Any) -> int:
     config = config_from_args(args)
     if args.provider == "azure" and not args.target:
         config.target = "azure-openai"
+    elif not args.target and config.target not in SUBMIT_TARGETS:
+        # The check's default target (together) is not one this client submits to: submit
+        # checks for the API it uploads to, OpenAI's unless --target or --provider says Azure.
+        config.target = "openai"
     model = args.model or config.model
     if not model:
         raise SubmitError("--model is required: the base model to fine-tune", EXIT_USAGE)

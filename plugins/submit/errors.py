@@ -13,6 +13,8 @@ from typing import Any
 
 from ftlint.plugins.submit.safety import scrub
 
+from ftlint import today
+
 EXIT_OK = 0
 #: Blocked by lint errors, or the job failed or was cancelled.
 EXIT_FAILED = 1
@@ -189,7 +191,7 @@ def _looks_like_deprecation(status: int, message: str, endpoint: str | None, act
         is_openai_endpoint(endpoint)
         and "fine-tuning job" in action
         and status in (403, 404, 410)
-        and datetime.date.today() >= OPENAI_FINE_TUNING_CUTOFF
+        and today() >= OPENAI_FINE_TUNING_CUTOFF
     )
 
 

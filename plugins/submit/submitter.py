@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,8 @@ from ftlint.plugins.submit.jobs import (
 from ftlint.plugins.submit.results import save_results, usage_snippet
 from ftlint.plugins.submit.ui import UI
 from ftlint.plugins.submit.upload import UploadCache, UploadSettings, upload_file
+
+from ftlint import today
 
 
 @dataclass
@@ -89,7 +90,7 @@ def submit(train_file: str, validation_file: str | None, options: dict[str, Any]
         seed=options.get("seed"),
         suffix=options.get("suffix"),
     )
-    if is_openai_endpoint(endpoint) and datetime.date.today() >= OPENAI_FINE_TUNING_CUTOFF:
+    if is_openai_endpoint(endpoint) and today() >= OPENAI_FINE_TUNING_CUTOFF:
         ui.note(DEPRECATION_NOTE + " Trying anyway; the API's answer follows.")
     ui.step(f"creating a {request.method} fine-tuning job on {request.model}")
     try:

@@ -43,6 +43,7 @@ def ftlint_rules() -> list[type[Rule]]:
     from ftlint.rules.formats.invalid_nova_record import InvalidNovaRecord
     from ftlint.rules.formats.invalid_together_record import InvalidTogetherRecord
     from ftlint.rules.formats.invalid_trl_record import InvalidTrlRecord
+    from ftlint.rules.formats.mistral_tool_call_id import MistralToolCallId
     from ftlint.rules.formats.mixed_formats import MixedFormats
     from ftlint.rules.formats.nova_reserved_string import NovaReservedString
     from ftlint.rules.formats.target_format import TargetFormat
@@ -52,6 +53,6 @@ def ftlint_rules() -> list[type[Rule]]:
     return [
         UnknownFormat, MixedFormats, FormatModelMismatch, CommunityFormat, InvalidGeminiRecord,
         InvalidNovaRecord, NovaReservedString, InvalidTrlRecord, InvalidTogetherRecord,
-        InvalidFireworksRecord, InvalidMistralRecord, TargetFormat, FormatConversionLoss,
-        UnwritableRecord,
+        InvalidFireworksRecord, InvalidMistralRecord, MistralToolCallId, TargetFormat,
+        FormatConversionLoss, UnwritableRecord,
     ]  # fmt: skip

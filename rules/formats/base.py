@@ -19,3 +19,18 @@ class PlanRule(Rule):
     @property
     def model_name(self) -> str:
         return self.context.model or self.context.target.default_model
+
+    def preference_targets(self) -> str:
+        """Where preference (DPO) data trains instead: the installed targets whose default
+        model takes it, for the message that leaves the rejected answers out."""
+        names = []
+        for name in sorted(self.context.installed or {}):
+            target = self.context.installed[name]
+            info = target.model(None)
+            if name != self.context.target.name and info and "preference" in info.shapes:
+                names.append(name)
+        if not names:
+            return ""
+        return f"; {self.context.target.name} takes no preference data, these do: " + (
+            ", ".join(names) + " (--target NAME)"
+        )

@@ -71,7 +71,7 @@ class CommunityFormat(ConversionRule):
             return (
                 f"{what} from here on: {self.model_name} has no preference (DPO) training; "
                 f"converting them to {SHAPE_LABELS[target]} keeps the chosen answer and leaves "
-                "the rejected one out",
+                f"the rejected one out{self.preference_targets()}",
                 "train on the chosen answers (the rejected ones are left out)",
             )
         return (

@@ -65,7 +65,7 @@ class FormatModelMismatch(ConversionRule):
             return (
                 f"{records} from here on, but {self.model_name} trains on {self.trains_on()} "
                 f"records only; converting them to {SHAPE_LABELS[target]} keeps the preferred "
-                "answer and leaves the other out",
+                f"answer and leaves the other out{self.preference_targets()}",
                 "train on the preferred answers (the non-preferred ones are left out)",
             )
         return (

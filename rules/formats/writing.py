@@ -40,6 +40,8 @@ class FormatCheckRule(WriterRule):
     severity: ClassVar[Severity] = Severity.ERROR
     #: The provider family whose written formats this rule checks (None: see ``checked``).
     family: ClassVar[str | None] = None
+    #: ``Problem.kind`` values another rule of the family reports, with a fix of its own.
+    reported_elsewhere: ClassVar[frozenset[str]] = frozenset()
 
     def checked(self, record: Record) -> tuple[RecordFormat, object, bool] | None:
         """(format, data, pointers are into the record as read) or None: not checked."""
@@ -60,7 +62,11 @@ class FormatCheckRule(WriterRule):
         if checked is None:
             return ()
         fmt, data, as_read = checked
-        return [self.report(record, fmt, problem, as_read) for problem in fmt.check(data)]
+        return [
+            self.report(record, fmt, problem, as_read)
+            for problem in fmt.check(data)
+            if problem.kind not in self.reported_elsewhere
+        ]
 
     def report(
         self, record: Record, fmt: RecordFormat, problem: Problem, as_read: bool

@@ -275,7 +275,46 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: The fewest digits of a number ``phonenumbers`` finds valid when it reads numbers without a
+#: ``+`` as numbers of the region (its metadata, checked by tests/test_rules_privacy.py): the
+#: region's shortest national number, or a number dialled abroad from there (the region's
+#: international prefix, then the shortest number of any country, ``_FEWEST_WITH_PLUS``).
+#: US: national numbers of 10 digits; ``011`` + 6. A region not listed here always asks
+#: phonenumbers.
+_FEWEST_DIGITS = {"US": 9}
+#: With a ``+`` (or a full-width one), a number of any country: a country code and a national
+#: number, 6 digits at least (+43 and +98 with 4-digit numbers).
+_FEWEST_WITH_PLUS = 6
+#: What the matcher could read as one number: digits with at most 4 other characters between
+#: them (phonenumbers allows 4 punctuation characters between blocks of digits), ``x`` among
+#: them: it is punctuation to the matcher, and with two more letters phonenumbers reads each
+#: one as a digit (its alpha conversion needs 3 letters; ``x`` is the only letter it takes in).
+_DIGIT_GROUP = re.compile(r"[\dxX](?:[^\dxX]{0,4}[\dxX])*")
+_DIGIT = re.compile(r"\d")
+
+
+def _digits(group: str) -> int:
+    """The most digits a number read from ``group`` can have."""
+    letters = group.count("x") + group.count("X")
+    return len(_DIGIT.findall(group)) + (letters if letters >= 3 else 0)
+
+
+def _may_hold_a_phone(text: str, regions: Sequence[str]) -> bool:
+    """False when no span of ``text`` has the digits of a valid number: the common case of a
+    date or a count, which then does not import phonenumbers (a tenth of a small run)."""
+    if "+" in text or "\uff0b" in text:
+        fewest = _FEWEST_WITH_PLUS
+    else:
+        known = [_FEWEST_DIGITS.get(region) for region in regions]
+        if not known or None in known:
+            return True
+        fewest = min(known)  # type: ignore[type-var]
+    return any(_digits(group.group()) >= fewest for group in _DIGIT_GROUP.finditer(text))
+
+
 def _phones(text: str, regions: Sequence[str]) -> list[Finding]:
+    if not _may_hold_a_phone(text, regions):
+        return []
     try:
         import phonenumbers
     except ImportError:  # a broken install (it is a dependency): no phone numbers

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import Any
 
-from ftlint import Severity
+from ftlint import Severity, today
+
+__all__ = ["DEFAULT_MARGIN_DAYS", "alternatives", "assess", "today"]
 
 #: Days a fine-tuning job needs between this check and a trained model: upload, the
 #: provider's validation, the queue and the training run (hours to a day or two for the
 #: hosted services), plus a retry after a refused file. A job closer than this to the end
 #: of training may not start or finish.
 DEFAULT_MARGIN_DAYS = 7
-
-
-def today(option: Any = None) -> dt.date:
-    """The date to check against: the rule option ``today``, else ``FTLINT_TODAY`` (tests pin
-    it), else the system date."""
-    value = option or os.environ.get("FTLINT_TODAY")
-    if value:
-        return dt.date.fromisoformat(str(value))
-    return dt.date.today()
 
 
 def _date(text: str) -> dt.date | None:

@@ -88,6 +88,12 @@ class SequenceTruncated(TokenRule):
             f"{what} has {self.tokens(counts.longest)}, over --max-seq-length {limit:,}: the "
             f"trainer keeps its first {limit:,} tokens and silently drops {lost:,}, {outcome}"
         )
+        if not self.exact:
+            message += (
+                "; the counts are an estimate: name the model's --tokenizer for the exact cut"
+                if self.encoding_name.startswith("stand-in:")
+                else "; the counts are an estimate"
+            )
         reason = f"{counts.longest:,} tokens, over --max-seq-length {limit:,}"
         return [
             self.diagnostic(

@@ -19,6 +19,13 @@ MIN_DEFAULT_EPOCHS = 1
 MAX_DEFAULT_EPOCHS = 25
 
 
+def _for_target(value: Any, target: str) -> Any:
+    """A token-cost option: one value for every target, or a table by target name."""
+    if isinstance(value, dict):
+        return value.get(target)
+    return value
+
+
 def automatic_epochs(examples: int) -> int:
     """The number of epochs the provider picks when ``n_epochs`` is left on auto."""
     if examples <= 0:
@@ -40,6 +47,9 @@ class _CostAccumulator(TokenStats):
         self.model = rule.model_name
         self.limit = rule.limit
         self.epochs_setting = rule.epochs_setting
+        self.default_epochs = rule.default_epochs
+        self.epochs_how = rule.epochs_how
+        self.target = rule.context.target.name
         self.price = rule.price
         self.price_source = rule.price_source
         self.code, self.name = rule.code, rule.name
@@ -57,12 +67,21 @@ class _CostAccumulator(TokenStats):
         total = sum(self.total)
         limit = self.limit
         billed_per_epoch = sum(min(limit, t) for t in self.total) if limit else total
+        epochs: int | None
         if self.epochs_setting is not None:
             epochs, source = self.epochs_setting, "n_epochs"
-        else:
+        elif self.default_epochs == "auto":
             epochs, source = automatic_epochs(examples), "automatic"
-        billed = billed_per_epoch * epochs
-        cost = None if self.price is None else round(billed / 1_000_000 * self.price, 4)
+        elif isinstance(self.default_epochs, int):
+            epochs, source = self.default_epochs, "default"
+        else:
+            epochs, source = None, "not published"
+        billed = None if epochs is None else billed_per_epoch * epochs
+        cost = (
+            None
+            if self.price is None or billed is None
+            else round(billed / 1_000_000 * self.price, 4)
+        )
         tokens: dict[str, Any] = {
             "total": total,
             "trained": sum(self.trained),
@@ -85,6 +104,7 @@ class _CostAccumulator(TokenStats):
             "tokens": tokens,
             "epochs": epochs,
             "epochs_source": source,
+            "epochs_rule": self.epochs_how,
             "billed_tokens": billed,
             "estimated_cost_usd": cost,
             "price_per_1m": self.price,
@@ -105,26 +125,40 @@ class _CostAccumulator(TokenStats):
             return
         f = self.figures()
         tokens = f["tokens"]
-        epochs_how = "set with n_epochs" if f["epochs_source"] == "n_epochs" else "automatic"
+        epochs = f["epochs"]
+        how = {
+            "n_epochs": "set with n_epochs",
+            "automatic": "automatic",
+            "default": f"{self.target}'s default",
+        }.get(f["epochs_source"], f["epochs_source"])
         about = "" if self.exact else "≈ "
         text = (
             f"{f['examples']:,} example{'s' if f['examples'] != 1 else ''}, "
             f"{about}{tokens['total']:,} tokens ({tokens['trained']:,} "
             f"trained, {tokens['encoding']}); billed ≈ {tokens['billed_per_epoch']:,} tokens "
-            f"per epoch × {f['epochs']} epoch{'s' if f['epochs'] != 1 else ''} ({epochs_how}) "
-            f"= {f['billed_tokens']:,} tokens"
+            "per epoch"
         )
+        if epochs is not None:
+            text += (
+                f" × {epochs} epoch{'s' if epochs != 1 else ''} ({how}) "
+                f"= {f['billed_tokens']:,} tokens"
+            )
         if tokens["limit"] and tokens["billed_per_epoch"] != tokens["total"]:
             text += f" (examples capped at {tokens['limit']:,} tokens)"
+        if epochs is None:
+            text += (
+                f"; no published default number of epochs for {self.target} (set --n-epochs, "
+                "or [tool.ftlint.rules.token-cost] n-epochs, for the total)"
+            )
         if f["estimated_cost_usd"] is not None:
             text += (
                 f" ≈ {format_usd(f['estimated_cost_usd'])} at ${f['price_per_1m']:,.2f} per 1M "
                 f"training tokens for {self.model} ({self.price_source})"
             )
-        else:
+        elif self.price is None:
             text += (
-                f"; no training price known for {self.model} (set "
-                "[tool.ftlint.rules.token-cost] price-per-1m)"
+                f"; no published price for {self.model} on {self.target}, so no dollar figure "
+                "(set [tool.ftlint.rules.token-cost] price-per-1m)"
             )
         text += f"; {self.accuracy}" if self.accuracy else ""
         yield Diagnostic(self.code, self.name, Severity.INFO, text, Location(path=path))
@@ -137,16 +171,21 @@ class _CostAccumulator(TokenStats):
 
 class TokenCost(TokenRule):
     """## What it does
-    Adds up the tokens of the training file and estimates what the fine-tuning job costs:
-    billed tokens = the sum over examples of min(training limit, tokens) × epochs, times the
-    model's price per 1M training tokens. Epochs come from `--n-epochs`, else from OpenAI's
-    automatic rule as published in its cookbook (3 epochs, moved so that examples × epochs
-    stays between 100 and 25,000, within 1-25). The report's summary carries the figures and
-    the distribution (min, p5, median, p95, max) of total tokens, trained tokens (assistant
-    messages whose `weight` is not 0) and messages per example; the text report draws a
-    histogram. Data that `prepare` converts for the model (prompt/completion or a community
-    format for a chat model, `--map` renames, the `system` setting) is counted as converted,
-    so the figures are those of the file `prepare` writes.
+    Adds up the tokens of the training file and estimates what the fine-tuning job costs: billed
+    tokens = the sum over examples of min(training limit, tokens) × epochs, times the model's
+    price per 1M training tokens. Epochs come from `--n-epochs`, else from the target's profile
+    (`default_epochs`, with its source): OpenAI and Azure OpenAI use OpenAI's automatic rule as
+    published in its cookbook (3 epochs, moved so that examples × epochs stays between 100 and
+    25,000, within 1-25), Together 1 (its client's default), Bedrock 2 (Nova's `epochCount`
+    default), `hf` 3 (transformers' `num_train_epochs`); where the provider publishes no default
+    (Fireworks, Mistral, Vertex AI) the figure stops at the tokens per epoch and says so. A
+    target without a published price gets no dollar figure. In a run over several targets each
+    target has its own figures. The report's summary carries the figures and the distribution
+    (min, p5, median, p95, max) of total tokens, trained tokens (assistant messages whose
+    `weight` is not 0) and messages per example; the text report draws a histogram. Data that
+    `prepare` converts for the model (prompt/completion or a community format for a chat model,
+    `--map` renames, the `system` setting) is counted as converted, so the figures are those of
+    the file `prepare` writes.
 
     ## Why is this bad?
     It is not a problem: it is the figure to know before paying. A surprising total usually
@@ -168,10 +207,10 @@ class TokenCost(TokenRule):
     that OpenAI may not bill, so a plain chat example can come out up to 3 tokens high (1% of
     a 300-token example). Tool definitions use the cookbook's empirical constants and may be a
     few tokens off each; images are not counted. Validation examples are counted apart and
-    not billed. Prices come from the target table
-    (`ftlint/targets/openai.toml`, with its date); override with
-    `[tool.ftlint.rules.token-cost] price-per-1m = 3.0` and set the epochs with `--n-epochs`
-    or `n-epochs = 4` in the same table.
+    not billed. Prices come from the target's table (`ftlint/targets/openai.toml`, with its
+    date); override with `[tool.ftlint.rules.token-cost] price-per-1m = 3.0` and set the
+    epochs with `--n-epochs` or `n-epochs = 4` in the same table, for every target, or per
+    target with a table: `price-per-1m = {together = 3.0}`, `n-epochs = {mistral = 2}`.
     """
 
     code = "FT702"
@@ -181,9 +220,17 @@ class TokenCost(TokenRule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        epochs = context.settings.get("n_epochs") or self.options.get("n-epochs")
+        target = context.target
+        epochs = context.settings.get("n_epochs") or _for_target(
+            self.options.get("n-epochs"), target.name
+        )
         self.epochs_setting: int | None = int(epochs) if epochs else None
-        price = self.options.get("price-per-1m")
+        model_epochs = self.model_info.default_epochs if self.model_info else None
+        self.default_epochs: int | str | None = (
+            model_epochs if model_epochs is not None else target.default_epochs
+        )
+        self.epochs_how = target.epochs_source
+        price = _for_target(self.options.get("price-per-1m"), target.name)
         if price is not None:
             self.price: float | None = float(price)
             self.price_source = "price-per-1m from the configuration"
