@@ -1,11 +1,13 @@
 """Benchmark ``ftlint check`` and ``ftlint prepare`` on generated JSONL files.
 
 Each command runs as a subprocess (the installed ``ftlint`` of this Python), one at a time;
-the script prints wall time, records/s, MB/s and the peak resident memory of the process
+the script prints wall and CPU time, records/s, MB/s and the peak resident memory of the process
 (``ru_maxrss`` from ``wait4``: the largest of the process and any workers it waited for),
-then how peak memory grows between sizes, in bytes per extra record. Streaming means that
-slope stays small: the design's budget is about 120 bytes per record (dedup hashes and
-per-record figures), whatever the file size.
+then how peak memory grows between sizes, in bytes per extra record, with ``--jobs 1`` and
+with the default jobs. Streaming means that slope stays small: the budget (issue 16) is 120
+bytes per record (dedup hashes and per-record figures), whatever the file size. Last, the
+peak memory of one huge record as a multiple of its size (``record_memory.py``; issue 13
+asks a small multiple).
 
 Files are generated once into ``benchmarks/data/`` (git-ignored) and reused.
 
@@ -42,6 +44,7 @@ class Result:
     seconds: float
     max_rss: int  # bytes
     exit_code: int
+    cpu: float = 0.0  # user + system seconds of the process and the workers it waited for
 
     @property
     def records_per_s(self) -> float:
@@ -62,8 +65,8 @@ def data_file(shape: str, count: int, data_dir: Path) -> Path:
     return path
 
 
-def measure(argv: list[str], cwd: Path) -> tuple[float, int, int]:
-    """Run ``argv``; returns (wall seconds, peak RSS in bytes, exit code)."""
+def measure(argv: list[str], cwd: Path) -> tuple[float, int, int, float]:
+    """Run ``argv``; returns (wall seconds, peak RSS in bytes, exit code, CPU seconds)."""
     started = time.perf_counter()
     process = subprocess.Popen(
         argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -76,11 +79,16 @@ def measure(argv: list[str], cwd: Path) -> tuple[float, int, int]:
     if process.returncode not in (0, 1):
         sys.stderr.write(stderr.decode("utf-8", "replace"))
         raise SystemExit(f"{' '.join(argv)} failed with exit code {process.returncode}")
-    return seconds, usage.ru_maxrss * 1024, process.returncode  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss * 1024, process.returncode, cpu  # ru_maxrss: KiB on Linux
 
 
-def run_one(command: str, path: Path, records: int, extra: list[str], work: Path) -> Result:
+def run_one(
+    command: str, path: Path, records: int, extra: list[str], work: Path, jobs: str = "default"
+) -> Result:
     ftlint = [sys.executable, "-m", "ftlint.cli"]
+    if jobs != "default":
+        extra = ["--jobs", jobs, *extra]
     if command == "check":
         argv = [*ftlint, "check", str(path), "--output-format", "json", *extra]
     else:
@@ -88,10 +96,11 @@ def run_one(command: str, path: Path, records: int, extra: list[str], work: Path
         report = work / "report.json"
         argv = [*ftlint, "prepare", str(path), "-o", str(out), "--force",
                 "--report", str(report), "--output-format", "json", *extra]  # fmt: skip
-    seconds, rss, code = measure(argv, work)
+    seconds, rss, code, cpu = measure(argv, work)
     for leftover in work.iterdir():
         leftover.unlink()
-    return Result(command, records, path.stat().st_size, seconds, rss, code)
+    label = command if jobs == "default" else f"{command} -j{jobs}"
+    return Result(label, records, path.stat().st_size, seconds, rss, code, cpu)
 
 
 def baseline(path: Path, records: int) -> Result:
@@ -103,18 +112,18 @@ def baseline(path: Path, records: int) -> Result:
         "    for line in f:\n"
         "        orjson.loads(line); n += 1\n"
     )
-    seconds, rss, exit_code = measure([sys.executable, "-c", code, str(path)], path.parent)
-    return Result("parse-only", records, path.stat().st_size, seconds, rss, exit_code)
+    seconds, rss, exit_code, cpu = measure([sys.executable, "-c", code, str(path)], path.parent)
+    return Result("parse-only", records, path.stat().st_size, seconds, rss, exit_code, cpu)
 
 
 def print_table(results: list[Result]) -> None:
-    header = f"{'command':<11} {'records':>9} {'MB':>7} {'wall s':>8} {'records/s':>10} "
-    header += f"{'MB/s':>7} {'peak RSS MB':>12} {'exit':>4}"
+    header = f"{'command':<13} {'records':>9} {'MB':>7} {'wall s':>8} {'CPU s':>8} "
+    header += f"{'records/s':>10} {'MB/s':>7} {'peak RSS MB':>12} {'exit':>4}"
     print(header)
     print("-" * len(header))
     for r in results:
         print(
-            f"{r.command:<11} {r.records:>9} {r.size / 1e6:>7.1f} {r.seconds:>8.2f} "
+            f"{r.command:<13} {r.records:>9} {r.size / 1e6:>7.1f} {r.seconds:>8.2f} {r.cpu:>8.2f} "
             f"{r.records_per_s:>10.0f} {r.mb_per_s:>7.1f} {r.max_rss / 1e6:>12.1f} "
             f"{r.exit_code:>4}"
         )
@@ -127,7 +136,33 @@ def print_slopes(results: list[Result]) -> None:
         runs = sorted((r for r in results if r.command == command), key=lambda r: r.records)
         for small, large in itertools.pairwise(runs):
             slope = (large.max_rss - small.max_rss) / (large.records - small.records)
-            print(f"  {command:<11} {small.records} -> {large.records}: {slope:.1f} B/record")
+            print(f"  {command:<13} {small.records} -> {large.records}: {slope:.1f} B/record")
+
+
+def single_record(size_mb: float, extra: list[str], work: Path) -> str:
+    """Peak RSS of ``check --jobs 1`` on a file with one chat record of ``size_mb`` MB
+    (``record_memory.py``), above the same command on the file without it, as a multiple
+    of the record's size (issue 13: a small multiple)."""
+    from record_memory import MB, ftlint, write_input
+    from record_memory import measure as measure_record
+
+    small, _ = write_input(work, 0)
+    _, base, _ = measure_record(ftlint("check", small, work, extra), 3600)
+    record = int(size_mb * MB)
+    if size_mb == 16:
+        record -= 4096  # just under the default --max-record-size
+    path, line = write_input(work, record)
+    options = list(extra)
+    if line > 16 * MB:
+        options += ["--max-record-size", f"{line // MB + 8}MB"]
+    _, peak, code = measure_record(ftlint("check", path, work, options), 3600)
+    for leftover in work.iterdir():
+        leftover.unlink()
+    over = peak - base
+    return (
+        f"single record: a {line / MB:.1f} MB line, check --jobs 1 peak RSS {peak:.0f} MB, "
+        f"{over:.0f} MB above the file without it: {over * MB / line:.1f}x the record (exit {code})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,6 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data-dir", type=Path, default=HERE / "data")
     parser.add_argument("--no-baseline", action="store_true", help="skip the parse-only floor")
+    parser.add_argument(
+        "--jobs", nargs="+", default=["1", "default"],
+        help="--jobs values to run each command with ('default': ftlint's own); default 1 and "
+        "default, the two figures issue 16 asks",
+    )  # fmt: skip
+    parser.add_argument(
+        "--record-mb", type=float, default=16,
+        help="also measure one record of this many MB (record_memory.py); 0 skips it",
+    )  # fmt: skip
     parser.add_argument(
         "ftlint_args", nargs="*", metavar="-- ARGS", help="extra ftlint options, after --"
     )
@@ -153,8 +197,12 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_baseline:
                 results.append(baseline(path, size))
             for command in args.commands:
-                results.append(run_one(command, path, size, args.ftlint_args, work))
-                print(f"  done: {command} {size}", file=sys.stderr)
+                for jobs in args.jobs:
+                    results.append(run_one(command, path, size, args.ftlint_args, work, jobs))
+                    print(f"  done: {command} --jobs {jobs} {size}", file=sys.stderr)
+        record_line = ""
+        if args.record_mb:
+            record_line = single_record(args.record_mb, args.ftlint_args, work)
     options = " ".join(args.ftlint_args) or "(none)"
     print(
         f"ftlint benchmark: {args.shape} JSONL, Python {sys.version.split()[0]}, "
@@ -163,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results)
     if len(args.sizes) > 1:
         print_slopes(results)
+    if record_line:
+        print()
+        print(record_line)
     return 0
 
 

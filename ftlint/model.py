@@ -7,7 +7,7 @@ cross process boundaries when a large file is checked in parallel.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -164,6 +164,32 @@ class SetValue(Edit):
 
     pointer: str
     value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceSpans(Edit):
+    """Replace pieces of the string at a JSON pointer, as the record was read: each span is
+    ``(start, end, replacement)`` in that string; of overlapping spans the first (in order
+    of ``start``) wins. The same as ``SetValue(pointer, ReplaceSpans.applied(text, spans))``
+    without holding the new text: a finding keeps its fix until the end of the run, and a
+    redaction in a 16 MB answer would keep a copy of the answer."""
+
+    pointer: str
+    spans: tuple[tuple[int, int, str], ...]
+
+    @staticmethod
+    def applied(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+        """``text`` with each span replaced by its replacement."""
+        parts: list[str] = []
+        position = 0
+        for start, end, replacement in sorted(spans):
+            if start < position:
+                continue
+            parts.append(text[position:start])
+            parts.append(replacement)
+            position = end
+        parts.append(text[position:])
+        return "".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,6 +165,20 @@ def test_canonical_hashes_fast_paths_are_the_canonical_parts(data, ascii_escapes
     assert canonical.canonical_hashes(record) == _plain_canonical(record)
 
 
+@given(st.one_of(CHAT, PROMPT_COMPLETION), st.booleans(), st.sampled_from([1, 2, 5]))
+def test_long_texts_hash_piece_by_piece_as_the_whole_canonical_form(data, ascii_escapes, piece):
+    """A text over ``_PIECE`` characters is hashed piece by piece (``_LongUnit``: no
+    normalised copy of a 16 MB answer): the digests are those of the whole canonical form."""
+    line = json.dumps(data, ensure_ascii=ascii_escapes)
+    saved = canonical._PIECE
+    canonical._PIECE = piece
+    try:
+        record = _record_from_line(json.loads(line), line)
+        assert canonical.canonical_hashes(record) == _plain_canonical(record)
+    finally:
+        canonical._PIECE = saved
+
+
 @given(CHAT)
 def test_a_plain_chat_record_has_no_findings(data):
     if _plain_chat(data):

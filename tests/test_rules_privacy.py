@@ -626,3 +626,45 @@ def test_an_allowed_value_shows_and_blocking_the_plugin_shows_everything(tmp_pat
     # -p no:privacy: no redactor at all (documented in the README): values show.
     blocked = ftlint.check(str(path), isolated=True, plugins=["no:privacy"])
     assert values["token"] in _rendered(blocked, "json")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("12 -./()+:a\u00e9\u2014\ud800")), max_size=60))
+def test_a_long_text_is_searched_for_numbers_piece_by_piece_as_a_whole(text):
+    """``gate`` translates a long text in overlapping pieces (no UTF-8 copy of a 16 MB
+    answer): it finds a number exactly where the whole text's translation does."""
+    from ftlint.rules.privacy import texts
+
+    whole = texts._SEVEN in text.encode("utf-8", "surrogatepass").translate(texts._DIGITS)
+    saved = texts._PIECE
+    try:
+        for piece in (1, 2, 5, 9):
+            texts._PIECE = piece
+            assert texts._has_number(text) == whole
+    finally:
+        texts._PIECE = saved
+
+
+def test_a_redaction_holds_its_spans_not_a_copy_of_the_text():
+    """The fix keeps ``(start, end, placeholder)`` spans (``ReplaceSpans``): a redaction in
+    a 16 MB answer does not keep a second 16 MB text until the end of the run. Applied, it
+    is made from the text as read, whatever an earlier edit of the record set there."""
+    from ftlint import Location, Record, ReplaceSpans, SetValue
+    from ftlint.engine.fixes import apply_record_edits
+
+    text = "call +1 415 555 0123 or write " * 4
+    data = {"messages": [{"role": "user", "content": "hi"},
+                         {"role": "assistant", "content": text}]}  # fmt: skip
+    line = json.dumps(data)
+    record = Record(data, Location("f.jsonl", 1, None, 1), raw=line, source_format="jsonl")
+    found = list(PERSONAL.check_record(record))
+    assert found and all(isinstance(e, ReplaceSpans) for d in found for e in d.fix.edits)
+    edits = [(d.code, e) for d in found for e in d.fix.edits]
+    fixed, _, _ = apply_record_edits(json.loads(json.dumps(data)), edits)
+    redacted = fixed["messages"][1]["content"]
+    assert "415 555 0123" not in redacted and redacted != text
+    spans = [span for _code, edit in edits for span in edit.spans]
+    assert redacted == ReplaceSpans.applied(text, spans)
+    earlier = [("FT000", SetValue("/messages/1/content", "changed")), *edits]
+    again, _, _ = apply_record_edits(json.loads(json.dumps(data)), earlier)
+    assert again == fixed

@@ -21,6 +21,7 @@ from ftlint.model import (
     DropRecord,
     FileEdit,
     Record,
+    ReplaceSpans,
     SetValue,
     TransformRecords,
 )
@@ -76,11 +77,26 @@ def apply_record_edits(data: Any, edits: list) -> tuple[Any, DropRecord | None, 
     # Values are set first, in order; deletions come last, deepest and highest list index
     # first, so that deleting list item 1 cannot shift the item another edit points at.
     # An edit whose place no longer exists (two fixes removing the same thing) is skipped.
+    # A ReplaceSpans edit is made from the text as read: computed before any edit changes it.
+    replaced: dict[int, str] = {}
+    for _code, edit in edits:
+        if isinstance(edit, ReplaceSpans):
+            text = pointer.resolve(data, edit.pointer)
+            if isinstance(text, str):
+                replaced[id(edit)] = ReplaceSpans.applied(text, edit.spans)
     deletions: dict[str, None] = {}
     for _code, edit in edits:
         if isinstance(edit, SetValue):
             try:
                 data = pointer.set_value(data, edit.pointer, edit.value)
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
+        elif isinstance(edit, ReplaceSpans):
+            value = replaced.get(id(edit))
+            if value is None:
+                continue
+            try:
+                data = pointer.set_value(data, edit.pointer, value)
             except (KeyError, IndexError, TypeError, ValueError):
                 continue
         elif isinstance(edit, DeleteValue):

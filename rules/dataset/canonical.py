@@ -39,29 +39,38 @@ _PIECE = 1 << 16
 def _collapse(text: str) -> str:
     """``" ".join(text.split())`` in bounded memory: ``split`` of a whole text makes one
     string object per word (about 60 bytes for a 5-letter word: a 16 MB answer would take
-    a gigabyte), so a long text is split 64 K characters at a time. A piece that ends (or
-    the next one that starts) inside a word is glued to the next without a space, exactly
-    where the whole-text split would have kept the word whole."""
+    a gigabyte), so a long text is split 64 K characters at a time (``_collapsed``)."""
     if len(text) <= _PIECE:
         return " ".join(text.split())
-    out: list[str] = []
+    return "".join(_collapsed(text))
+
+
+def _collapsed(text: str) -> Iterator[str]:
+    """The pieces of ``_collapse(text)``, in order. A piece that ends (or the next one that
+    starts) inside a word is glued to the next without a space, exactly where the
+    whole-text split would have kept the word whole."""
+    if len(text) <= _PIECE:
+        yield " ".join(text.split())
+        return
+    started = False  # whether words came before
     last_space = False  # whether the previous piece ended with whitespace
     for start in range(0, len(text), _PIECE):
         piece = text[start : start + _PIECE]
         words = " ".join(piece.split())
         if words:
-            if out:
-                out.append(" " if last_space or piece[0].isspace() else "")
-            out.append(words)
+            if started:
+                yield " " if last_space or piece[0].isspace() else ""
+            yield words
+            started = True
         last_space = piece[-1].isspace()
-    return "".join(out)
 
 
-def _norm(text: str) -> str:
+def _norm(text: str, collapse: Any = _collapse) -> Any:
     """Collapse runs of whitespace to one space and strip the ends (``str.split`` semantics).
     Most texts need no change, and a few scans find that out faster than a split and a join:
     an ASCII text without two spaces in a row, line breaks, tabs or other ASCII whitespace is
-    normal once a space at either end is stripped."""
+    normal once a space at either end is stripped. (``collapse=_collapsed``: the pieces of a
+    text that needs collapsing, for ``_LongUnit``.)"""
     if (
         not text.isascii()
         or "  " in text
@@ -75,8 +84,33 @@ def _norm(text: str) -> str:
         or "\x1e" in text
         or "\x1f" in text
     ):
-        return _collapse(text)
+        return collapse(text)
     return text.strip(" ") if text[:1] == " " or text[-1:] == " " else text
+
+
+class _LongUnit:
+    """A canonical unit ``prefix + _norm(text)`` whose text is long (over ``_PIECE``
+    characters): hashed piece by piece (``_units_digest``), never built whole, so that a
+    16 MB answer costs no normalised copy, no joined example and no UTF-8 copy of those."""
+
+    __slots__ = ("prefix", "text")
+
+    def __init__(self, prefix: str, text: str) -> None:
+        self.prefix = prefix
+        self.text = text
+
+    def pieces(self) -> Iterator[str]:
+        yield self.prefix
+        normal = _norm(self.text, _collapsed)
+        if isinstance(normal, str):
+            yield normal
+        else:
+            yield from normal
+
+
+def _blank(text: str) -> bool:
+    """Whether ``_norm(text)`` is empty, without normalising."""
+    return not text or text.isspace()
 
 
 def _content_text(content: Any) -> str:
@@ -213,6 +247,25 @@ def _digest(text: str) -> int:
     return _xxh3_64(text.encode("utf-8", "surrogatepass")) or 1  # 0 means "nothing"
 
 
+_RECORD_BYTES = _RECORD.encode()
+
+
+def _units_digest(units: list[Any]) -> int:
+    """``_digest(_RECORD.join(units))`` where some units are ``_LongUnit``: one incremental
+    XXH3 over the same bytes (the digest of bytes fed in parts is that of the whole)."""
+    hasher = xxhash.xxh3_64()
+    update = hasher.update
+    for i, unit in enumerate(units):
+        if i:
+            update(_RECORD_BYTES)
+        if isinstance(unit, str):
+            update(unit.encode("utf-8", "surrogatepass"))
+        else:
+            for piece in unit.pieces():
+                update(piece.encode("utf-8", "surrogatepass"))
+    return hasher.intdigest() or 1
+
+
 def _norm_plain(text: str) -> str:
     """``_norm`` of a text known to hold no line break, tab or other control character (its
     JSON source has no escape): only spaces are left to check."""
@@ -221,13 +274,15 @@ def _norm_plain(text: str) -> str:
     return _collapse(text)
 
 
-def _chat_strings(messages: list, plain: bool = False) -> tuple[list[str], int, int]:
+def _chat_strings(messages: list, plain: bool = False) -> tuple[list[Any], int, int, bool]:
     """The canonical strings ``role<US>text`` of a chat example's messages, the index of its
-    last assistant message (-1: none) and of its first message with text (-1: none).
+    last assistant message (-1: none), of its first message with text (-1: none), and
+    whether some are ``_LongUnit`` (a text over ``_PIECE`` characters).
     ``plain``: no text holds a control character (see ``_norm_plain``)."""
     norm = _norm_plain if plain else _norm
-    strings: list[str] = []
+    strings: list[Any] = []
     last = first_text = -1
+    long = False
     for message in messages:
         if not isinstance(message, dict):
             continue
@@ -237,6 +292,12 @@ def _chat_strings(messages: list, plain: bool = False) -> tuple[list[str], int, 
             # The plain {"role", "content": "text"} message: no calls, no name.
             if role == "assistant":
                 last = len(strings)
+            if len(content) > _PIECE:
+                if not _blank(content) and first_text < 0:
+                    first_text = len(strings)
+                strings.append(_LongUnit(f"{role}{_UNIT}", content))
+                long = True
+                continue
             if (
                 plain
                 and content.isascii()
@@ -262,11 +323,17 @@ def _chat_strings(messages: list, plain: bool = False) -> tuple[list[str], int, 
         name = message.get("name")
         if isinstance(name, str):
             role = f"{role}:{name}"
+        if len(text) > _PIECE:
+            if not _blank(text) and first_text < 0:
+                first_text = len(strings)
+            strings.append(_LongUnit(f"{role}{_UNIT}", text))
+            long = True
+            continue
         text = _norm(text)
         if text and first_text < 0:
             first_text = len(strings)
         strings.append(f"{role}{_UNIT}{text}")
-    return strings, last, first_text
+    return strings, last, first_text, long
 
 
 def _combine(context: int, answer: int) -> int:
@@ -284,11 +351,18 @@ def canonical_hashes(record: Record) -> tuple[int, int, int]:
     messages = data.get("messages") if isinstance(data, dict) else None
     if isinstance(messages, list):  # chat, the common case: no intermediate units
         source = json_source(record)
-        strings, last, first_text = _chat_strings(
+        strings, last, first_text, long = _chat_strings(
             messages, source is not None and "\\" not in source
         )
         if first_text < 0:
             result = (0, 0, 0)
+        elif long:
+            if first_text < last:
+                context = _units_digest(strings[:last])
+                answer = _units_digest(strings[last:])
+                result = (_combine(context, answer), context, answer)
+            else:
+                result = (_units_digest(strings), 0, 0)
         elif 0 <= first_text < last:
             context = _digest(_RECORD.join(strings[:last]))
             answer = _digest(_RECORD.join(strings[last:]))
@@ -299,6 +373,10 @@ def canonical_hashes(record: Record) -> tuple[int, int, int]:
     if detect_shape(data) == PROMPT_COMPLETION:  # the legacy shape: no intermediate units
         prompt = data.get("prompt")
         completion = data.get("completion")
+        if (isinstance(prompt, str) and len(prompt) > _PIECE) or (
+            isinstance(completion, str) and len(completion) > _PIECE
+        ):
+            return _long_prompt_completion(prompt, completion)
         prompt = _norm(prompt) if isinstance(prompt, str) else ""
         completion = _norm(completion) if isinstance(completion, str) else ""
         if not prompt:
@@ -321,6 +399,22 @@ def canonical_hashes(record: Record) -> tuple[int, int, int]:
     else:
         result = (_digest(_joined(context_units + answer_units)), 0, 0)
     return result
+
+
+def _long_prompt_completion(prompt: Any, completion: Any) -> tuple[int, int, int]:
+    """``canonical_hashes`` of a prompt/completion example with a long text, as the short
+    path computes them, without building the normalised texts (``_LongUnit``)."""
+    prompt = prompt if isinstance(prompt, str) else ""
+    completion = completion if isinstance(completion, str) else ""
+    prompt_unit = _LongUnit(f"prompt{_UNIT}", prompt)
+    completion_unit = _LongUnit(f"completion{_UNIT}", completion)
+    if _blank(prompt):
+        if _blank(completion):
+            return 0, 0, 0
+        return _units_digest([f"prompt{_UNIT}", completion_unit]), 0, 0
+    context = _units_digest([prompt_unit])
+    answer = _units_digest([completion_unit])
+    return _combine(context, answer), context, answer
 
 
 def hashes_of(record: Record) -> tuple[int, int, int]:

@@ -28,10 +28,10 @@ from ftlint import (
     Diagnostic,
     Fix,
     Record,
+    ReplaceSpans,
     Rule,
     RuleContext,
     Scope,
-    SetValue,
     Severity,
 )
 from ftlint.shapes import json_source
@@ -72,20 +72,6 @@ def redactions(record: Record) -> dict[str, list[Span]]:
 
 def overlaps(finding: Finding, spans: Iterable[Span]) -> bool:
     return any(finding.start < end and start < finding.end for start, end, _ in spans)
-
-
-def redact(text: str, spans: Iterable[Span]) -> str:
-    """``text`` with each span replaced by its placeholder (overlapping spans: the first)."""
-    parts: list[str] = []
-    position = 0
-    for start, end, placeholder in sorted(spans):
-        if start < position:
-            continue
-        parts.append(text[position:start])
-        parts.append(placeholder)
-        position = end
-    parts.append(text[position:])
-    return "".join(parts)
 
 
 _VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
@@ -299,9 +285,7 @@ class PrivacyRule(Rule):
             yield self.diagnostic(
                 self.message(found, place(pointer, role)),
                 record.location.at(field=pointer),
-                fix=Fix.unsafe(
-                    f"replace with {used}", SetValue(pointer, redact(text, claimed + own))
-                ),
+                fix=Fix.unsafe(f"replace with {used}", ReplaceSpans(pointer, tuple(claimed + own))),
                 severity=self.severity_of(role),
                 excerpt=masked_excerpt(text, found, claimed, self.context_findings(text)),
             )

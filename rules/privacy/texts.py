@@ -46,9 +46,28 @@ def gate(text: str) -> int:
     bits = AT if "@" in text else 0
     if "-" in text or "_" in text or _AWS_GOOGLE.search(text) or ("J" in text and "eyJ" in text):
         bits |= SECRET
-    if _SEVEN in text.encode("utf-8", "surrogatepass").translate(_DIGITS) or "::" in text:
+    if "::" in text or _has_number(text):
         bits |= DIGITS
     return bits
+
+
+#: Texts longer than this are searched for a number piece by piece (``_has_number``).
+_PIECE = 1 << 16
+
+
+def _has_number(text: str) -> bool:
+    """Seven digits and separators in a row (``_SEVEN`` in the translated UTF-8 of
+    ``text``). A long text is translated in overlapping pieces, so that a 16 MB answer costs
+    no UTF-8 copy and no translated copy: every character of the run is one ASCII byte, so
+    pieces that overlap by six characters see every run the whole text has."""
+    if len(text) <= _PIECE:
+        return _SEVEN in text.encode("utf-8", "surrogatepass").translate(_DIGITS)
+    overlap = len(_SEVEN) - 1
+    for start in range(0, len(text), _PIECE):
+        piece = text[start : start + _PIECE + overlap]
+        if _SEVEN in piece.encode("utf-8", "surrogatepass").translate(_DIGITS):
+            return True
+    return False
 
 
 def _tool_arguments(data: Any) -> list[tuple[str, str | None, str]]:
