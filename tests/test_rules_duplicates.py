@@ -475,3 +475,25 @@ def test_small_batch_signatures_equal_the_vectorised_ones(examples, size):
     assert small_batch_signatures(tokens.tobytes(), offsets, size) == batch_signatures(
         wide, offsets, size
     )
+
+
+def test_a_huge_record_in_a_small_file_is_hashed_in_bulk(tmp_path, run_json, monkeypatch):
+    """A few examples with many tokens go the vectorised way: the plain-Python path is for
+    few ids (a 4 MB record took 34 s of CPU there); the near-duplicate is found all the same."""
+    from ftlint.rules.dataset import minhash
+
+    calls: list[int] = []
+    original = minhash.small_batch_signatures
+
+    def counted(ids, offsets, size):
+        calls.append(len(ids) // 4)
+        return original(ids, offsets, size)
+
+    monkeypatch.setattr(minhash, "small_batch_signatures", counted)
+    long_answer = " ".join(f"word{i} of the long answer, part {i % 97}." for i in range(4000))
+    rows = filler(3)
+    rows.append(chat("Summarise the long report.", long_answer))
+    rows.append(chat("Summarise the long report.", long_answer.replace("part 5.", "piece 5.", 1)))
+    _code, report = run_json("check", write_jsonl(tmp_path / "h.jsonl", rows), "--jobs", "1")
+    assert lines(of(report, "FT604")) == [5]
+    assert all(ids <= minhash.SMALL_BATCH_TOKENS for ids in calls)
