@@ -469,8 +469,9 @@ def figures_of(file: FileReport) -> list[tuple[str, str]]:
             rows.append(("encoding", text(tokens["encoding"])))
     if isinstance(s.get("epochs"), int):
         epochs = number(s["epochs"])
-        if s.get("epochs_source"):
-            epochs += f" ({text(s['epochs_source'])})"
+        how = [text(s[k]) for k in ("epochs_source", "epochs_rule") if s.get(k)]
+        if how:
+            epochs += f" ({': '.join(how)})"
         rows.append(("epochs", epochs))
     if isinstance(s.get("billed_tokens"), (int, float)):
         rows.append(("billed tokens", number(s["billed_tokens"])))
@@ -490,7 +491,7 @@ def figures_of(file: FileReport) -> list[tuple[str, str]]:
     known = {
         "examples", "validation", "shapes", "task", "classes", "tokens", "epochs",
         "epochs_source", "billed_tokens", "estimated_cost_usd", "price_per_1m", "price_source",
-        "model", "duplicates", "class_counts", "classes_other",
+        "model", "duplicates", "class_counts", "classes_other", "epochs_rule",
     }  # fmt: skip
     for key, value in s.items():
         if key not in known and isinstance(value, (str, int, float)):

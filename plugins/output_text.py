@@ -37,7 +37,7 @@ MAX_DROPPED = 20
 _KNOWN_FIGURES = {
     "examples", "validation_examples", "shapes", "tokens", "epochs", "epochs_source",
     "billed_tokens", "estimated_cost_usd", "price_per_1m", "price_source", "model",
-    "train_examples", "valid_examples",
+    "train_examples", "valid_examples", "epochs_rule",
 }  # fmt: skip
 
 
@@ -210,13 +210,22 @@ def _cost_line(summary: dict[str, Any]) -> str | None:
         text += f" ({_plural(summary['epochs'], 'epoch')}"
         if summary.get("epochs_source"):
             text += f", {summary['epochs_source']}"
+        if summary.get("epochs_rule"):
+            text += f": {summary['epochs_rule']}"
         text += ")"
     cost = summary.get("estimated_cost_usd")
-    if isinstance(cost, (int, float)):
+    priced = isinstance(cost, (int, float))
+    if priced:
         text += f" ≈ {format_usd(cost)}"
         if isinstance(summary.get("price_per_1m"), (int, float)):
             text += f" at ${summary['price_per_1m']:,.2f} per 1M"
-    details = [str(summary[k]) for k in ("model", "price_source") if summary.get(k)]
+    # The price's source only beside a price: "together price table" with no dollar figure
+    # would read as if there were one.
+    details = [str(summary[k]) for k in ("model",) if summary.get(k)]
+    if priced and summary.get("price_source"):
+        details.append(str(summary["price_source"]))
+    elif summary.get("price_per_1m") is None and "price_source" in summary:
+        details.append("no published price")
     if details:
         text += f" ({', '.join(details)})"
     return text

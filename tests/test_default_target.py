@@ -126,3 +126,21 @@ def test_ftlint_targets_marks_the_default(shipped, run_cli):
     listed = json.loads(out)
     targets = listed if isinstance(listed, list) else listed["targets"]
     assert [t["name"] for t in targets if t["default"]] == ["together"]
+
+
+def test_the_text_summary_names_no_price_table_without_a_price(shipped, tmp_path, run_cli):
+    """Under the default (no published price) the cost line says so, and the epochs' source
+    is in words beside the epochs, not a raw ``epochs_rule`` key."""
+    path = write_jsonl(tmp_path / "train.jsonl", ROWS)
+    _code, out, _err = run_cli("check", path)
+    cost = next(line for line in out.splitlines() if line.strip().startswith("training "))
+    assert "price table" not in cost and "no published price" in cost
+    assert "1 epoch, default: " in cost
+    assert "epochs_rule" not in out
+
+
+def test_the_text_summary_names_the_price_table_beside_a_price(tmp_path, run_cli):
+    path = write_jsonl(tmp_path / "train.jsonl", ROWS)
+    _code, out, _err = run_cli("check", path, "--target", "openai")
+    cost = next(line for line in out.splitlines() if line.strip().startswith("training "))
+    assert "≈ $" in cost and "openai price table" in cost

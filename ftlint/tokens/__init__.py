@@ -330,8 +330,9 @@ class TokenCounter:
     #: chat framing the cookbook's (see the module docstring).
     exact = True
     accuracy = (
-        "an estimate of OpenAI's count with the cookbook's chat formula (plain chat: at most 3 "
-        "tokens per example high; tools: a few tokens per definition; images not counted)"
+        "texts counted exactly, the chat framing as OpenAI's cookbook estimates it (plain chat: "
+        "at most 3 tokens per example high; tools: a few tokens per definition; images not "
+        "counted; another model's chat template frames differently)"
     )
 
     def __init__(self, encoding_name: str) -> None:
