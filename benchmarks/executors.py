@@ -39,6 +39,7 @@ def _dataset(count: int, data_dir: Path) -> Path:
         spec = importlib.util.spec_from_file_location("generate", HERE / "generate.py")
         assert spec is not None and spec.loader is not None
         generate = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = generate  # its dataclasses look their module up
         spec.loader.exec_module(generate)
         size = generate.generate("chat", count, path)
         print(f"generated {path} ({size / 1e6:.0f} MB)", flush=True)

@@ -90,6 +90,8 @@ def generated_set(path: Path, count: int) -> Path:
     spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
     assert spec is not None and spec.loader is not None
     generate = importlib.util.module_from_spec(spec)
+    # Registered first: its dataclasses look their module up while the class is built.
+    sys.modules[spec.name] = generate
     spec.loader.exec_module(generate)
     examples = list(generate.examples("chat", count, seed=3))
     extra = [examples[i] for i in range(0, count, 997)]  # exact copies
