@@ -33,7 +33,8 @@ def copy_path(directory: Path, name: str, sha256: str) -> Path:
     return directory / f"{name}-{sha256[:16]}-tiktoken-{version}.bpe"
 
 
-def _checksum(*parts: bytes) -> int:
+def checksum(*parts: Any) -> int:
+    """XXH3 of the parts in order: what a cache file's header records of its body."""
     import xxhash
 
     digest = xxhash.xxh3_64()
@@ -42,7 +43,7 @@ def _checksum(*parts: bytes) -> int:
     return digest.intdigest()
 
 
-def _trusted_bytes(path: Path) -> bytes | None:
+def trusted_bytes(path: Path) -> bytes | None:
     """The file's bytes when the current user owns it and only they may write to it."""
     try:
         with path.open("rb") as handle:
@@ -58,7 +59,7 @@ def _trusted_bytes(path: Path) -> bytes | None:
 
 def load(directory: Path, name: str, sha256: str) -> Any:
     """The encoding rebuilt from its compact copy, or None (no copy, or one not to trust)."""
-    data = _trusted_bytes(copy_path(directory, name, sha256))
+    data = trusted_bytes(copy_path(directory, name, sha256))
     if data is None or not data.startswith(MAGIC):
         return None
     try:
@@ -70,7 +71,7 @@ def load(directory: Path, name: str, sha256: str) -> Any:
         body = memoryview(data)[end + 1 :]
         lengths_end = 2 * count
         ranks_end = lengths_end + 4 * count
-        if _checksum(body) != header["checksum"]:
+        if checksum(body) != header["checksum"]:
             return None
         lengths = array("H")
         lengths.frombytes(body[:lengths_end])
@@ -114,15 +115,21 @@ def store(directory: Path, name: str, sha256: str, encoding: Any) -> bool:
         "special_tokens": special,
         "count": len(ranks),
         "byteorder": sys.byteorder,
-        "checksum": _checksum(lengths, values, blob),
+        "checksum": checksum(lengths, values, blob),
     }
-    target = copy_path(directory, name, sha256)
+    head = MAGIC + json.dumps(header).encode() + b"\n"
+    return write_private(copy_path(directory, name, sha256), head, lengths + values + blob)
+
+
+def write_private(target: Path, *parts: bytes) -> bool:
+    """Write ``target`` whole or not at all, readable and writable by its owner only (what
+    ``trusted_bytes`` accepts); False when the directory is not writable."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)  # mode 0600
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)  # 0600
         with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + json.dumps(header).encode() + b"\n")
-            handle.write(lengths + values + blob)
+            for part in parts:
+                handle.write(part)
         os.replace(temporary, target)
         return True
     except OSError:

@@ -238,7 +238,7 @@ def test_a_table_others_may_write_or_own_is_not_used(copy_of_table, monkeypatch)
     assert small_bpe.load(path.parent, name, sha256) is not None
     if hasattr(os, "getuid"):
         someone_else = os.getuid() + 1
-        monkeypatch.setattr(small_bpe.os, "getuid", lambda: someone_else)
+        monkeypatch.setattr(os, "getuid", lambda: someone_else)
         assert small_bpe.load(path.parent, name, sha256) is None
 
 

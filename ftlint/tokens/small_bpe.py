@@ -26,15 +26,15 @@ the pattern is stored in it.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from array import array
 from collections.abc import Callable, Mapping
 from heapq import heapify, heappop, heappush
 from pathlib import Path
 from typing import Any
 from zlib import crc32
+
+from ftlint.encoding_cache import checksum, trusted_bytes, write_private
 
 MAGIC = b"ftlint-small-bpe 1\n"
 #: Characters of text a run encodes with this encoder before ``TokenCounter`` loads tiktoken.
@@ -177,33 +177,10 @@ class SmallEncoder:
         return ids  # type: ignore[return-value]  # every part is a token by construction
 
 
-def _checksum(*parts: Any) -> int:
-    import xxhash
-
-    digest = xxhash.xxh3_64()
-    for part in parts:
-        digest.update(part)
-    return digest.intdigest()
-
-
-def _trusted_bytes(path: Path) -> bytes | None:
-    """The file's bytes when the current user owns it and only they may write to it."""
-    try:
-        with path.open("rb") as handle:
-            status = os.fstat(handle.fileno())
-            if hasattr(os, "getuid") and status.st_uid != os.getuid():
-                return None
-            if status.st_mode & 0o022:
-                return None
-            return handle.read()
-    except OSError:
-        return None
-
-
 def load(directory: Path, name: str, sha256: str) -> SmallEncoder | None:
     """The encoder of ``name`` from its table in ``directory``, or None (no table, one not to
     trust, or the ``regex`` package missing)."""
-    data = _trusted_bytes(table_path(directory, name, sha256))
+    data = trusted_bytes(table_path(directory, name, sha256))
     if data is None or not data.startswith(MAGIC):
         return None
     try:
@@ -214,7 +191,7 @@ def load(directory: Path, name: str, sha256: str) -> SmallEncoder | None:
         count, size = int(header["count"]), int(header["slots"])
         start = int(header["body"])
         body = memoryview(data)[start:]
-        if size & (size - 1) or _checksum(body) != header["checksum"]:
+        if size & (size - 1) or checksum(body) != header["checksum"]:
             return None
         words = body[: 4 * (size + 2 * count + 1)].cast("I")
         slots = words[:size]
@@ -287,7 +264,7 @@ def store(
         "count": len(pieces),
         "slots": size,
         "byteorder": sys.byteorder,
-        "checksum": _checksum(body),
+        "checksum": checksum(body),
     }
     line = json.dumps(header).encode()
     # The body starts on a multiple of 8 bytes, so that its integers are aligned.
@@ -298,13 +275,4 @@ def store(
     if len(head) > start:
         return False
     head += b" " * (start - len(head))
-    target = table_path(directory, name, sha256)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)  # mode 0600
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(head + body)
-        os.replace(temporary, target)
-        return True
-    except OSError:
-        return False
+    return write_private(table_path(directory, name, sha256), head, body)
