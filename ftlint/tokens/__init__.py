@@ -42,6 +42,7 @@ from ftlint.bpe_count import BYTES_PER_TOKEN, FAST_AFTER_TOKENS
 from ftlint.config import ConfigError
 from ftlint.conversion import plan_of
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
+from ftlint.tokens import small_bpe
 from ftlint.tokens.figures import ExampleTokens
 from ftlint.tokens.small_bpe import SMALL_BUDGET
 
@@ -781,18 +782,12 @@ _LARGE_INPUT = False
 def _small_encoder(name: str) -> Any:
     """The plain-Python encoder of a known encoding from ftlint's cache, or None."""
     known = KNOWN_ENCODINGS.get(name)
-    if known is None:
-        return None
-    from ftlint.tokens import small_bpe
-
-    return small_bpe.load(_our_tiktoken_dir(), name, known[1])
+    return None if known is None else small_bpe.load(_our_tiktoken_dir(), name, known[1])
 
 
 def _store_small_encoder(name: str, encoding: Any) -> None:
     known = KNOWN_ENCODINGS.get(name)
     if known is not None:
-        from ftlint.tokens import small_bpe
-
         small_bpe.store_encoding(_our_tiktoken_dir(), name, known[1], encoding)
 
 
