@@ -264,19 +264,9 @@ class JsonlReader(Reader):
                     # standard library keeps it exact (rare: only such lines pay for it).
                     with contextlib.suppress(ValueError, RecursionError):
                         data = json.loads(text)
-                if not isinstance(data, dict):
-                    kind = type(data).__name__ if data is not None else "null"
-                    yield Record(
-                        data=data,
-                        location=location,
-                        raw=text,
-                        problem=ReadProblem(
-                            "not-an-object", f"expected a JSON object, found {_json_type(kind)}"
-                        ),
-                        source_format="jsonl",
-                    )
-                    continue
-                yield Record(data=data, location=location, raw=text, source_format="jsonl")
+                problem = None if isinstance(data, dict) else _not_an_object(data)
+                yield Record(data=data, location=location, raw=text, problem=problem,
+                             source_format="jsonl")  # fmt: skip
 
     def _read_document(self, file: FileContext, kind: str) -> Iterator[Record]:
         from ftlint.plugins.jsontext import iter_array, iter_concatenated
@@ -385,15 +375,18 @@ def _large_record(
         depth = depth_of(data)
         if depth > limits.max_depth:
             return over_limit(location, _too_deep(depth, limits.max_depth), "jsonl")
-    problem = None
-    if not isinstance(data, dict):
-        kind = type(data).__name__ if data is not None else "null"
-        problem = ReadProblem("not-an-object", f"expected a JSON object, found {_json_type(kind)}")
+    problem = None if isinstance(data, dict) else _not_an_object(data)
     return Record(data=data, location=location, raw=text, problem=problem, source_format="jsonl")
 
 
 #: No value parsed yet (``None`` is JSON's null).
 _UNREAD: Any = object()
+
+
+def _not_an_object(value: Any) -> ReadProblem:
+    """The problem of a line or item whose JSON value is not an object."""
+    kind = "null" if value is None else type(value).__name__
+    return ReadProblem("not-an-object", f"expected a JSON object, found {_json_type(kind)}")
 
 
 def _json_type(python_type: str) -> str:
@@ -412,12 +405,8 @@ def records_from_items(file: FileContext, items: Iterator, source_format: str) -
             yield Record(None, location, raw=item.raw, source_format=source_format,
                          problem=ReadProblem(item.kind, item.error, item.column))  # fmt: skip
         elif not isinstance(item.value, dict):
-            kind = "null" if item.value is None else type(item.value).__name__
-            yield Record(
-                item.value, location, raw=item.raw, source_format=source_format,
-                problem=ReadProblem("not-an-object",
-                                    f"expected a JSON object, found {_json_type(kind)}"),
-            )  # fmt: skip
+            yield Record(item.value, location, raw=item.raw, source_format=source_format,
+                         problem=_not_an_object(item.value))  # fmt: skip
         else:
             yield Record(item.value, location, raw=item.raw, source_format=source_format)
 
