@@ -541,3 +541,17 @@ def test_the_jsonl_reader_counts_records_of_ranges_as_one_pass(tmp_path):
         parts += [(r.location.line, r.location.record)
                   for r in JsonlReader().read(file, byte_range)]  # fmt: skip
     assert parts == whole
+
+
+def test_the_shape_column_reads_as_the_list_of_names():
+    """``CodedColumn`` (one byte an example) reads as the list of names it replaces."""
+    from ftlint.rules.tokens.statistics import CodedColumn
+
+    names = ["chat", "prompt-completion", "preference"]
+    codes = array("B", [0, 1, 1, 2, 0, 0])
+    expected = [names[code] for code in codes]
+    column = CodedColumn(codes, names)
+    assert list(column) == expected and len(column) == len(expected)
+    assert column[2] == expected[2] and column[-1] == expected[-1]
+    assert column[1:4] == expected[1:4] and column == expected
+    assert pickle.loads(pickle.dumps(column)) == expected
