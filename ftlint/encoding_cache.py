@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from array import array
 from itertools import accumulate, pairwise
 from pathlib import Path
@@ -125,6 +124,8 @@ def write_private(target: Path, *parts: bytes) -> bool:
     """Write ``target`` whole or not at all, readable and writable by its owner only (what
     ``trusted_bytes`` accepts); False when the directory is not writable."""
     try:
+        import tempfile  # writes only: a run that reads its cache needs none of it
+
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)  # 0600
         with os.fdopen(fd, "wb") as handle:
