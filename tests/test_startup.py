@@ -66,3 +66,57 @@ def test_a_module_with_every_kind_of_attribute() -> None:
     )
     assert _found(_Manager(PROJECT), module) == _found(pluggy.PluginManager(PROJECT), module)
     assert set(_found(_Manager(PROJECT), module)) >= {"ftlint_readers", "any_name"}
+
+
+def _subparsers(parser):
+    import argparse
+
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def test_the_parser_of_the_running_command_is_the_full_one() -> None:
+    """Built for one command, the parser parses, helps and complains as the full one does."""
+    from ftlint.cli import _COMMANDS, UsageError, build_parser
+
+    plugins = load_plugins()
+    full = build_parser(plugins)
+    assert {"submit", "jobs", *_COMMANDS} <= set(_subparsers(full).choices)
+    argvs = [
+        ["check", "a.jsonl", "--select", "FT1", "--target", "openai", "-f", "json", "--fix"],
+        ["prepare", "a.csv", "-o", "out.jsonl", "--split", "0.2", "--seed", "3"],
+        ["rules", "--format", "json"],
+        ["rule", "FT101"],
+        ["targets", "--format", "markdown"],
+        ["plugins"],
+    ]
+    for argv in argvs:
+        short = build_parser(plugins, argv)
+        assert vars(short.parse_args(argv)) == vars(full.parse_args(argv)), argv
+        name = argv[0]
+        assert (
+            _subparsers(short).choices[name].format_help()
+            == _subparsers(full).choices[name].format_help()
+        )
+        for bad in ([name, "--no-such-option"], [name, "--format"], [name, "-j", "x"]):
+            messages = []
+            for parser in (short, full):
+                try:
+                    parser.parse_args(bad)
+                    messages.append("parsed")
+                except UsageError as exc:
+                    messages.append(str(exc))
+            assert messages[0] == messages[1], bad
+            assert bad[1] != "--no-such-option" or messages[0] != "parsed"  # refused by both
+    # the top-level help lists every command, plugins' too, whatever the parser was built for
+    assert build_parser(plugins, ["--help"]).format_help() == full.format_help()
+    assert "submit" in full.format_help()
+
+
+def test_a_plugin_command_or_no_command_builds_everything() -> None:
+    from ftlint.cli import _command_of
+
+    assert _command_of(["submit", "t.jsonl"]) is None
+    assert _command_of([]) is None
+    assert _command_of(["--version"]) is None
+    assert _command_of(["--", "check"]) is None
+    assert _command_of(["check", "prepare"]) == "check"
