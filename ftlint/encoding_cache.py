@@ -25,6 +25,16 @@ from typing import Any
 MAGIC = b"ftlint-bpe 1\n"
 
 
+def cache_dir() -> Path:
+    """ftlint's cache directory: ``$FTLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/ftlint`` or
+    ``~/.cache/ftlint``."""
+    explicit = os.environ.get("FTLINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ftlint"
+
+
 def copy_path(directory: Path, name: str, sha256: str) -> Path:
     import tiktoken
 

@@ -120,3 +120,88 @@ def test_a_plugin_command_or_no_command_builds_everything() -> None:
     assert _command_of(["--version"]) is None
     assert _command_of(["--", "check"]) is None
     assert _command_of(["check", "prepare"]) == "check"
+
+
+# -- TOML read once per text ---------------------------------------------------------------------
+
+
+def _never_parse(monkeypatch) -> None:
+    from ftlint import toml_cache
+
+    def refuse() -> None:
+        raise AssertionError("parsed although the cache holds the text")
+
+    monkeypatch.setattr(toml_cache, "_tomllib", refuse)
+
+
+def test_toml_texts_come_back_from_the_cache_as_tomllib_parses_them(tmp_path, monkeypatch):
+    import tomllib
+
+    from ftlint import toml_cache
+    from ftlint.targets import DATA_DIR, ftlint_targets
+
+    monkeypatch.setenv("FTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA_DIR.glob("*.toml"))]
+    texts += ['[tool.ftlint]\nselect = ["FT1"]\nmax-depth = 40\nratio = 2.5\nfix = true\n', ""]
+    first = [toml_cache.loads(text) for text in texts]
+    targets = ftlint_targets()
+    _never_parse(monkeypatch)
+    assert [toml_cache.loads(text) for text in texts] == first
+    assert first == [tomllib.loads(text) for text in texts]
+    assert ftlint_targets() == targets
+    for entry in (tmp_path / "cache" / "toml").iterdir():
+        assert entry.stat().st_mode & 0o077 == 0
+
+
+def test_what_json_cannot_keep_is_parsed_every_time(tmp_path, monkeypatch):
+    import datetime as dt
+    import math
+
+    import tomllib
+
+    from ftlint import toml_cache
+
+    monkeypatch.setenv("FTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    kept_badly = ("day = 2027-01-06\n", "x = inf\n", "t = 07:32:00\n", "d = 1979-05-27T07:32:00Z")
+    for text in kept_badly:
+        assert toml_cache.loads(text) == tomllib.loads(text)
+    assert toml_cache.loads("day = 2027-01-06\n") == {"day": dt.date(2027, 1, 6)}
+    assert math.isnan(toml_cache.loads("x = nan\n")["x"])
+    assert not (tmp_path / "cache" / "toml").exists() or not any(
+        (tmp_path / "cache" / "toml").iterdir()
+    )
+
+
+def test_a_cache_entry_for_another_text_or_not_to_trust_is_not_used(tmp_path, monkeypatch):
+    from ftlint import toml_cache
+
+    monkeypatch.setenv("FTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    text = 'name = "real"\n'
+    assert toml_cache.loads(text) == {"name": "real"}
+    (entry,) = (tmp_path / "cache" / "toml").iterdir()
+    # the same name (checksum) but another text in it: a collision is no hit
+    entry.write_bytes(toml_cache.MAGIC + b'{"text": "other", "data": {"name": "forged"}}')
+    assert toml_cache.loads(text) == {"name": "real"}
+    entry.write_bytes(toml_cache.MAGIC + b'{"text": "name = \\"real\\"\\n", "data": {"x": 1}}')
+    entry.chmod(0o666)  # others may write it: not read
+    assert toml_cache.loads(text) == {"name": "real"}
+    entry.write_bytes(b"garbage")
+    entry.chmod(0o600)
+    assert toml_cache.loads(text) == {"name": "real"}
+
+
+def test_broken_toml_still_raises_tomllibs_error(tmp_path, monkeypatch):
+    import pytest
+    import tomllib
+
+    from ftlint import toml_cache
+    from ftlint.config import ConfigError, load_config_table
+
+    monkeypatch.setenv("FTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    assert toml_cache.TOMLDecodeError is tomllib.TOMLDecodeError
+    with pytest.raises(tomllib.TOMLDecodeError):
+        toml_cache.loads("x = = 1\n")
+    broken = tmp_path / "ftlint.toml"
+    broken.write_text("select = [\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not valid TOML"):
+        load_config_table(broken)
