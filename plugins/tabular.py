@@ -14,7 +14,6 @@ streams rows nor knows their physical lines.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
@@ -72,6 +71,8 @@ def _decoded_head(file: FileContext) -> tuple[str, bool]:
 
 def _shape(sample: str, delimiter: str, truncated: bool) -> tuple[int, float]:
     """Header width and the share of non-empty rows that have that width."""
+    import csv  # here and below: a run that reads no CSV or TSV does not import it
+
     try:
         rows = [
             row
@@ -92,6 +93,8 @@ def choose_delimiter(sample: str, expected: str, truncated: bool = False) -> str
     """The delimiter the file really uses: the expected one unless another one, sniffed by
     ``csv.Sniffer`` or tried among the usual ones, splits the head into a consistent table
     of two columns or more where the expected one does not."""
+    import csv
+
     width, consistency = _shape(sample, expected, truncated)
     if width >= 2 and consistency >= 0.9:
         return expected
@@ -139,6 +142,8 @@ class RowRenderer:
     One buffer and writer serve the whole file; long cells are cut first."""
 
     def __init__(self, delimiter: str) -> None:
+        import csv
+
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="")
 
@@ -183,6 +188,8 @@ class DelimitedReader(Reader):
     def _rows(self, file: FileContext, delimiter: str) -> Iterator[Record]:
         # A cell over the record size limit is refused by the csv module itself, which then
         # reads on from the next line (the module's limit is global: set for every file).
+        import csv
+
         cell_limit = min(FIELD_LIMIT, Limits.of(file).max_record_size)
         csv.field_size_limit(cell_limit)
         mapper = TableMapper(file, self.name, render=RowRenderer(delimiter))

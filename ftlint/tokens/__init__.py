@@ -28,11 +28,8 @@ or a hang on a network that drops packets (tiktoken's download has no timeout of
 from __future__ import annotations
 
 import contextlib
-import gzip
-import hashlib
 import json
 import os
-import tempfile
 import threading
 from array import array
 from pathlib import Path
@@ -124,10 +121,14 @@ def _tiktoken_cache_dirs() -> list[Path]:
         if variable in os.environ:
             value = os.environ[variable]
             return [Path(value)] if value else []
+    import tempfile  # here and below: only loading tiktoken's own file needs these
+
     return [Path(tempfile.gettempdir()) / "data-gym-cache"]
 
 
 def _cache_key(url: str) -> str:
+    import hashlib
+
     return hashlib.sha1(url.encode()).hexdigest()
 
 
@@ -136,6 +137,8 @@ def _valid_file(path: Path, sha256: str) -> bool:
         data = path.read_bytes()
     except OSError:
         return False
+    import hashlib
+
     return hashlib.sha256(data).hexdigest() == sha256
 
 
@@ -150,6 +153,8 @@ def _offline_blob(name: str) -> bytes | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     source = Path(next(iter(spec.submodule_search_locations))) / "data" / f"{name}.tiktoken.gz"
+    import gzip
+
     try:
         return gzip.decompress(source.read_bytes())
     except (OSError, EOFError, gzip.BadGzipFile):
@@ -157,6 +162,8 @@ def _offline_blob(name: str) -> bytes | None:
 
 
 def _write_atomic(path: Path, data: bytes) -> bool:
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -196,6 +203,9 @@ def _local_directory(name: str) -> Path | None:
     ours = _our_tiktoken_dir()
     if _valid_file(ours / key, sha256):
         return ours
+    import hashlib
+    import tempfile
+
     blob = _offline_blob(name)
     if blob is None or hashlib.sha256(blob).hexdigest() != sha256:
         return None
