@@ -18,7 +18,6 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
-from ftlint.plugins.columns_map import RAW_LIMIT, TableMapper
 from ftlint.plugins.reading import expansion_guarded, size_text, with_no_examples
 
 from ftlint import (
@@ -144,13 +143,16 @@ class RowRenderer:
     def __init__(self, delimiter: str) -> None:
         import csv
 
+        from ftlint.plugins.columns_map import RAW_LIMIT
+
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="")
+        self._limit = RAW_LIMIT
 
     def __call__(self, cells: Sequence[str]) -> str:
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._writer.writerow([cell[:RAW_LIMIT] for cell in cells])
+        self._writer.writerow([cell[: self._limit] for cell in cells])
         return self._buffer.getvalue()
 
 
@@ -189,6 +191,9 @@ class DelimitedReader(Reader):
         # A cell over the record size limit is refused by the csv module itself, which then
         # reads on from the next line (the module's limit is global: set for every file).
         import csv
+
+        # The column mapper (and its dataclasses) only for a run that reads a table.
+        from ftlint.plugins.columns_map import TableMapper
 
         cell_limit = min(FIELD_LIMIT, Limits.of(file).max_record_size)
         csv.field_size_limit(cell_limit)
