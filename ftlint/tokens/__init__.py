@@ -781,9 +781,39 @@ _LARGE_INPUT = False
 
 
 def _small_encoder(name: str) -> Any:
-    """The plain-Python encoder of a known encoding from ftlint's cache, or None."""
+    """The plain-Python encoder of a known encoding from ftlint's cache, or None. With no
+    table yet (a first run), its table is written from tiktoken's file when one is here
+    (``small_bpe.store_file``): a first run needs no tiktoken either."""
     known = KNOWN_ENCODINGS.get(name)
-    return None if known is None else small_bpe.load(_our_tiktoken_dir(), name, known[1])
+    if known is None:
+        return None
+    directory = _our_tiktoken_dir()
+    small = small_bpe.load(directory, name, known[1])
+    if small is None:
+        blob = _verified_file(name)
+        if blob is not None and small_bpe.store_file(directory, name, known[1], blob):
+            small = small_bpe.load(directory, name, known[1])
+    return small
+
+
+def _verified_file(name: str) -> bytes | None:
+    """Tiktoken's file of a known encoding when one is on this machine with its SHA-256
+    (tiktoken's cache, ftlint's, the ``bpe-openai`` copy), else None (no download here)."""
+    import hashlib
+
+    url, sha256 = KNOWN_ENCODINGS[name]
+    key = _cache_key(url)
+    for path in (*(d / key for d in _tiktoken_cache_dirs()), _our_tiktoken_dir() / key):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha256:
+            return data
+    blob = _offline_blob(name)
+    if blob is not None and hashlib.sha256(blob).hexdigest() == sha256:
+        return blob
+    return None
 
 
 def _store_small_encoder(name: str, encoding: Any) -> None:
