@@ -20,10 +20,10 @@ proves the ids identical to tiktoken's ``encode_ordinary`` for ``o200k_base`` an
 
 Trust: the table is written once, from tiktoken's file of the encoding checked against its
 SHA-256 (``store_file``, on a first run: no tiktoken needed) or from the encoding tiktoken has
-just loaded and verified (``store_encoding``); it is read only from ftlint's cache directory, only when the current
-user owns it and no one else may write to it, and only when its XXH3 checksum matches; any
-doubt and the counter takes tiktoken instead. Its name holds the SHA-256 of tiktoken's file;
-the pattern is stored in it.
+just loaded and verified (``store_encoding``); it is read only from ftlint's cache
+directory, only when the current user owns it and no one else may write to it, and only when
+its XXH3 checksum matches; any doubt and the counter takes tiktoken instead. Its name holds
+the SHA-256 of tiktoken's file; the pattern is stored in it.
 """
 
 from __future__ import annotations
