@@ -863,11 +863,10 @@ def token_figures(
     converted form: the tokens trained and billed are those of what is written, message
     overheads and ``--system`` included. Every rule of a run passes the same planner."""
     key = (_count_record, encoding_name, planner)
-    try:  # inline: several rules ask for every record
-        return record.analyses[key]
-    except KeyError:
+    figures = record.analyses.get(key)  # inline: several rules ask for every record
+    if figures is None:
         figures = record.analyses[key] = _count_record(record, encoding_name, planner)
-        return figures
+    return figures
 
 
 def _count_record(record: Record, encoding_name: str, planner: Planner | None) -> tuple[Any, bytes]:
