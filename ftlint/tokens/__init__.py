@@ -650,6 +650,9 @@ class TokenCounter:
         total = 0
         trained = 0
         count = 0
+        # The plain message's counts read from the cache inline (a role, a repeated system
+        # prompt: nearly always there), the calls made only on a miss: every message.
+        cache = self._cache
         for message in messages:
             if not isinstance(message, dict):
                 continue
@@ -659,10 +662,15 @@ class TokenCounter:
                 content = message.get("content")
                 if isinstance(role, str) and isinstance(content, str):
                     if role in ("system", "developer"):
-                        n = self.remembered(content)
+                        n = cache.get(content)
+                        if n is None:
+                            n = self.remembered(content)
                     else:
                         n = self._text(content)
-                    total += TOKENS_PER_MESSAGE + self._string(role) + n
+                    framing = cache.get(role)
+                    if framing is None:
+                        framing = self._string(role)
+                    total += TOKENS_PER_MESSAGE + framing + n
                     if role in TRAINED_ROLES:
                         trained += n
                     continue
