@@ -377,3 +377,93 @@ def test_a_small_check_needs_no_tiktoken_and_finds_the_same(tmp_path):
     assert "o200k_base" in first
     assert "'tiktoken'" in runs[0].stdout.rpartition("HEAVY")[2]
     assert runs[1].stdout.rpartition("HEAVY")[2].strip() == "[]", runs[1].stdout[-300:]
+
+
+# -- ASCII texts split through re -----------------------------------------------------------------
+
+
+def _tiktoken_patterns(monkeypatch) -> dict[str, str]:
+    """The pre-tokenising pattern of each of tiktoken's OpenAI encodings (their constructors
+    run with the rank loader stubbed: the patterns need no download)."""
+    import tiktoken_ext.openai_public as public
+
+    monkeypatch.setattr(public, "load_tiktoken_bpe", lambda *args, **kwargs: {})
+    return {name: public.ENCODING_CONSTRUCTORS[name]()["pat_str"] for name in
+            ("r50k_base", "p50k_base", "cl100k_base", "o200k_base")}  # fmt: skip
+
+
+def test_each_ascii_class_holds_what_the_regex_package_matches():
+    import re
+
+    import regex
+
+    for token, chars in small_bpe._ASCII_CLASSES.items():
+        theirs = {chr(c) for c in range(128) if regex.fullmatch(f"[{token}]", chr(c))}
+        ours = {chr(c) for c in range(128) if chars and re.fullmatch(f"[{chars}]", chr(c))}
+        assert ours == theirs, token
+    not_space = {chr(c) for c in range(128) if regex.fullmatch(r"\S", chr(c))}
+    assert not_space == {chr(c) for c in range(128) if re.fullmatch(r"[^\t\n\x0b\x0c\r ]", chr(c))}
+
+
+_ASCII = st.text(st.characters(max_codepoint=127), max_size=40)
+_ASCII_PIECES = st.sampled_from(
+    ["'s", "'S", "'ll", "'LL", "'Re", "'ve", "'m", "'d", "'t", "don't", "Hello", "HELLO",
+     "hELLo", "x", "1", "1234", "12345678", " ", "  ", "\t", "\n", "\r\n", "\n\n ", " \n",
+     "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "/", "//\n", " /", "?!", "...", "<|endoftext|>",
+     "a1b2", "_", "-", "\x00", "\x7f", "$", "€"]
+)  # fmt: skip
+_ASCII_TEXTS = st.lists(st.one_of(_ASCII, _ASCII_PIECES, _RUNS), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=_ASCII_TEXTS)
+def test_the_ascii_patterns_split_as_the_regex_package_does(text):
+    """For every OpenAI encoding's pattern: the same pieces on ASCII text (the strategy also
+    mixes in a few non-ASCII characters, where the encoder does not use the translation)."""
+    import re
+
+    import regex
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        patterns = _tiktoken_patterns(monkeypatch)
+    if not text.isascii():
+        return
+    for name, pattern in patterns.items():
+        translated = small_bpe.ascii_pattern(pattern)
+        assert translated is not None, name
+        assert re.findall(translated, text) == regex.findall(pattern, text), name
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=_ASCII_TEXTS)
+def test_ascii_texts_encode_as_tiktoken_does(pair, text):
+    small, encoding = pair
+    assert small.encode_ordinary(text) == encoding.encode_ordinary(text)
+
+
+def test_ascii_texts_need_no_regex_package(tables):
+    """The encoder compiles the ``regex`` pattern only for a text that is not ASCII."""
+    small = small_bpe.load(tables, "o200k_base", KNOWN_ENCODINGS["o200k_base"][1])
+    assert small is not None and small._ascii_split is not None
+    assert small.encode_ordinary("Hello, world! It's 2026.\n")
+    assert small._unicode_split is None
+    assert small.encode_ordinary("naïve") == get_encoding("o200k_base").encode_ordinary("naïve")
+    assert small._unicode_split is not None
+
+
+def test_what_ascii_pattern_does_not_translate_goes_to_regex():
+    assert small_bpe.ascii_pattern(r"\p{Lo}+") is None  # no ASCII member
+    assert small_bpe.ascii_pattern(r"[\p{Lo}\p{M}]") is None  # empty once translated
+    assert small_bpe.ascii_pattern(r"\p{Greek}") is None
+    assert small_bpe.ascii_pattern(r"\w+|\d") is None  # re's \w and \d are not regex's
+    assert small_bpe.ascii_pattern(r"[[a-z]--[aeiou]]") is None  # set operations
+    assert small_bpe.ascii_pattern(r"[\S]") is None
+    assert small_bpe.ascii_pattern("[a-z") is None
+    assert small_bpe.ascii_pattern(r" ?\p{L}+|\s+(?!\S)") == (
+        r" ?[A-Za-z]+|[\t\n\x0b\x0c\r ]+(?![^\t\n\x0b\x0c\r ])"
+    )

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from ftlint.bpe_count import BYTES_PER_TOKEN, FAST_AFTER_TOKENS
 from ftlint.config import ConfigError
 from ftlint.conversion import plan_of
+from ftlint.encoding_cache import cache_dir
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
 from ftlint.tokens import small_bpe
 from ftlint.tokens.figures import ExampleTokens
@@ -110,16 +111,6 @@ def encoding_for_model(model: str | None, table_encoding: str | None = None) -> 
     if name == "gpt-4" or name.startswith(legacy):
         return "cl100k_base"
     return "o200k_base"
-
-
-def cache_dir() -> Path:
-    """ftlint's cache directory: ``$FTLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/ftlint`` or
-    ``~/.cache/ftlint``."""
-    explicit = os.environ.get("FTLINT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ftlint"
 
 
 def _our_tiktoken_dir() -> Path:
