@@ -43,6 +43,14 @@ class FormatCheckRule(WriterRule):
     #: ``Problem.kind`` values another rule of the family reports, with a fix of its own.
     reported_elsewhere: ClassVar[frozenset[str]] = frozenset()
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        #: Nothing to check in this run: the target neither reads nor writes the formats of
+        #: the rule's family (decided once, not on every record).
+        self.idle = self.family is not None and (
+            not self.writer.active or self.family not in self.writer.families
+        )
+
     def checked(self, record: Record) -> tuple[RecordFormat, object, bool] | None:
         """(format, data, pointers are into the record as read) or None: not checked."""
         if self.family is None or self.family not in self.writer.families:
@@ -54,9 +62,7 @@ class FormatCheckRule(WriterRule):
         return fmt, out.data, not out.converts
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if not isinstance(record.data, dict):
-            return ()
-        if not self.writer.active and self.family is not None:
+        if self.idle or not isinstance(record.data, dict):
             return ()
         checked = self.checked(record)
         if checked is None:
