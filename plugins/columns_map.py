@@ -386,7 +386,8 @@ class TableMapper:
             )
             extra = self.command_extra(self._sheet)
             path = shlex.quote(self.file.display_path)
-            parts.append(f"map the columns, e.g.: ftlint check {path}{extra} {flags}")
+            # The reader does not know the command (check or prepare): the arguments are the same.
+            parts.append(f"map the columns: run ftlint with {path}{extra} {flags}")
         else:
             parts.append("this table has too few columns for a prompt and a completion")
         return "; ".join(parts)

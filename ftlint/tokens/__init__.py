@@ -651,6 +651,9 @@ class TokenCounter:
         total = 0
         trained = 0
         count = 0
+        # The plain message's counts read from the cache inline (a role, a repeated system
+        # prompt: nearly always there), the calls made only on a miss: every message.
+        cache = self._cache
         for message in messages:
             if not isinstance(message, dict):
                 continue
@@ -660,10 +663,15 @@ class TokenCounter:
                 content = message.get("content")
                 if isinstance(role, str) and isinstance(content, str):
                     if role in ("system", "developer"):
-                        n = self.remembered(content)
+                        n = cache.get(content)
+                        if n is None:
+                            n = self.remembered(content)
                     else:
                         n = self._text(content)
-                    total += TOKENS_PER_MESSAGE + self._string(role) + n
+                    framing = cache.get(role)
+                    if framing is None:
+                        framing = self._string(role)
+                    total += TOKENS_PER_MESSAGE + framing + n
                     if role in TRAINED_ROLES:
                         trained += n
                     continue
@@ -894,11 +902,10 @@ def token_figures(
     converted form: the tokens trained and billed are those of what is written, message
     overheads and ``--system`` included. Every rule of a run passes the same planner."""
     key = (_count_record, encoding_name, planner)
-    try:  # inline: several rules ask for every record
-        return record.analyses[key]
-    except KeyError:
+    figures = record.analyses.get(key)  # inline: several rules ask for every record
+    if figures is None:
         figures = record.analyses[key] = _count_record(record, encoding_name, planner)
-        return figures
+    return figures
 
 
 def _count_record(record: Record, encoding_name: str, planner: Planner | None) -> tuple[Any, bytes]:
