@@ -226,7 +226,7 @@ def test_the_help_is_as_wide_as_argparse_makes_it(monkeypatch, columns):
 
 #: What a pre-commit-sized check has no use for (each was imported by every run before).
 _NOT_AT_START = (
-    "regex", "tomllib", "shutil", "tempfile", "csv", "pickle", "mimetypes", "decimal",
+    "regex", "tomllib", "shutil", "tempfile", "csv", "pickle", "mimetypes", "decimal", "hashlib",
     "tiktoken", "ftlint.plugins.html_page", "ftlint.plugins.columns_map",
     "ftlint.plugins.submit.commands", "ftlint.rules.file.language", "ftlint.api",
 )  # fmt: skip
