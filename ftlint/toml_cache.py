@@ -11,18 +11,23 @@ value is made of what JSON keeps exactly (tables with string keys, arrays, strin
 integers, finite floats): a text with dates, times or ``nan`` is parsed every time. Trust: as
 for the encoding copies (``ftlint.encoding_cache``): read only when the current user owns
 the file and no one else may write to it; written whole or not at all, private. Any doubt
-and the text is parsed.
+and the text is parsed. At most ``MAX_ENTRIES`` are kept, the oldest removed first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from ftlint.encoding_cache import cache_dir, checksum, trusted_bytes, write_private
 
 MAGIC = b"ftlint-toml 1\n"
+#: Entries kept: a new one beyond this removes the oldest (configuration files edited again
+#: and again, or a test suite's many, must not fill the cache directory).
+MAX_ENTRIES = 64
 
 
 def _tomllib() -> Any:
@@ -68,5 +73,20 @@ def loads(text: str) -> dict[str, Any]:
     data = _tomllib().loads(text)
     if _exact_in_json(data):
         body = json.dumps({"text": text, "data": data}, ensure_ascii=False, allow_nan=False)
-        write_private(path, MAGIC, body.encode("utf-8", "surrogatepass"))
+        if write_private(path, MAGIC, body.encode("utf-8", "surrogatepass")):
+            _trim(path.parent)
     return data
+
+
+def _trim(directory: Path) -> None:
+    """Remove the oldest entries beyond ``MAX_ENTRIES`` (best effort)."""
+    try:
+        entries = [(entry.stat().st_mtime, entry) for entry in directory.glob("*.json")]
+    except OSError:
+        return
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort()
+    for _mtime, entry in entries[: len(entries) - MAX_ENTRIES]:
+        with contextlib.suppress(OSError):
+            entry.unlink()

@@ -259,3 +259,22 @@ def test_a_small_check_imports_none_of_what_it_does_not_use(tmp_path):
         if run_number:  # the first one writes the caches (tempfile, tomllib, regex's probes)
             loaded = run.stdout.rpartition("LOADED")[2].strip()
             assert loaded == "[]", (target, run.stdout[-400:])
+
+
+def test_the_toml_cache_keeps_its_newest_entries_only(tmp_path, monkeypatch):
+    from ftlint import toml_cache
+    from ftlint.encoding_cache import checksum
+
+    monkeypatch.setenv("FTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(toml_cache, "MAX_ENTRIES", 3)
+    folder = tmp_path / "cache" / "toml"
+    texts = [f"n = {i}\n" for i in range(4)]
+    for text in texts[:3]:
+        toml_cache.loads(text)
+    entries = {text: folder / f"{checksum(text.encode()):016x}.json" for text in texts}
+    for age, text in zip((300, 200, 100), texts[:3], strict=True):  # the first is the oldest
+        os.utime(entries[text], (1_000_000 - age, 1_000_000 - age))
+    assert toml_cache.loads(texts[3]) == {"n": 3}
+    assert len(list(folder.iterdir())) == 3
+    assert not entries[texts[0]].exists()
+    assert all(entries[text].exists() for text in texts[1:])
