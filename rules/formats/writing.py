@@ -170,6 +170,9 @@ class Written(Accumulator):
 
     def __init__(self, rule: WriterRule) -> None:
         self.rule = rule
+        #: A target whose writer changes nothing (the OpenAI-style ones) writes nothing to
+        #: count: the engine then never calls ``add`` (``add`` would return at once).
+        self.takes_records = rule.writer.active
         self.groups: dict[tuple[str, str, bool, bool], Group] = {}
         self.losses: dict[str, Group] = {}
         self.source_format = ""
