@@ -30,13 +30,12 @@ def written_problems(record: Record, writer: FormatWriter) -> list[Problem]:
     (the record analysis ``(written_problems, writer)``: the family rules and ``quiet`` share
     it; each rule reports those of its own family's formats)."""
     key = (written_problems, writer)
-    try:
-        return record.analyses[key]
-    except KeyError:
+    problems = record.analyses.get(key)  # (a miss: ``get`` is cheaper than a KeyError)
+    if problems is None:
         out = output_of(record, writer)
         fmt = get_format(out.format) if out.format else None
         problems = record.analyses[key] = fmt.check(out.data) if fmt is not None else []
-        return problems
+    return problems
 
 
 class WriterRule(PlanRule):
