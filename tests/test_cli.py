@@ -686,7 +686,10 @@ def test_readme_commands_and_ci_agree():
 
 
 def test_readme_configuration_example_is_valid():
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
 
     from ftlint.config import config_from_table
 

@@ -183,11 +183,10 @@ def output_of(record: Record, writer: FormatWriter) -> Output:
         key = _OUTPUT_KEYS[writer, source_format]
     except KeyError:
         key = _OUTPUT_KEYS[writer, source_format] = (_output, writer.for_source(source_format))
-    try:
-        return record.analyses[key]
-    except KeyError:
+    out = record.analyses.get(key)  # (a miss: ``get`` is cheaper than a KeyError)
+    if out is None:
         out = record.analyses[key] = _output(record, key[1])
-        return out
+    return out
 
 
 def _output(record: Record, writer: FormatWriter) -> Output:

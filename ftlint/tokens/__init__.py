@@ -42,6 +42,7 @@ from ftlint.encoding_cache import cache_dir
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
 from ftlint.tokens import small_bpe
 from ftlint.tokens.figures import ExampleTokens
+from ftlint.tokens.piecewise import PIECE, pieces
 from ftlint.tokens.small_bpe import SMALL_BUDGET
 
 if TYPE_CHECKING:
@@ -486,7 +487,11 @@ class TokenCounter:
 
     # -- texts --------------------------------------------------------------------------------
     def text(self, value: str) -> int:
-        """Tokens of one string (special tokens in user text count as plain text)."""
+        """Tokens of one string (special tokens in user text count as plain text); a long one
+        in pieces (``ftlint.tokens.piecewise``: the same count, a bounded peak)."""
+        if len(value) > PIECE:
+            encode = self._encode
+            return sum(len(encode(piece)) for piece in pieces(value))
         return len(self._encode(value))
 
     def remembered(self, value: str) -> int:
@@ -494,6 +499,8 @@ class TokenCounter:
         count = cache.get(value)
         if count is None:
             count = self._count(value)
+            if len(value) > PIECE:  # a huge system prompt: not kept alive by the cache
+                return count
             if len(cache) >= self.CACHE_LIMIT:
                 cache.clear()
             cache[value] = count
@@ -527,6 +534,8 @@ class TokenCounter:
         sink = self._sink
         if sink is None:
             return self.remembered(value) if len(value) <= self.REPEATS else self._count(value)
+        if len(value) > PIECE:  # a huge text: in pieces, the same ids (``_ids_in_pieces``)
+            return self._ids_in_pieces(value, sink)
         if self._buffer is not None:
             # The ids straight from tiktoken's buffer: no list of Python integers to build
             # and to convert back for the near-duplicate signatures. A text seen lately (the
@@ -534,11 +543,7 @@ class TokenCounter:
             seen = self._seen
             view = seen.get(value)
             if view is None:
-                try:
-                    view = memoryview(self._buffer(value, _NO_SPECIAL_TOKENS))
-                except UnicodeEncodeError:  # lone surrogates: what encode_ordinary does
-                    fixed = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-                    view = memoryview(self._buffer(fixed, _NO_SPECIAL_TOKENS))
+                view = self._ids_buffer(value)
                 if len(value) <= self.REPEATS:
                     if len(seen) >= self.CACHE_LIMIT:
                         seen.clear()
@@ -548,6 +553,36 @@ class TokenCounter:
         ids = self._encode(value)
         sink.append(array("I", ids))
         return len(ids)
+
+    def _ids_buffer(self, value: str) -> memoryview:
+        try:
+            return memoryview(self._buffer(value, _NO_SPECIAL_TOKENS))
+        except UnicodeEncodeError:  # lone surrogates: what encode_ordinary does
+            fixed = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            return memoryview(self._buffer(fixed, _NO_SPECIAL_TOKENS))
+
+    def _ids_in_pieces(self, value: str, sink: list[Any]) -> int:
+        """``_text`` of a huge text: its pieces encoded one by one (tiktoken's peak and its
+        cached UTF-8 copy are a piece's, not the text's; lone surrogates cannot straddle a
+        cut, which falls between ASCII characters), each piece's ids copied at once into
+        one growing buffer that then holds all of the example's ids (``_joined``): tiktoken's
+        buffers, which have room to spare, are not kept, and nothing is joined twice."""
+        if not sink or type(sink[0]) is not bytearray:
+            sink[:] = [bytearray(b"".join(sink))]
+        joined = sink[0]
+        if len(sink) > 1:  # texts after an earlier huge one
+            joined += b"".join(sink[1:])
+            del sink[1:]
+        total = 0
+        for piece in pieces(value):
+            if self._buffer is not None:
+                view = self._ids_buffer(piece)
+            else:
+                view = memoryview(array("I", self._encode(piece)))
+            joined += view  # a big buffer grows in place (realloc moves pages, not bytes)
+            total += view.nbytes
+            view.release()
+        return total >> 2
 
     def content(self, value: Any, remember: bool = False) -> int:
         """A message ``content``: a string, or a list of parts whose texts count (images are
@@ -702,13 +737,16 @@ class TokenCounter:
         return counts
 
     def example_and_tokens(self, data: Any) -> tuple[ExampleTokens, bytes]:
-        """``example_and_ids`` with the ids as one buffer of native 32-bit integers."""
+        """``example_and_ids`` with the ids as one buffer of native 32-bit integers (for an
+        example with a huge text, a ``bytearray``: see ``_joined``)."""
         sink: list[Any] = []
         self._sink = sink
         try:
             counts = self.example(data)
         finally:
             self._sink = None
+        if sink and type(sink[0]) is bytearray:  # a huge text (``_ids_in_pieces``)
+            return counts, _joined(sink)
         return counts, b"".join(sink)
 
     def example(self, data: Any) -> ExampleTokens:
@@ -779,6 +817,15 @@ class TokenCounter:
                 if key in ALPACA_OUTPUT_KEYS or key == "chosen":
                     trained += n
         return ExampleTokens(total, trained, total, count)
+
+
+def _joined(parts: list[Any]) -> bytearray:
+    """The ids of an example with a huge text: the buffer ``_ids_in_pieces`` grew, with the
+    ids of the texts after it (no copy of the whole, where ``b"".join`` would make one)."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined += part
+    return joined
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,13 +30,12 @@ def written_problems(record: Record, writer: FormatWriter) -> list[Problem]:
     (the record analysis ``(written_problems, writer)``: the family rules and ``quiet`` share
     it; each rule reports those of its own family's formats)."""
     key = (written_problems, writer)
-    try:
-        return record.analyses[key]
-    except KeyError:
+    problems = record.analyses.get(key)  # (a miss: ``get`` is cheaper than a KeyError)
+    if problems is None:
         out = output_of(record, writer)
         fmt = get_format(out.format) if out.format else None
         problems = record.analyses[key] = fmt.check(out.data) if fmt is not None else []
-        return problems
+    return problems
 
 
 class WriterRule(PlanRule):
@@ -170,6 +169,9 @@ class Written(Accumulator):
 
     def __init__(self, rule: WriterRule) -> None:
         self.rule = rule
+        #: A target whose writer changes nothing (the OpenAI-style ones) writes nothing to
+        #: count: the engine then never calls ``add`` (``add`` would return at once).
+        self.takes_records = rule.writer.active
         self.groups: dict[tuple[str, str, bool, bool], Group] = {}
         self.losses: dict[str, Group] = {}
         self.source_format = ""
