@@ -66,9 +66,13 @@ def exact_counter(
     fast: Callable[[str], int], reference: Callable[[str], Any]
 ) -> Callable[[str], int]:
     """A count of one text: ``fast``, or ``reference`` (tiktoken's ``encode_ordinary``) for a
-    text the fast counter cannot take."""
+    text the fast counter cannot take; a huge text in pieces (``ftlint.tokens.piecewise``: the
+    same count, with a piece's peak and UTF-8 copy instead of the text's)."""
+    from ftlint.tokens.piecewise import PIECE, pieces
 
     def count(text: str) -> int:
+        if len(text) > PIECE:
+            return sum(map(count, pieces(text)))
         try:
             return fast(text)
         except UnicodeEncodeError:  # lone surrogates: tiktoken replaces them

@@ -28,7 +28,43 @@ class UsageError(Exception):
     """Bad command line; argparse would exit, we return 2 with the message instead."""
 
 
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``, as shutil finds it (``$COLUMNS``, else the
+    terminal of standard output, else 80), without importing shutil."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with the width argparse would take. Why: argparse makes a
+    formatter for every option it adds and each one imports shutil for the terminal width,
+    which imports the compression modules: a cost of every run, for help text not shown."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2  # what HelpFormatter subtracts
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> Any:  # argparse calls sys.exit; keep control instead
         raise UsageError(f"{self.prog}: {message}")
 

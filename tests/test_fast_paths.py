@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from ftlint import shapes
 from ftlint.model import Location, Record
 from ftlint.rule import FileContext
-from ftlint.tokens import TokenCounter
+from ftlint.tokens import TokenCounter, shared_counter
 from tests.conftest import write_jsonl
 
 ROLES = st.sampled_from(["system", "user", "assistant", "tool", "Assistant", "", "developer"])
@@ -113,6 +113,17 @@ def test_content_scan_bits_are_those_of_a_scan_of_every_text(data, ascii_escapes
 @given(st.text())
 def test_has_control_is_the_control_regex(text):
     assert has_control(text) == (CONTROL_RE.search(text) is not None)
+
+
+def test_has_control_reads_a_huge_text_in_slices(monkeypatch):
+    """A text longer than a slice is read a slice at a time: the same answer wherever the
+    control character is (first, across, last slice), lone surrogates at the edges included."""
+    from ftlint.rules.content import controls
+
+    monkeypatch.setattr(controls, "_SLICE", 4)
+    for text in ["abcdefghij", "\ud800bcd\udc00fghij\ud83d", "é" * 9 + "\x07", "\x0bbcdefgh",
+                 "abcd\x1fefgh", "x" * 40 + "\x7f" + "y" * 3]:  # fmt: skip
+        assert has_control(text) == (CONTROL_RE.search(text) is not None), repr(text)
 
 
 CASED = st.text(alphabet=st.sampled_from(list("aZ \n@[`{\x7f\x80éÉßǅΣσДд中ᾼ😕\ud800")))
@@ -309,6 +320,55 @@ def test_batch_signatures_are_one_example_at_a_time(lengths, size):
         offsets.append(offsets[-1] + length)
     batch = minhash.batch_signatures(np.array(ids, dtype=np.uint64), array("Q", offsets), size)
     assert batch == _plain_batch_signatures(ids, offsets, size)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 3000), st.integers(1, 8), st.integers(1, 700))
+def test_a_long_signature_is_the_batch_signature(length, size, step):
+    """``long_signature`` (one huge example, a step of n-grams at a time) gives the bytes the
+    batch gives the same example, whatever the step."""
+    rng = random.Random(length * size + step)
+    ids = [rng.randrange(200_000) for _ in range(length + size)]
+    batch = minhash.batch_signatures(
+        np.array(ids, dtype=np.uint64), array("Q", [0, len(ids)]), size
+    )
+    assert minhash.long_signature(array("I", ids).tobytes(), size, step) == batch
+    assert minhash.long_signature(bytearray(array("I", ids)), size, step) == batch
+
+
+def test_a_huge_example_is_signed_in_order_without_its_ids_copied(monkeypatch):
+    """Examples before and after a long one (``SignatureColumns.LONG``, made small here) keep
+    their places and their signatures: the batch is flushed first."""
+    rng = random.Random(3)
+    words = ["refund", "order", "中文", "42", "😀", "ship", "late", "é"]
+    records = [
+        Record({"messages": [
+            {"role": "user", "content": "Q" + str(number)},
+            {"role": "assistant", "content": " ".join(rng.choices(words, k=n))},
+        ]}, Location("a.jsonl", number, None, number))
+        for number, n in enumerate((5, 80, 7, 300, 3, 60, 1, 200), 1)
+    ]  # fmt: skip
+
+    class Counted(minhash.SignatureColumns):
+        flushes = 0
+
+        def flush(self) -> None:
+            self.flushes += 1
+            super().flush()
+
+    def signatures(long: int) -> tuple[bytes, int]:
+        monkeypatch.setattr(minhash.SignatureColumns, "LONG", long)
+        columns = Counted(0.9, 3, "o200k_base")
+        for record in records:
+            columns.add(record)
+        columns.flush()
+        return bytes(columns.signatures), columns.flushes
+
+    shared_counter("o200k_base").want_ids()  # what the similarity rules ask
+    whole, _ = signatures(1 << 40)
+    alone, flushes = signatures(4 * 40)
+    assert alone == whole and len(whole) == minhash.NUM_PERM * len(records)
+    assert flushes > 1  # the long examples were signed on their own
 
 
 @pytest.mark.parametrize("run_length", [1, 40])

@@ -3,9 +3,13 @@ module plugin's names finds the hook implementations pluggy finds."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import types
 
 import pluggy
+import pytest
 
 from ftlint import hookimpl
 from ftlint.markers import PROJECT
@@ -205,3 +209,53 @@ def test_broken_toml_still_raises_tomllibs_error(tmp_path, monkeypatch):
     broken.write_text("select = [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="is not valid TOML"):
         load_config_table(broken)
+
+
+@pytest.mark.parametrize("columns", [None, "120", "0", "-3", "wide", "40"])
+def test_the_help_is_as_wide_as_argparse_makes_it(monkeypatch, columns):
+    import argparse
+
+    from ftlint.cli import _Formatter
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert _Formatter("ftlint")._width == argparse.HelpFormatter("ftlint")._width
+
+
+#: What a pre-commit-sized check has no use for (each was imported by every run before).
+_NOT_AT_START = (
+    "regex", "tomllib", "shutil", "tempfile", "csv", "pickle", "mimetypes", "decimal", "hashlib",
+    "tiktoken", "ftlint.plugins.html_page", "ftlint.plugins.columns_map",
+    "ftlint.plugins.submit.commands", "ftlint.rules.file.language", "ftlint.api",
+)  # fmt: skip
+
+
+def test_a_small_check_imports_none_of_what_it_does_not_use(tmp_path):
+    """A check of a dozen ASCII chat examples, every default rule, the default target and
+    the openai one, once the first run has filled the caches: none of ``_NOT_AT_START``."""
+    from tests.conftest import write_jsonl
+
+    records = [
+        {"messages": [{"role": "user", "content": f"Question {i}?"},
+                      {"role": "assistant", "content": f"Answer {i}."}]}
+        for i in range(12)
+    ]  # fmt: skip
+    data = write_jsonl(tmp_path / "train.jsonl", records)
+    code = (
+        "import sys\n"
+        "from ftlint.cli import main\n"
+        "main(sys.argv[1:])\n"
+        f"print('LOADED', sorted(m for m in {_NOT_AT_START!r} if m in sys.modules))\n"
+    )
+    env = {**os.environ, "FTLINT_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    for run_number, target in enumerate(("together", "openai", "together")):
+        run = subprocess.run(
+            [sys.executable, "-c", code, "check", str(data), "--target", target],
+            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
+        )  # fmt: skip
+        assert run.returncode in (0, 1), run.stderr
+        if run_number:  # the first one writes the caches (tempfile, tomllib, regex's probes)
+            loaded = run.stdout.rpartition("LOADED")[2].strip()
+            assert loaded == "[]", (target, run.stdout[-400:])

@@ -28,11 +28,8 @@ or a hang on a network that drops packets (tiktoken's download has no timeout of
 from __future__ import annotations
 
 import contextlib
-import gzip
-import hashlib
 import json
 import os
-import tempfile
 import threading
 from array import array
 from pathlib import Path
@@ -45,6 +42,7 @@ from ftlint.encoding_cache import cache_dir
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
 from ftlint.tokens import small_bpe
 from ftlint.tokens.figures import ExampleTokens
+from ftlint.tokens.piecewise import PIECE, pieces
 from ftlint.tokens.small_bpe import SMALL_BUDGET
 
 if TYPE_CHECKING:
@@ -124,10 +122,14 @@ def _tiktoken_cache_dirs() -> list[Path]:
         if variable in os.environ:
             value = os.environ[variable]
             return [Path(value)] if value else []
+    import tempfile  # here and below: only loading tiktoken's own file needs these
+
     return [Path(tempfile.gettempdir()) / "data-gym-cache"]
 
 
 def _cache_key(url: str) -> str:
+    import hashlib
+
     return hashlib.sha1(url.encode()).hexdigest()
 
 
@@ -136,6 +138,8 @@ def _valid_file(path: Path, sha256: str) -> bool:
         data = path.read_bytes()
     except OSError:
         return False
+    import hashlib
+
     return hashlib.sha256(data).hexdigest() == sha256
 
 
@@ -150,6 +154,8 @@ def _offline_blob(name: str) -> bytes | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     source = Path(next(iter(spec.submodule_search_locations))) / "data" / f"{name}.tiktoken.gz"
+    import gzip
+
     try:
         return gzip.decompress(source.read_bytes())
     except (OSError, EOFError, gzip.BadGzipFile):
@@ -157,6 +163,8 @@ def _offline_blob(name: str) -> bytes | None:
 
 
 def _write_atomic(path: Path, data: bytes) -> bool:
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -196,6 +204,9 @@ def _local_directory(name: str) -> Path | None:
     ours = _our_tiktoken_dir()
     if _valid_file(ours / key, sha256):
         return ours
+    import hashlib
+    import tempfile
+
     blob = _offline_blob(name)
     if blob is None or hashlib.sha256(blob).hexdigest() != sha256:
         return None
@@ -476,7 +487,11 @@ class TokenCounter:
 
     # -- texts --------------------------------------------------------------------------------
     def text(self, value: str) -> int:
-        """Tokens of one string (special tokens in user text count as plain text)."""
+        """Tokens of one string (special tokens in user text count as plain text); a long one
+        in pieces (``ftlint.tokens.piecewise``: the same count, a bounded peak)."""
+        if len(value) > PIECE:
+            encode = self._encode
+            return sum(len(encode(piece)) for piece in pieces(value))
         return len(self._encode(value))
 
     def remembered(self, value: str) -> int:
@@ -484,6 +499,8 @@ class TokenCounter:
         count = cache.get(value)
         if count is None:
             count = self._count(value)
+            if len(value) > PIECE:  # a huge system prompt: not kept alive by the cache
+                return count
             if len(cache) >= self.CACHE_LIMIT:
                 cache.clear()
             cache[value] = count
@@ -517,6 +534,8 @@ class TokenCounter:
         sink = self._sink
         if sink is None:
             return self.remembered(value) if len(value) <= self.REPEATS else self._count(value)
+        if len(value) > PIECE:  # a huge text: in pieces, the same ids (``_ids_in_pieces``)
+            return self._ids_in_pieces(value, sink)
         if self._buffer is not None:
             # The ids straight from tiktoken's buffer: no list of Python integers to build
             # and to convert back for the near-duplicate signatures. A text seen lately (the
@@ -524,11 +543,7 @@ class TokenCounter:
             seen = self._seen
             view = seen.get(value)
             if view is None:
-                try:
-                    view = memoryview(self._buffer(value, _NO_SPECIAL_TOKENS))
-                except UnicodeEncodeError:  # lone surrogates: what encode_ordinary does
-                    fixed = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-                    view = memoryview(self._buffer(fixed, _NO_SPECIAL_TOKENS))
+                view = self._ids_buffer(value)
                 if len(value) <= self.REPEATS:
                     if len(seen) >= self.CACHE_LIMIT:
                         seen.clear()
@@ -538,6 +553,36 @@ class TokenCounter:
         ids = self._encode(value)
         sink.append(array("I", ids))
         return len(ids)
+
+    def _ids_buffer(self, value: str) -> memoryview:
+        try:
+            return memoryview(self._buffer(value, _NO_SPECIAL_TOKENS))
+        except UnicodeEncodeError:  # lone surrogates: what encode_ordinary does
+            fixed = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            return memoryview(self._buffer(fixed, _NO_SPECIAL_TOKENS))
+
+    def _ids_in_pieces(self, value: str, sink: list[Any]) -> int:
+        """``_text`` of a huge text: its pieces encoded one by one (tiktoken's peak and its
+        cached UTF-8 copy are a piece's, not the text's; lone surrogates cannot straddle a
+        cut, which falls between ASCII characters), each piece's ids copied at once into
+        one growing buffer that then holds all of the example's ids (``_joined``): tiktoken's
+        buffers, which have room to spare, are not kept, and nothing is joined twice."""
+        if not sink or type(sink[0]) is not bytearray:
+            sink[:] = [bytearray(b"".join(sink))]
+        joined = sink[0]
+        if len(sink) > 1:  # texts after an earlier huge one
+            joined += b"".join(sink[1:])
+            del sink[1:]
+        total = 0
+        for piece in pieces(value):
+            if self._buffer is not None:
+                view = self._ids_buffer(piece)
+            else:
+                view = memoryview(array("I", self._encode(piece)))
+            joined += view  # a big buffer grows in place (realloc moves pages, not bytes)
+            total += view.nbytes
+            view.release()
+        return total >> 2
 
     def content(self, value: Any, remember: bool = False) -> int:
         """A message ``content``: a string, or a list of parts whose texts count (images are
@@ -692,13 +737,16 @@ class TokenCounter:
         return counts
 
     def example_and_tokens(self, data: Any) -> tuple[ExampleTokens, bytes]:
-        """``example_and_ids`` with the ids as one buffer of native 32-bit integers."""
+        """``example_and_ids`` with the ids as one buffer of native 32-bit integers (for an
+        example with a huge text, a ``bytearray``: see ``_joined``)."""
         sink: list[Any] = []
         self._sink = sink
         try:
             counts = self.example(data)
         finally:
             self._sink = None
+        if sink and type(sink[0]) is bytearray:  # a huge text (``_ids_in_pieces``)
+            return counts, _joined(sink)
         return counts, b"".join(sink)
 
     def example(self, data: Any) -> ExampleTokens:
@@ -771,6 +819,15 @@ class TokenCounter:
         return ExampleTokens(total, trained, total, count)
 
 
+def _joined(parts: list[Any]) -> bytearray:
+    """The ids of an example with a huge text: the buffer ``_ids_in_pieces`` grew, with the
+    ids of the texts after it (no copy of the whole, where ``b"".join`` would make one)."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined += part
+    return joined
+
+
 # ---------------------------------------------------------------------------------------------
 # Small runs: the plain-Python encoder (``ftlint.tokens.small_bpe``)
 
@@ -779,9 +836,39 @@ _LARGE_INPUT = False
 
 
 def _small_encoder(name: str) -> Any:
-    """The plain-Python encoder of a known encoding from ftlint's cache, or None."""
+    """The plain-Python encoder of a known encoding from ftlint's cache, or None. With no
+    table yet (a first run), its table is written from tiktoken's file when one is here
+    (``small_bpe.store_file``): a first run needs no tiktoken either."""
     known = KNOWN_ENCODINGS.get(name)
-    return None if known is None else small_bpe.load(_our_tiktoken_dir(), name, known[1])
+    if known is None:
+        return None
+    directory = _our_tiktoken_dir()
+    small = small_bpe.load(directory, name, known[1])
+    if small is None:
+        blob = _verified_file(name)
+        if blob is not None and small_bpe.store_file(directory, name, known[1], blob):
+            small = small_bpe.load(directory, name, known[1])
+    return small
+
+
+def _verified_file(name: str) -> bytes | None:
+    """Tiktoken's file of a known encoding when one is on this machine with its SHA-256
+    (tiktoken's cache, ftlint's, the ``bpe-openai`` copy), else None (no download here)."""
+    import hashlib
+
+    url, sha256 = KNOWN_ENCODINGS[name]
+    key = _cache_key(url)
+    for path in (*(d / key for d in _tiktoken_cache_dirs()), _our_tiktoken_dir() / key):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha256:
+            return data
+    blob = _offline_blob(name)
+    if blob is not None and hashlib.sha256(blob).hexdigest() == sha256:
+        return blob
+    return None
 
 
 def _store_small_encoder(name: str, encoding: Any) -> None:

@@ -18,11 +18,12 @@ proves the ids identical to tiktoken's ``encode_ordinary`` for ``o200k_base`` an
 ``cl100k_base`` on arbitrary Unicode (hypothesis) and on every real dataset in
 ``../shared/data``; the table is checked against tiktoken on a few probes when it is written.
 
-Trust: the table is written once, from the encoding tiktoken has just loaded and verified
-(SHA-256 of its file); it is read only from ftlint's cache directory, only when the current
-user owns it and no one else may write to it, and only when its XXH3 checksum matches; any
-doubt and the counter takes tiktoken instead. Its name holds the SHA-256 of tiktoken's file;
-the pattern is stored in it.
+Trust: the table is written once, from tiktoken's file of the encoding checked against its
+SHA-256 (``store_file``, on a first run: no tiktoken needed) or from the encoding tiktoken has
+just loaded and verified (``store_encoding``); it is read only from ftlint's cache
+directory, only when the current user owns it and no one else may write to it, and only when
+its XXH3 checksum matches; any doubt and the counter takes tiktoken instead. Its name holds
+the SHA-256 of tiktoken's file; the pattern is stored in it.
 """
 
 from __future__ import annotations
@@ -57,6 +58,33 @@ PROBES = (
     "",
 )
 _ABSENT = 1 << 32  # the rank of a pair that is no token (above every real rank)
+
+#: The pre-tokenising pattern of each encoding whose table can be built from tiktoken's file
+#: alone (``store_file``): tiktoken's own, from ``tiktoken_ext/openai_public.py`` (tiktoken
+#: 0.14; tests/test_small_bpe.py checks that they are the installed tiktoken's).
+KNOWN_PATTERNS = {
+    "o200k_base": "|".join(
+        [
+            r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+            r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+            r"""\p{N}{1,3}""",
+            r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+            r"""\s*[\r\n]+""",
+            r"""\s+(?!\S)""",
+            r"""\s+""",
+        ]
+    ),
+    "cl100k_base": (
+        r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++"""
+        r"""[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
+    ),
+}  # fmt: skip
+#: ``probe_digest`` of tiktoken's ``encode_ordinary`` for each of ``KNOWN_PATTERNS``: a table
+#: built without tiktoken must encode the probes to these ids (tests check them against it).
+PROBE_DIGESTS = {
+    "o200k_base": "98c10cfc88b446487a0e3f38899449fcebb205dc5eab342acc780fa66ce2d382",
+    "cl100k_base": "b2dd64baaa63b7a6f2e5e40fd5c89227683df2d5184480a0e51d5aa18cb42dc3",
+}
 
 
 #: What each Unicode class of the encodings' patterns holds among the 128 ASCII characters,
@@ -316,17 +344,53 @@ def store_encoding(directory: Path, name: str, sha256: str, encoding: Any) -> bo
     return store(directory, name, sha256, ranks, pat_str, encoding.encode_ordinary)
 
 
+def probe_digest(encode: Callable[[str], list[int]]) -> str:
+    """SHA-256 of the ids ``encode`` gives the probes: what ``PROBE_DIGESTS`` holds."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps([encode(probe) for probe in PROBES]).encode()).hexdigest()
+
+
+def store_file(directory: Path, name: str, sha256: str, blob: bytes) -> bool:
+    """Write the table of ``name`` straight from tiktoken's file of it (``blob``, whose SHA-256
+    the caller has checked to be ``sha256``), without making tiktoken ready.
+
+    Why: a first run (an empty cache, a fresh CI machine) otherwise loaded tiktoken, built its
+    200,000 ranks and its Rust encoder (about 0.5 s of CPU) only to copy them into the table.
+    The file's lines are tiktoken's format (``base64-token rank``), read as tiktoken's loader
+    reads them; the pattern is tiktoken's (``KNOWN_PATTERNS``); the written table must encode
+    the probes to tiktoken's ids (``PROBE_DIGESTS``). False when any of that does not hold."""
+    from binascii import Error, a2b_base64
+
+    pat_str, digest = KNOWN_PATTERNS.get(name), PROBE_DIGESTS.get(name)
+    if pat_str is None or digest is None:
+        return False
+    ranks: dict[bytes, int] = {}
+    try:
+        for line in blob.splitlines():
+            if line:
+                token, rank = line.split()
+                ranks[a2b_base64(token)] = int(rank)
+    except (ValueError, Error):
+        return False
+    return store(directory, name, sha256, ranks, pat_str, None, expected=digest)
+
+
 def store(
     directory: Path,
     name: str,
     sha256: str,
     ranks: Mapping[bytes, int],
     pat_str: str,
-    reference: Callable[[str], list[int]],
+    reference: Callable[[str], list[int]] | None,
+    expected: str | None = None,
 ) -> bool:
     """Write the table of an encoding tiktoken has just loaded and verified (``ranks`` and
     ``pat_str`` are its own), after checking that it encodes the probes as ``reference``
-    (tiktoken's ``encode_ordinary``) does. Best effort: False when it cannot."""
+    (tiktoken's ``encode_ordinary``) does, or to the ids of digest ``expected``. Best
+    effort: False when it cannot."""
+    if reference is None and expected is None:
+        return False
     pieces = list(ranks)
     if not pieces or max(ranks.values()) >= 1 << 32:
         return False
@@ -354,7 +418,11 @@ def store(
         encoder = SmallEncoder(
             name, pat_str, memoryview(slots), memoryview(offsets), memoryview(values), blob
         )
-        if any(encoder.encode_ordinary(probe) != reference(probe) for probe in PROBES):
+        if reference is not None and any(
+            encoder.encode_ordinary(probe) != reference(probe) for probe in PROBES
+        ):
+            return False
+        if expected is not None and probe_digest(encoder.encode_ordinary) != expected:
             return False
     except ImportError:
         return False

@@ -15,10 +15,17 @@ _NOT_CONTROL = bytes(
 )
 
 
+#: Characters of a text encoded at a time by ``has_control`` (a huge text is not copied whole).
+_SLICE = 1 << 20
+
+
 def has_control(text: str) -> bool:
     """``CONTROL_RE.search(text) is not None``, twice as fast: UTF-8 writes the characters
     ``CONTROL_RE`` matches as those very bytes and every other character with other bytes,
-    and deleting bytes is one pass in C."""
+    and deleting bytes is one pass in C. A huge text is encoded a slice at a time (each
+    character is encoded on its own, so slices give the same answer), not copied whole."""
+    if len(text) > _SLICE:
+        return any(has_control(text[i : i + _SLICE]) for i in range(0, len(text), _SLICE))
     return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL))
 
 

@@ -106,6 +106,39 @@ def batch_signatures(ids: Any, offsets: array, size: int) -> bytes:
     return values.tobytes()[_LOW_BYTE]
 
 
+#: N-grams hashed per step of ``long_signature`` (a few arrays of 8 bytes each at a time).
+LONG_STEP = 1 << 16
+
+
+def long_signature(ids: Any, size: int, step: int = LONG_STEP) -> bytes:
+    """``batch_signatures`` of one long example (``ids``: its native 32-bit token ids, at
+    least ``size`` of them), a step of n-grams at a time: a MinHash value is the least hash
+    of the example's n-grams under each permutation, so the least over the steps' values is
+    the value of the whole (checked by ``tests/test_similarity_signatures.py``). The peak is
+    a few arrays of ``step`` 64-bit values, where the batch holds several arrays of 8 bytes
+    per token of the example (a 16 MB answer is four million tokens)."""
+    import numpy as np
+    import rensa
+
+    tokens = np.frombuffer(ids, dtype=np.uint32)
+    grams = len(tokens) - size + 1
+    mixers = [np.uint64(m) for m in _MIXERS]
+    least = None
+    for first in range(0, grams, step):
+        count = min(step, grams - first)
+        window = tokens[first : first + count + size - 1].astype(np.uint64)
+        mixed = window[:count] * mixers[0]
+        for j in range(1, size):
+            mixed ^= window[j : j + count] * mixers[j]
+        rows = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+            mixed, np.array([0, count], dtype=np.uint64), NUM_PERM, SEED
+        ).to_rows()
+        values = np.array(rows[0], dtype=np.uint32)
+        least = values if least is None else np.minimum(least, values)
+    assert least is not None
+    return least.tobytes()[_LOW_BYTE]
+
+
 #: Batches of fewer examples, and of fewer token ids, are hashed in plain Python
 #: (``small_batch_signatures``): a small file (a pre-commit run on 12 examples) never imports
 #: numpy, ~0.15 s of start-up. The cap on ids keeps one huge record off that path (a 4 MB
@@ -241,6 +274,9 @@ class SignatureColumns(Columns):
 
     #: Examples whose signatures are computed together (one vectorised pass, one call).
     BATCH = 512
+    #: Bytes of token ids (4 a token) from which an example's signature is computed alone
+    #: (``long_signature``) instead of its ids being copied into the batch.
+    LONG = 4 * LONG_STEP
 
     def add(self, record: Record) -> None:
         example, _, _ = hashes_of(record)
@@ -259,6 +295,10 @@ class SignatureColumns(Columns):
             return
         self._place(record)
         self.digest.append(example)
+        if len(tokens) > self.LONG:  # one huge example: its own signature, no copy of its ids
+            self.flush()
+            self.signatures += long_signature(tokens, self.shingle_size)
+            return
         pending = self.__dict__.get("_pending")
         if pending is None:
             pending = self._pending = (bytearray(), array("Q", [0]))
