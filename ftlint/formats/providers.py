@@ -153,12 +153,9 @@ def _preference_problems(data: Any, roles: tuple[str, ...], string_content: bool
     return problems
 
 
-_TOGETHER_KEYS = frozenset(TOGETHER_KEYS)
-
-
 def _two_formats(data: Any) -> list[Problem]:
-    if not isinstance(data, dict) or len(_TOGETHER_KEYS.intersection(data)) < 2:
-        return []  # (one set operation in C: nearly every record has one of the keys)
+    if not isinstance(data, dict) or len(data) < 2:
+        return []  # one key cannot be two formats (most records: ``messages`` alone)
     found = [name for key, name in TOGETHER_KEYS.items() if key in data]
     if len(found) > 1:
         return [
