@@ -2,12 +2,15 @@
 accumulator, in one process (``--jobs 1``), printed largest first (a command that prints
 figures, not a test).
 
-Each record check (or rule group step) and each accumulator ``add`` is wrapped with a
-``perf_counter`` pair; ``scan`` is the whole streaming pass (reader, hot loop and all
-rules), ``outside`` what the process spent besides (start-up, tokenizer load, finishing the
-accumulators, the report). The wrappers cost about 0.2 us a call, so the per-rule figures are
-a little high and their sum can exceed the difference of two runs with and without a rule;
-use them to find where to look, and ``floor.py`` / ``run.py`` for before-and-after figures.
+Each record check (or rule group step), each accumulator ``add`` and ``finish`` is wrapped
+with a pair of clock reads; ``scan`` is the whole streaming pass (reader, hot loop and all
+rules), ``outside`` what the process spent besides (start-up, tokenizer load, the report).
+The default clock is wall time (``perf_counter``, about 0.1 us a read): on a busy machine
+other processes inflate it, so run it when the machine is quiet. ``--clock cpu`` reads the
+thread's CPU time instead, which load does not inflate, but each read is a system call (about
+1 us here), which roughly doubles the run: compare its figures only with each other. Either
+way the per-rule figures are a little high; use them to find where to look, and
+``floor.py`` / ``run.py`` for before-and-after figures.
 
     .venv/bin/python benchmarks/rule_costs.py benchmarks/data/chat_100000.jsonl
     .venv/bin/python benchmarks/rule_costs.py data.jsonl --top 20 -- target=openai select=FT6
@@ -22,7 +25,7 @@ import time
 from typing import Any
 
 
-def instrument(costs: collections.Counter[str]) -> None:
+def instrument(costs: collections.Counter[str], clock: Any = time.thread_time) -> None:
     """Wrap the engine's record checks and dataset accumulators so that each call adds its
     time to ``costs``."""
     from ftlint.engine import scan as scan_module
@@ -30,7 +33,6 @@ def instrument(costs: collections.Counter[str]) -> None:
     scanning = scan_module.Scanning
     record_checks = scanning._record_checks
     scan = scanning.scan
-    clock = time.perf_counter
 
     def timed(name: str, call: Any) -> Any:
         def wrapper(record: Any) -> Any:
@@ -58,7 +60,11 @@ def instrument(costs: collections.Counter[str]) -> None:
 
             def accumulator(make: Any = make, rule: Any = rule) -> Any:
                 made = make()
-                made.add = timed(f"add   {rule.code} {rule.name}", made.add)
+                made.add = timed(f"add    {rule.code} {rule.name}", made.add)
+                finish = made.finish
+                made.finish = lambda: timed(
+                    f"finish {rule.code} {rule.name}", lambda _: list(finish())
+                )(None)
                 return made
 
             rule.accumulator = accumulator
@@ -76,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--clock",
+        choices=["cpu", "wall"],
+        default="wall",
+        help="wall (default): perf_counter, cheap, inflated by other load; cpu: the thread's "
+        "CPU time, not inflated by load but a system call per read",
+    )
     parser.add_argument("options", nargs="*", help="ftlint.check options as key=value, after --")
     args = parser.parse_args(argv)
     options: dict[str, Any] = dict(option.split("=", 1) for option in args.options)
@@ -84,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     import ftlint
 
     costs: collections.Counter[str] = collections.Counter()
-    instrument(costs)
+    instrument(costs, time.thread_time if args.clock == "cpu" else time.perf_counter)
     cpu = time.process_time()
     report = ftlint.check(args.path, **options)
     cpu = time.process_time() - cpu

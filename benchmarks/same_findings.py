@@ -12,6 +12,7 @@ the same commit only runs the new side::
 
     python benchmarks/same_findings.py --before ../base/.venv/bin/python \\
         --after .venv/bin/python
+    python benchmarks/same_findings.py --before ... -- --target openai --target together
 
 Exit code 0 when every output is the same, 1 otherwise (the differences are printed).
 """
@@ -35,16 +36,18 @@ BENCHMARK_FILES = (
 
 
 def cases(
-    data: Path, shared: Path, more: list[Path]
+    data: Path, shared: Path, more: list[Path], extra: list[str] | None = None
 ) -> list[tuple[str, Path, list[str], dict[str, str]]]:
-    """``(label, path, options, environment)`` of every comparison."""
+    """``(label, path, options, environment)`` of every comparison (``extra``: more options
+    of ``check`` for every run, a target for instance)."""
+    extra = list(extra or [])
     files = [data / name for name in BENCHMARK_FILES if (data / name).exists()] + more
-    found = [(path.name, path.resolve(), ["--jobs", "2"], {}) for path in files]
+    found = [(path.name, path.resolve(), ["--jobs", "2", *extra], {}) for path in files]
     if shared.is_dir():
         for path in sorted(p for p in shared.rglob("*") if p.is_file() and p.suffix != ".md"):
-            found.append((path.name, path, ["--jobs", "1"], {}))
+            found.append((path.name, path, ["--jobs", "1", *extra], {}))
             split = {"FTLINT_PARALLEL_MIN_SIZE": "1"}
-            found.append((f"{path.name} (split)", path, ["--jobs", "2"], split))
+            found.append((f"{path.name} (split)", path, ["--jobs", "2", *extra], split))
     return found
 
 
@@ -87,9 +90,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="directory for the before side's reports")
     parser.add_argument("--file", type=Path, action="append", default=[], help="one more file")
     parser.add_argument("only", nargs="*", help="compare only the cases whose label has one")
+    parser.add_argument(
+        "--check-option", action="append", default=[], dest="extra", metavar="ARG",
+        help="one more argument of every check (repeat: --check-option=--target "
+        "--check-option=openai); or give them after --",
+    )  # fmt: skip
+    argv = list(sys.argv[1:] if argv is None else argv)
+    after_dash: list[str] = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, after_dash = argv[:at], argv[at + 1 :]
     args = parser.parse_args(argv)
+    args.extra += after_dash
     different = compared = 0
-    for label, path, options, env in cases(args.data_dir, args.shared, args.file):
+    for label, path, options, env in cases(args.data_dir, args.shared, args.file, args.extra):
         if args.only and not any(part in label for part in args.only):
             continue
         compared += 1

@@ -7,6 +7,10 @@ figure to watch (goal: <= 0.35 s here).
 
     python benchmarks/startup.py                 # 20 runs each
     python benchmarks/startup.py --runs 5 --importtime   # and the -X importtime top 25
+    python benchmarks/startup.py --before ../base/.venv/bin/python   # A/B, interleaved
+
+``--before PYTHON`` times another installation's ``ftlint check`` (its own venv's python) in
+the same loop, run for run (A B A B ...), so that both see the same load on a shared machine.
 
 Bytecode: with ``PYTHONDONTWRITEBYTECODE=1`` (set in some CI images and in this project's
 sandbox) Python never writes ``.pyc`` files, so every process compiles every module it
@@ -59,6 +63,24 @@ def _time(
     return walls, cpus
 
 
+def _time_pair(
+    commands: tuple[list[str], list[str]], env: dict[str, str], cwd: Path, runs: int
+) -> tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]]:
+    """``_time`` of two commands, interleaved run by run (A B A B ...)."""
+    for command in commands:
+        subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
+    measured: tuple[tuple[list[float], list[float]], ...] = (([], []), ([], []))
+    for _ in range(runs):
+        for command, (walls, cpus) in zip(commands, measured, strict=True):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
+            walls.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return measured[0], measured[1]
+
+
 def _time_cold(
     command: list[str], env: dict[str, str], cwd: Path, runs: int
 ) -> tuple[list[float], list[float]]:
@@ -80,7 +102,7 @@ def _time_cold(
 def _line(label: str, measured: tuple[list[float], list[float]]) -> str:
     walls, cpus = measured
     return (
-        f"{label:<44} wall median {statistics.median(walls):6.3f} s "
+        f"{label:<50} wall median {statistics.median(walls):6.3f} s "
         f"(min {min(walls):.3f}, max {max(walls):.3f})   "
         f"cpu median {statistics.median(cpus):6.3f} s   (n={len(walls)})"
     )
@@ -110,13 +132,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cold-runs", type=int, default=5, help="first runs (empty ftlint cache) to time"
     )
+    parser.add_argument(
+        "--before",
+        metavar="PYTHON",
+        help="the python of another installation to time against, interleaved (A/B)",
+    )
+    parser.add_argument(
+        "--args", default="", help="more check options, e.g. '--target openai' (split on spaces)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ftlint-startup-") as folder:
         work = Path(folder)
         data = work / "train.jsonl"
         data.write_text("".join(json.dumps(_chat(i)) + "\n" for i in range(12)), "utf-8")
         (work / "small.py").write_text("import os\n\n\ndef f(x):\n    return os.sep + x\n")
-        ftlint = [sys.executable, "-m", "ftlint.cli", "check", str(data)]
+        ftlint = [sys.executable, "-m", "ftlint.cli", "check", str(data), *args.args.split()]
         base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         base["NO_COLOR"] = "1"
         no_pyc = {**base, "PYTHONDONTWRITEBYTECODE": "1"}
@@ -127,10 +157,25 @@ def main(argv: list[str] | None = None) -> int:
         if Path(ruff).exists():
             print(_line("ruff check small.py", _time([ruff, "check", "small.py", "--no-cache"],
                                                      base, work, args.runs)))  # fmt: skip
-        print(_line("ftlint check (12 examples, bytecode cached)",
-                    _time(ftlint, base, work, args.runs)))  # fmt: skip
-        print(_line("ftlint check (PYTHONDONTWRITEBYTECODE=1)",
-                    _time(ftlint, no_pyc, work, args.runs)))  # fmt: skip
+        if args.before:
+            other = [args.before, *ftlint[1:]]
+            before, after = _time_pair((other, ftlint), base, work, args.runs)
+            print(_line("before: ftlint check (bytecode cached)", before))
+            print(_line("after:  ftlint check (bytecode cached)", after))
+            before, after = _time_pair((other, ftlint), no_pyc, work, args.runs)
+            print(_line("before: ftlint check (PYTHONDONTWRITEBYTECODE=1)", before))
+            print(_line("after:  ftlint check (PYTHONDONTWRITEBYTECODE=1)", after))
+            if args.cold_runs:
+                print(_line("before: first run (empty cache dir)",
+                            _time_cold(other, base, work, args.cold_runs)))  # fmt: skip
+            if args.importtime:
+                print("before:", _importtime(other, base, work, 25))
+                print("after:", end=" ")
+        else:
+            print(_line("ftlint check (12 examples, bytecode cached)",
+                        _time(ftlint, base, work, args.runs)))  # fmt: skip
+            print(_line("ftlint check (PYTHONDONTWRITEBYTECODE=1)",
+                        _time(ftlint, no_pyc, work, args.runs)))  # fmt: skip
         if args.cold_runs:
             print(_line("ftlint check, first run (empty cache dir)",
                         _time_cold(ftlint, base, work, args.cold_runs)))  # fmt: skip

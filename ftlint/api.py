@@ -92,7 +92,7 @@ def _namespace(command: str, plugins: Plugins, options: Mapping[str, Any]) -> ar
     ``options`` set on it. An option the command does not have is a ``TypeError``."""
     from ftlint.cli import build_parser
 
-    parser = build_parser(plugins)
+    parser = build_parser(plugins, [command, "_"])
     args = parser.parse_args([command, "_"])
     known = set(vars(args)) - {"command", "func", "paths"}
     for raw_name, value in options.items():

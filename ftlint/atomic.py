@@ -19,7 +19,6 @@ import errno
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +86,8 @@ def make_temp(directory: str | os.PathLike[str], what: str, suffix: str) -> tupl
     """A new temporary file (descriptor, path) with ftlint's name, after a sweep of stale
     ones in the same directory."""
     remove_stale(directory)
+    import tempfile  # here: it imports shutil, random and the compressors, for writes only
+
     return tempfile.mkstemp(prefix=temp_prefix(what), suffix=suffix, dir=directory)
 
 

@@ -28,7 +28,43 @@ class UsageError(Exception):
     """Bad command line; argparse would exit, we return 2 with the message instead."""
 
 
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``, as shutil finds it (``$COLUMNS``, else the
+    terminal of standard output, else 80), without importing shutil."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with the width argparse would take. Why: argparse makes a
+    formatter for every option it adds and each one imports shutil for the terminal width,
+    which imports the compression modules: a cost of every run, for help text not shown."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2  # what HelpFormatter subtracts
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> Any:  # argparse calls sys.exit; keep control instead
         raise UsageError(f"{self.prog}: {message}")
 
@@ -302,57 +338,103 @@ def _split_value(value: str) -> str:
     return value
 
 
-def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
+#: The built-in commands and their one-line help (``ftlint --help`` lists them in this order).
+_COMMANDS = {
+    "check": "report problems in datasets",
+    "prepare": "write a fixed, canonical JSONL",
+    "rules": "list the available rules",
+    "rule": "show a rule's documentation",
+    "targets": "list the installed targets",
+    "plugins": "list the loaded plugins",
+}
+
+
+def _command_of(argv: Sequence[str] | None) -> str | None:
+    """The built-in command ``argv`` runs, or None (none, a plugin's, or not known yet).
+    The top-level parser has no option that takes a value, so it is the first word that is
+    not an option."""
+    for arg in argv or ():
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg if arg in _COMMANDS else None
+    return None
+
+
+def build_parser(
+    plugins: Plugins | None, argv: Sequence[str] | None = None
+) -> argparse.ArgumentParser:
+    """The command line's parser. With ``argv`` running a built-in command, only that
+    command's parser gets its options (and plugins' options and commands are not asked
+    for): the others are listed by name and help, which is all argparse needs of them to
+    parse ``argv``. Building every parser was a fifteenth of a pre-commit run."""
+    running = _command_of(argv)
     parser = _Parser(prog="ftlint", description="Lint, fix and prepare fine-tuning data.")
     parser.add_argument("--version", action="version", version=f"ftlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    built: dict[str, argparse.ArgumentParser] = {}
+    for name, help_text in _COMMANDS.items():
+        command = sub.add_parser(name, help=help_text)
+        if running is None or running == name:
+            _COMMAND_BUILDERS[name](command)
+            built[name] = command
 
-    check = sub.add_parser("check", help="report problems in datasets")
-    _add_lint_options(check)
-    _add_validation_option(check)
-    check.add_argument(
+    if plugins is not None:
+        for name in ("check", "prepare"):
+            if name in built:
+                plugins.hook.ftlint_add_options.call_historic(kwargs={"parser": built[name]})
+        if running is None:
+            plugins.hook.ftlint_add_commands(subparsers=sub)
+    return parser
+
+
+def _build_check(parser: argparse.ArgumentParser) -> None:
+    _add_lint_options(parser)
+    _add_validation_option(parser)
+    parser.add_argument(
         "--exit-non-zero-on-fix",
         action="store_true",
         help="with --fix: exit 1 when a file was changed (pre-commit)",
     )
-    check.add_argument("--force", action="store_true", help="overwrite an existing --output-file")
-    check.add_argument(
+    parser.add_argument("--force", action="store_true", help="overwrite an existing --output-file")
+    parser.add_argument(
         "--diff",
         action="store_true",
         help="print what --fix would change as a unified diff of the JSONL lines; "
         "change nothing (exit 1 when something would change)",
     )
-    check.set_defaults(func=cmd_check)
+    parser.set_defaults(func=cmd_check)
 
-    prepare = sub.add_parser("prepare", help="write a fixed, canonical JSONL")
-    _add_lint_options(prepare)
-    _add_validation_option(prepare)
-    prepare.add_argument(
+
+def _build_prepare(parser: argparse.ArgumentParser) -> None:
+    _add_lint_options(parser)
+    _add_validation_option(parser)
+    parser.add_argument(
         "-o",
         "--output",
         type=Path,
         metavar="OUT",
         help="output file (default: <stem>_prepared.jsonl beside the input)",
     )
-    prepare.add_argument(
+    parser.add_argument(
         "--force",
         action="store_true",
         help="overwrite existing files: the output, the JSON report, --output-file, --report-html",
     )
-    prepare.add_argument(
+    parser.add_argument(
         "--in-place", action="store_true", help="rewrite the input itself (JSONL only)"
     )
-    prepare.add_argument(
+    parser.add_argument(
         "--report", type=Path, metavar="FILE", help="JSON report path (default: beside the output)"
     )
-    prepare.add_argument("--no-report", action="store_true", help="do not write a JSON report")
-    prepare.add_argument(
+    parser.add_argument("--no-report", action="store_true", help="do not write a JSON report")
+    parser.add_argument(
         "--report-html",
         type=Path,
         metavar="FILE",
         help="also write the report as one self-contained HTML page (needs ftlint[html])",
     )
-    prepare.add_argument(
+    parser.add_argument(
         "--split",
         nargs="?",
         const="auto",
@@ -361,51 +443,59 @@ def build_parser(plugins: Plugins | None) -> argparse.ArgumentParser:
         help="write <stem>_train.jsonl and <stem>_valid.jsonl instead: VALID is a fraction "
         "(0.2) or a number of validation examples; alone: min(1000, 20%%), the legacy rule",
     )
-    prepare.add_argument(
+    parser.add_argument(
         "--seed", type=int, default=42, metavar="N", help="seed of --split (default: 42)"
     )
-    prepare.add_argument(
+    parser.add_argument(
         "--allow-rejects",
         action="store_true",
         help="exit 0 although records were rejected (they are in <stem>_rejected.jsonl)",
     )
-    prepare.set_defaults(func=cmd_prepare)
+    parser.set_defaults(func=cmd_prepare)
 
-    rules = sub.add_parser("rules", help="list the available rules")
-    rules.add_argument(
+
+def _build_rules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--format",
         choices=["text", "json", "markdown"],
         default="text",
         help="markdown prints the table the README carries",
     )
-    rules.add_argument("-p", dest="plugins", action="append", metavar="NAME")
-    rules.set_defaults(func=cmd_rules)
+    parser.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    parser.set_defaults(func=cmd_rules)
 
-    rule = sub.add_parser("rule", help="show a rule's documentation")
-    rule.add_argument("rule", metavar="NAME|CODE", nargs="?")
-    rule.add_argument("--all", action="store_true", help="every rule's documentation")
-    rule.add_argument("-p", dest="plugins", action="append", metavar="NAME")
-    rule.set_defaults(func=cmd_rule)
 
-    targets = sub.add_parser("targets", help="list the installed targets")
-    targets.add_argument(
+def _build_rule(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("rule", metavar="NAME|CODE", nargs="?")
+    parser.add_argument("--all", action="store_true", help="every rule's documentation")
+    parser.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    parser.set_defaults(func=cmd_rule)
+
+
+def _build_targets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--format",
         choices=["text", "json", "markdown"],
         default="text",
         help="markdown prints the table the README carries",
     )
-    targets.add_argument("-p", dest="plugins", action="append", metavar="NAME")
-    targets.set_defaults(func=cmd_targets)
+    parser.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    parser.set_defaults(func=cmd_targets)
 
-    plugin_list = sub.add_parser("plugins", help="list the loaded plugins")
-    plugin_list.add_argument("-p", dest="plugins", action="append", metavar="NAME")
-    plugin_list.set_defaults(func=cmd_plugins)
 
-    if plugins is not None:
-        plugins.hook.ftlint_add_options.call_historic(kwargs={"parser": check})
-        plugins.hook.ftlint_add_options.call_historic(kwargs={"parser": prepare})
-        plugins.hook.ftlint_add_commands(subparsers=sub)
-    return parser
+def _build_plugins(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-p", dest="plugins", action="append", metavar="NAME")
+    parser.set_defaults(func=cmd_plugins)
+
+
+_COMMAND_BUILDERS = {
+    "check": _build_check,
+    "prepare": _build_prepare,
+    "rules": _build_rules,
+    "rule": _build_rule,
+    "targets": _build_targets,
+    "plugins": _build_plugins,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -991,7 +1081,7 @@ def _main(argv: list[str], debug: bool) -> int:
     COMMITTED.clear()  # what this run writes (main may run many times in one process)
     try:
         plugins = load_plugins(_early_plugins(argv))
-        parser = build_parser(plugins)
+        parser = build_parser(plugins, argv)
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()

@@ -8,19 +8,13 @@ Per-rule options live in ``[tool.ftlint.rules.RULE-NAME]``.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ftlint import toml_cache
 from ftlint.limits import DEFAULT_LIMITS, Limits
 from ftlint.model import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 
 #: The target checked when neither ``--target``, the configuration nor ``FTLINT_TARGET`` names
 #: one: a target a user can still train on (OpenAI's self-serve fine-tuning takes no new jobs
@@ -117,8 +111,8 @@ def find_config_file(start: Path) -> Path | None:
             except (OSError, UnicodeDecodeError):
                 continue
             try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
+                data = toml_cache.loads(text)
+            except toml_cache.TOMLDecodeError as exc:
                 if "tool.ftlint" in text:  # ours, and broken: say so rather than ignore it
                     raise ConfigError(f"{candidate} is not valid TOML: {exc}") from None
                 continue
@@ -129,10 +123,10 @@ def find_config_file(start: Path) -> Path | None:
 
 def load_config_table(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = toml_cache.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except toml_cache.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         return data.get("tool", {}).get("ftlint", {})

@@ -737,11 +737,10 @@ def plan_of(record: Record, planner: Planner) -> Plan:
     """The record's plan, computed once per record whichever format rule asks first (the
     analysis ``(_plan, planner)``, read inline: this runs several times per record)."""
     key = (_plan, planner)
-    try:
-        return record.analyses[key]
-    except KeyError:
+    plan = record.analyses.get(key)
+    if plan is None:
         plan = record.analyses[key] = planner.plan(record.data, record.source_format)
-        return plan
+    return plan
 
 
 def _plan(record: Record, planner: Planner) -> Plan:

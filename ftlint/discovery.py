@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +43,8 @@ class Discovered:
 
     def cleanup(self) -> None:
         if self._spool is not None:
+            import shutil  # here and in _spool_stdin: only standard input is spooled
+
             shutil.rmtree(self._spool, ignore_errors=True)
             self._spool = None
 
@@ -200,6 +200,9 @@ def discover(
 def _spool_stdin(result: Discovered, stdin_filename: str | None, stdin: Any) -> Path:
     """Standard input in a temporary file named like ``--stdin-filename`` (its suffix picks
     the reader; JSONL without one), since readers open their file more than once."""
+    import shutil
+    import tempfile
+
     if result._spool is None:
         result._spool = tempfile.mkdtemp(prefix="ftlint-stdin-")
     name = Path(stdin_filename).name if stdin_filename else "stdin.jsonl"

@@ -17,13 +17,22 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from array import array
 from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
 MAGIC = b"ftlint-bpe 1\n"
+
+
+def cache_dir() -> Path:
+    """ftlint's cache directory: ``$FTLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/ftlint`` or
+    ``~/.cache/ftlint``."""
+    explicit = os.environ.get("FTLINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ftlint"
 
 
 def copy_path(directory: Path, name: str, sha256: str) -> Path:
@@ -125,6 +134,8 @@ def write_private(target: Path, *parts: bytes) -> bool:
     """Write ``target`` whole or not at all, readable and writable by its owner only (what
     ``trusted_bytes`` accepts); False when the directory is not writable."""
     try:
+        import tempfile  # writes only: a run that reads its cache needs none of it
+
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)  # 0600
         with os.fdopen(fd, "wb") as handle:

@@ -14,7 +14,6 @@ path every worker can read, or a URL).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -56,6 +55,8 @@ class ScanWorker:
         # worker process builds the engine once for the whole run, never for another run.
         engine_token = getattr(engine, "_scan_token", None)
         if engine_token is None:
+            import uuid  # here: uuid imports platform, a cost for every run that forks none
+
             engine_token = engine._scan_token = uuid.uuid4().hex
         self.token = f"{engine_token}:{settings['validation_file']}"
 

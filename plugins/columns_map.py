@@ -22,8 +22,6 @@ header, or missing named cells, are reported (``ragged-row``) and still mapped.
 
 from __future__ import annotations
 
-import shlex
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -58,6 +56,8 @@ def clean_header(cell: str) -> str:
 
 def _fold(name: str) -> str:
     """Case- and accent-insensitive form of a header, for matching and suggestions."""
+    import unicodedata  # here, as shlex below: a run that reads no table needs neither
+
     text = unicodedata.normalize("NFKD", clean_header(name).casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
@@ -379,12 +379,15 @@ class TableMapper:
         }
         suggestion.update(suggest_map(header, mapping, self._samples))
         if all(f in suggestion for f in REQUIRED_FIELDS):
+            import shlex
+
             flags = " ".join(
                 f"--map {shlex.quote(f'{name}={suggestion[name]}')}" for name in REQUIRED_FIELDS
             )
             extra = self.command_extra(self._sheet)
             path = shlex.quote(self.file.display_path)
-            parts.append(f"map the columns, e.g.: ftlint check {path}{extra} {flags}")
+            # The reader does not know the command (check or prepare): the arguments are the same.
+            parts.append(f"map the columns: run ftlint with {path}{extra} {flags}")
         else:
             parts.append("this table has too few columns for a prompt and a completion")
         return "; ".join(parts)

@@ -20,9 +20,7 @@ pyarrow is imported only when a Parquet file is read or written (``pip install
 
 from __future__ import annotations
 
-import base64
 import datetime
-import decimal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -80,11 +78,15 @@ def json_value(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     if isinstance(value, bytes | bytearray | memoryview):
+        import base64  # here, as decimal below: a run that reads no Parquet imports neither
+
         return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, datetime.timedelta):
         return value.total_seconds()
+    import decimal
+
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, tuple):  # a map column: a list of (key, value) pairs

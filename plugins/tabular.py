@@ -14,12 +14,10 @@ streams rows nor knows their physical lines.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
-from ftlint.plugins.columns_map import RAW_LIMIT, TableMapper
 from ftlint.plugins.reading import expansion_guarded, size_text, with_no_examples
 
 from ftlint import (
@@ -72,6 +70,8 @@ def _decoded_head(file: FileContext) -> tuple[str, bool]:
 
 def _shape(sample: str, delimiter: str, truncated: bool) -> tuple[int, float]:
     """Header width and the share of non-empty rows that have that width."""
+    import csv  # here and below: a run that reads no CSV or TSV does not import it
+
     try:
         rows = [
             row
@@ -92,6 +92,8 @@ def choose_delimiter(sample: str, expected: str, truncated: bool = False) -> str
     """The delimiter the file really uses: the expected one unless another one, sniffed by
     ``csv.Sniffer`` or tried among the usual ones, splits the head into a consistent table
     of two columns or more where the expected one does not."""
+    import csv
+
     width, consistency = _shape(sample, expected, truncated)
     if width >= 2 and consistency >= 0.9:
         return expected
@@ -139,13 +141,18 @@ class RowRenderer:
     One buffer and writer serve the whole file; long cells are cut first."""
 
     def __init__(self, delimiter: str) -> None:
+        import csv
+
+        from ftlint.plugins.columns_map import RAW_LIMIT
+
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="")
+        self._limit = RAW_LIMIT
 
     def __call__(self, cells: Sequence[str]) -> str:
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._writer.writerow([cell[:RAW_LIMIT] for cell in cells])
+        self._writer.writerow([cell[: self._limit] for cell in cells])
         return self._buffer.getvalue()
 
 
@@ -183,6 +190,11 @@ class DelimitedReader(Reader):
     def _rows(self, file: FileContext, delimiter: str) -> Iterator[Record]:
         # A cell over the record size limit is refused by the csv module itself, which then
         # reads on from the next line (the module's limit is global: set for every file).
+        import csv
+
+        # The column mapper (and its dataclasses) only for a run that reads a table.
+        from ftlint.plugins.columns_map import TableMapper
+
         cell_limit = min(FIELD_LIMIT, Limits.of(file).max_record_size)
         csv.field_size_limit(cell_limit)
         mapper = TableMapper(file, self.name, render=RowRenderer(delimiter))

@@ -15,9 +15,8 @@ import datetime as dt
 import re
 import warnings
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ftlint.plugins.columns_map import TableMapper, column_letter
 from ftlint.plugins.reading import size_text, with_no_examples
 
 from ftlint import (
@@ -30,6 +29,9 @@ from ftlint import (
     Record,
     hookimpl,
 )  # fmt: skip
+
+if TYPE_CHECKING:
+    from ftlint.plugins.columns_map import TableMapper
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _DECIMALS = re.compile(r"0\.(0+)")
@@ -206,6 +208,9 @@ class XlsxReader(Reader):
                 return
             sheets = chosen
         several = len(names) > 1 and not wanted
+        # The column mapper (and its dataclasses) only for a run that reads a workbook.
+        from ftlint.plugins.columns_map import TableMapper, column_letter
+
         mapper = TableMapper(
             file,
             self.name,

@@ -593,3 +593,55 @@ def test_a_large_record_is_written_in_pieces_as_one_line(data):
             assert sink.getvalue() == expected
     finally:
         jsonl_module.HUGE_STRING = old
+
+
+def _format_case_records() -> list[object]:
+    """Every record of the formats family's case files (each family's defects), and a few
+    records of every shape and provider format."""
+    import yaml
+
+    found: list[object] = [
+        {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]},
+        {"messages": [{"role": "user", "content": "A"}, {"role": "user", "content": "B"}]},
+        {"prompt": "2+2=", "completion": "4"},
+        {"text": "plain text"},
+        {"messages": [{"role": "user", "content": "A"}], "text": "A"},
+        {"contents": [{"role": "user", "parts": [{"text": "Hi"}]}]},
+        {"schemaVersion": "bedrock-conversation-2024", "messages": []},
+        {"system": [{"text": "User: hi"}], "messages": [{"role": "user", "content": "x"}]},
+        {"chosen": "a", "rejected": "b", "prompt": "q"},
+        {"prompt": "q", "completion": "a", "label": True},
+        {"conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "a"}]},
+        {"instruction": "q", "output": "a"},
+        {"messages": [{"role": "user", "content": "w"}, {"role": "assistant", "content": None,
+         "tool_calls": [{"id": "call_1", "type": "function",
+                         "function": {"name": "f", "arguments": "{}"}}]},
+         {"role": "tool", "tool_call_id": "call_1", "content": "ok"},
+         {"role": "assistant", "content": "done", "weight": 0.5}]},
+        {"messages": [{"role": "user", "content": [{"type": "image_url",
+                                                     "image_url": {"url": "x"}}] * 11},
+                      {"role": "assistant", "content": "Bot: [EOS]"}]},
+        ["not", "an", "object"],
+    ]  # fmt: skip
+    for path in sorted((Path(__file__).parent / "cases" / "formats").glob("*.yml")):
+        for case in yaml.safe_load(path.read_text("utf-8")).get("cases", []):
+            found.extend(case.get("records") or [])
+    return found
+
+
+@pytest.mark.parametrize(
+    "target", ["together", "mistral", "fireworks", "hf", "vertex", "bedrock", "openai"]
+)
+def test_the_record_formats_group_is_quiet_only_where_no_rule_of_it_reports(target, monkeypatch):
+    """``WriterRule.quiet`` lets the engine skip FT940-FT947 and FT952 for a record: the
+    findings are those of every rule run on every record."""
+    from ftlint.rules.formats.writing import WriterRule
+
+    import ftlint
+
+    records = _format_case_records()
+    quick = ftlint.check(records, target=target, select=["FT3", "FT9"]).to_dict()
+    monkeypatch.setattr(WriterRule, "quiet", lambda self, record: False)
+    every = ftlint.check(records, target=target, select=["FT3", "FT9"]).to_dict()
+    assert quick["diagnostics"] == every["diagnostics"]
+    assert any(d["code"].startswith("FT94") for d in every["diagnostics"]) or target == "openai"

@@ -169,7 +169,8 @@ def test_special_tokens_openai_error_others_warning(run_json, run_cli, tmp_path)
         (2, "error"), (3, "error"), (4, "warning"), (5, "warning"),
     ]  # fmt: skip
     assert found[1]["location"]["field"] == "/completion"
-    assert "`<|im_end|>`" in found[0]["message"] and "OpenAI reserves" in found[0]["message"]
+    assert "`<|im_end|>`" in found[0]["message"]
+    assert "OpenAI's tokenizers reserve" in found[0]["message"]
     assert "`<|start_header_id|>`, `<|end_header_id|>`" in found[2]["message"]
     prepare(run_cli, path, "--unsafe-fixes")
     out = read_jsonl(tmp_path / "special_prepared.jsonl")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import pickle
 import random
 from pathlib import Path
 
@@ -582,6 +583,53 @@ def test_merged_accumulators_equal_one_pass(pairs, cuts, model):
     ]
     cuts = [c for c in cuts if c <= len(records)]
     assert run_rules(records, cuts, model) == run_rules(records, [], model)
+
+
+def run_scans(records: list[Record], cuts: list[int], model: str, pickled: bool) -> list[tuple]:
+    """As ``run_rules``, but the way a scan runs them: each part makes the accumulators of
+    every rule before its first record (so the legacy ones share their ``Parts``), gives each
+    record to those that take records, in order, and (``pickled``: a worker's result) comes
+    back through pickle; the parts are merged rule by rule, in order."""
+    rules = [r(context(model)) for r in ftlint_rules() if r.scope.value == "dataset"]
+    bounds = [0, *sorted(set(cuts)), len(records)]
+    parts = []
+    for start, end in itertools.pairwise(bounds):
+        accumulators = {rule.code: rule.accumulator() for rule in rules}
+        adds = [acc.add for acc in accumulators.values() if acc.takes_records]
+        for record in records[start:end]:
+            for add in adds:
+                add(record)
+        parts.append(pickle.loads(pickle.dumps(accumulators)) if pickled else accumulators)
+    first = parts[0]
+    for part in parts[1:]:
+        for code, acc in first.items():
+            acc.merge(part[code])
+    results = []
+    for rule in rules:
+        acc = first[rule.code]
+        for d in acc.finish():
+            results.append((d.code, d.message, d.location, d.fix.message if d.fix else None))
+        results.append((rule.code, sorted(acc.summary().items())))
+    return results
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(texts, st.sampled_from(["", " x", "x", " y.", "END", " a b\n", " X"])),
+             min_size=1, max_size=14),
+    st.lists(st.integers(0, 14), max_size=3),
+    st.sampled_from(["babbage-002", "gpt-4o-mini-2024-07-18"]),
+    st.booleans(),
+)  # fmt: skip
+def test_shared_parts_give_each_rules_own_result(pairs, cuts, model, pickled):
+    """The legacy accumulators of a scan fold their shared parts once, for all: the findings
+    and figures are those of each rule's accumulator alone, in one pass or merged."""
+    records = [
+        Record({"prompt": p, "completion": c}, Location("d.jsonl", line=i + 1, record=i + 1))
+        for i, (p, c) in enumerate(pairs)
+    ]
+    cuts = [c for c in cuts if c <= len(records)]
+    assert run_scans(records, cuts, model, pickled) == run_rules(records, [], model)
 
 
 def test_parallel_check_equals_one_process(run_json, tmp_path, monkeypatch):

@@ -325,10 +325,22 @@ def test_a_large_input_loads_tiktoken_before_counting(fresh_counters):
     assert TokenCounter("o200k_base")._small_left == 0  # made after: tiktoken from the start
 
 
-def test_without_a_table_the_counter_takes_tiktoken_and_writes_one(
+def test_without_a_table_the_counter_writes_one_from_tiktokens_file(
     fresh_counters, monkeypatch, tmp_path
 ):
     monkeypatch.setattr(tokens, "_our_tiktoken_dir", lambda: tmp_path)
+    counter = TokenCounter("cl100k_base")
+    assert counter._encoding is None and counter._small_left > 0  # no tiktoken even now
+    assert _table(tmp_path).is_file()
+    text = "Where is my order? " * 20
+    assert counter.text(text) == len(get_encoding("cl100k_base").encode_ordinary(text))
+
+
+def test_without_a_table_or_a_file_the_counter_takes_tiktoken_and_writes_one(
+    fresh_counters, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(tokens, "_our_tiktoken_dir", lambda: tmp_path)
+    monkeypatch.setattr(tokens, "_verified_file", lambda name: None)  # e.g. downloaded
     counter = TokenCounter("cl100k_base")
     assert counter._encoding is not None and counter._small_left == 0
     assert _table(tmp_path).is_file()  # the next run counts in plain Python
@@ -356,8 +368,9 @@ HEAVY = ("tiktoken", "numpy", "pandas", "openai", "pyarrow", "transformers", "ra
 
 
 def test_a_small_check_needs_no_tiktoken_and_finds_the_same(tmp_path):
-    """The first run (no table yet) counts with tiktoken and writes the table; the next one
-    counts in plain Python without importing tiktoken or any heavy module: same report."""
+    """The first run (no table yet) writes the table from tiktoken's file and the next one
+    reads it: both count in plain Python without importing tiktoken or any heavy module, and
+    report the same."""
     data = write_jsonl(tmp_path / "train.jsonl", _records(12))
     code = (
         "import sys\n"
@@ -375,5 +388,126 @@ def test_a_small_check_needs_no_tiktoken_and_finds_the_same(tmp_path):
     first, second = (run.stdout.rpartition("HEAVY")[0] for run in runs)
     assert json.loads(first) == json.loads(second)
     assert "o200k_base" in first
-    assert "'tiktoken'" in runs[0].stdout.rpartition("HEAVY")[2]
-    assert runs[1].stdout.rpartition("HEAVY")[2].strip() == "[]", runs[1].stdout[-300:]
+    for run in runs:
+        assert run.stdout.rpartition("HEAVY")[2].strip() == "[]", run.stdout[-300:]
+    assert [p.suffix for p in (tmp_path / "cache" / "tiktoken").iterdir()] == [".small-bpe"]
+
+
+# -- ASCII texts split through re -----------------------------------------------------------------
+
+
+def _tiktoken_patterns(monkeypatch) -> dict[str, str]:
+    """The pre-tokenising pattern of each of tiktoken's OpenAI encodings (their constructors
+    run with the rank loader stubbed: the patterns need no download)."""
+    import tiktoken_ext.openai_public as public
+
+    monkeypatch.setattr(public, "load_tiktoken_bpe", lambda *args, **kwargs: {})
+    return {name: public.ENCODING_CONSTRUCTORS[name]()["pat_str"] for name in
+            ("r50k_base", "p50k_base", "cl100k_base", "o200k_base")}  # fmt: skip
+
+
+def test_each_ascii_class_holds_what_the_regex_package_matches():
+    import re
+
+    import regex
+
+    for token, chars in small_bpe._ASCII_CLASSES.items():
+        theirs = {chr(c) for c in range(128) if regex.fullmatch(f"[{token}]", chr(c))}
+        ours = {chr(c) for c in range(128) if chars and re.fullmatch(f"[{chars}]", chr(c))}
+        assert ours == theirs, token
+    not_space = {chr(c) for c in range(128) if regex.fullmatch(r"\S", chr(c))}
+    assert not_space == {chr(c) for c in range(128) if re.fullmatch(r"[^\t\n\x0b\x0c\r ]", chr(c))}
+
+
+_ASCII = st.text(st.characters(max_codepoint=127), max_size=40)
+_ASCII_PIECES = st.sampled_from(
+    ["'s", "'S", "'ll", "'LL", "'Re", "'ve", "'m", "'d", "'t", "don't", "Hello", "HELLO",
+     "hELLo", "x", "1", "1234", "12345678", " ", "  ", "\t", "\n", "\r\n", "\n\n ", " \n",
+     "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "/", "//\n", " /", "?!", "...", "<|endoftext|>",
+     "a1b2", "_", "-", "\x00", "\x7f", "$", "€"]
+)  # fmt: skip
+_ASCII_TEXTS = st.lists(st.one_of(_ASCII, _ASCII_PIECES, _RUNS), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=_ASCII_TEXTS)
+def test_the_ascii_patterns_split_as_the_regex_package_does(text):
+    """For every OpenAI encoding's pattern: the same pieces on ASCII text (the strategy also
+    mixes in a few non-ASCII characters, where the encoder does not use the translation)."""
+    import re
+
+    import regex
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        patterns = _tiktoken_patterns(monkeypatch)
+    if not text.isascii():
+        return
+    for name, pattern in patterns.items():
+        translated = small_bpe.ascii_pattern(pattern)
+        assert translated is not None, name
+        assert re.findall(translated, text) == regex.findall(pattern, text), name
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=_ASCII_TEXTS)
+def test_ascii_texts_encode_as_tiktoken_does(pair, text):
+    small, encoding = pair
+    assert small.encode_ordinary(text) == encoding.encode_ordinary(text)
+
+
+def test_ascii_texts_need_no_regex_package(tables):
+    """The encoder compiles the ``regex`` pattern only for a text that is not ASCII."""
+    small = small_bpe.load(tables, "o200k_base", KNOWN_ENCODINGS["o200k_base"][1])
+    assert small is not None and small._ascii_split is not None
+    assert small.encode_ordinary("Hello, world! It's 2026.\n")
+    assert small._unicode_split is None
+    assert small.encode_ordinary("naïve") == get_encoding("o200k_base").encode_ordinary("naïve")
+    assert small._unicode_split is not None
+
+
+def test_what_ascii_pattern_does_not_translate_goes_to_regex():
+    assert small_bpe.ascii_pattern(r"\p{Lo}+") is None  # no ASCII member
+    assert small_bpe.ascii_pattern(r"[\p{Lo}\p{M}]") is None  # empty once translated
+    assert small_bpe.ascii_pattern(r"\p{Greek}") is None
+    assert small_bpe.ascii_pattern(r"\w+|\d") is None  # re's \w and \d are not regex's
+    assert small_bpe.ascii_pattern(r"[[a-z]--[aeiou]]") is None  # set operations
+    assert small_bpe.ascii_pattern(r"[\S]") is None
+    assert small_bpe.ascii_pattern("[a-z") is None
+    assert small_bpe.ascii_pattern(r" ?\p{L}+|\s+(?!\S)") == (
+        r" ?[A-Za-z]+|[\t\n\x0b\x0c\r ]+(?![^\t\n\x0b\x0c\r ])"
+    )
+
+
+# -- a first run: the table from tiktoken's file ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ENCODINGS)
+def test_the_known_patterns_and_probe_ids_are_tiktokens(name):
+    encoding = get_encoding(name)
+    assert small_bpe.KNOWN_PATTERNS[name] == encoding._pat_str
+    assert small_bpe.PROBE_DIGESTS[name] == small_bpe.probe_digest(encoding.encode_ordinary)
+
+
+@pytest.mark.parametrize("name", ENCODINGS)
+def test_the_table_from_tiktokens_file_is_the_one_from_tiktoken(name, tables, tmp_path):
+    """Built from the file alone, the table is byte for byte the one written from tiktoken's
+    loaded encoding (same ranks, same order, same pattern)."""
+    blob = tokens._verified_file(name)
+    assert blob is not None
+    sha256 = KNOWN_ENCODINGS[name][1]
+    assert small_bpe.store_file(tmp_path, name, sha256, blob)
+    path = small_bpe.table_path(tmp_path, name, sha256)
+    assert path.read_bytes() == small_bpe.table_path(tables, name, sha256).read_bytes()
+
+
+def test_a_file_that_is_not_tiktokens_format_writes_no_table(tmp_path):
+    sha256 = KNOWN_ENCODINGS["o200k_base"][1]
+    assert not small_bpe.store_file(tmp_path, "o200k_base", sha256, b"IQ== 0\nnot base64!! x\n")
+    assert not small_bpe.store_file(tmp_path, "o200k_base", sha256, b"IQ== 0\n")  # probes fail
+    assert not small_bpe.store_file(tmp_path, "p50k_base", sha256, b"IQ== 0\n")  # no pattern
+    assert not any(tmp_path.iterdir())

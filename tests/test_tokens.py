@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -136,7 +137,7 @@ def test_a_valid_file_in_tiktokens_own_cache_is_used_first(fresh_loader, monkeyp
     _no_network(monkeypatch)
     monkeypatch.setattr(tokens, "_offline_blob", lambda name: None)
     url, _sha = KNOWN_ENCODINGS["cl100k_base"]
-    blob = tokens.gzip.decompress(
+    blob = gzip.decompress(
         (
             Path(pytest.importorskip("bpe_openai").__file__).parent
             / "data"

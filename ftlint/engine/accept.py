@@ -21,7 +21,7 @@ from ftlint.atomic import COMMITTED, make_temp, place
 from ftlint.engine.fixes import FixPlan
 from ftlint.engine.loop import FixLoop, Outcome, Pass, at_source, open_written
 from ftlint.model import Diagnostic, DroppedRecord, DropRecord, Location, Severity
-from ftlint.report import FileReport, printable
+from ftlint.report import FileReport, make_printable, printable
 
 if TYPE_CHECKING:
     from ftlint.engine.engine import Checked, Engine
@@ -130,7 +130,8 @@ def prepare_checked(
             COMMITTED.remove(str(first))
         provenance = _first_provenance(engine, checked, plan)
         if provenance:
-            outcome = loop.run(first, provenance, directory, out.name)
+            reused = reused_check(engine, checked, first, len(provenance), report.command)
+            outcome = loop.run(first, provenance, directory, out.name, reused)
         else:
             outcome = Outcome(provenance)
             loop.final_path = first
@@ -140,6 +141,81 @@ def prepare_checked(
             if leftover is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(leftover)
+
+
+def reused_check(
+    engine: Engine, checked: Checked, first: Path, written: int, command: str
+) -> Pass | None:
+    """The check of the first write without scanning it again, when that check can only find
+    what the check of the source found: nothing was changed or left out (no fix chosen, no
+    unreadable or blank line), and reading the written file gives every record as the source
+    gave it (the same data, ordinal and line). The record and dataset rules see nothing else
+    of a record that could differ (its ``raw`` text serves them only as a shortcut that gives
+    the same answer on any JSON text of the same data), so their findings and figures are the
+    source's, placed in the written file; the file rules read the written bytes themselves.
+    None (check the file) whenever any of that does not hold."""
+    scan = checked.scan
+    if (
+        scan is None
+        or not checked.plan.empty
+        or checked.reader.name != "jsonl"
+        or checked.validation is not None
+        or engine.config.related_excerpts
+        or written != scan.records
+        or checked.report.dropped
+    ):
+        return None
+    display = "<prepared, check 1>"
+    file, reader = open_written(engine, first, display)
+    if not _same_records(checked, file, reader):
+        return None
+    diagnostics = engine.check_file_scope(file)
+    engine.label_targets(diagnostics)
+    make_printable(diagnostics, engine.masking)
+    source = checked.file.display_path
+    diagnostics.extend(_placed(d, source, display) for d in scan.diagnostics)
+    file_report = FileReport(path=display, reader=reader.name)
+    file_report.summary = dict(scan.summary)
+    file_report.examples = scan.examples
+    file_report.records = scan.records
+    return Pass(file, reader, diagnostics, engine.plan_fixes(diagnostics, command), file_report)
+
+
+def _same_records(checked: Checked, file: Any, reader: Any) -> bool:
+    """Whether the written file reads as the source did: every source item a readable
+    record on the line of its ordinal, and the written records the same, in the same order,
+    with the same data."""
+    try:
+        written = iter(reader.read(file))
+        for count, record in enumerate(checked.reader.read(checked.file), start=1):
+            other = next(written, None)
+            if (
+                other is None
+                or record.problem is not None
+                or other.problem is not None
+                or not record.is_record
+                or record.location.line != count
+                or record.location.record != count
+                or other.location.line != count
+                or other.location.record != count
+                or record.location.column != other.location.column
+                or record.source_format != other.source_format
+                or record.data != other.data
+            ):
+                return False
+        return next(written, None) is None
+    except Exception:  # what fails here is checked (and reported) the ordinary way
+        return False
+
+
+def _placed(d: Diagnostic, source: str, display: str) -> Diagnostic:
+    """A copy of a finding of the source at the same place in the written file."""
+
+    def moved(location: Location) -> Location:
+        return replace(location, path=display) if location.path == source else location
+
+    related = tuple(replace(r, location=moved(r.location)) for r in d.related)
+    return replace(d, location=moved(d.location), related=related)
 
 
 def _finish(

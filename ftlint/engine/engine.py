@@ -72,6 +72,20 @@ class Checked:
     plan: FixPlan
     report: FileReport
     validation: Checked | None = None
+    #: What the scan of the file alone found, before the report's masking of figures
+    #: (``prepare`` of a file it writes unchanged reuses it: ``ftlint.engine.accept``).
+    scan: FirstScan | None = None
+
+
+@dataclass
+class FirstScan:
+    """A file's scan results as the check of a written file would hold them: the findings
+    of the record and dataset rules (not the file rules'), the figures unmasked."""
+
+    diagnostics: list[Diagnostic]
+    summary: dict
+    examples: dict
+    records: int
 
 
 class Engine(Scanning, ParallelScanning, Fixing, Writing):
@@ -332,6 +346,14 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
         first_file, _, first_report, _ = members[0]
         self.finish(results[0], first_file, first_report)
         self._locate(results[0].diagnostics, members)
+        first_scan = None
+        if len(members) == 1 and validation is None and report.command == "prepare":
+            first_scan = FirstScan(
+                results[0].diagnostics,
+                dict(first_report.summary),
+                first_report.examples,
+                results[0].records,
+            )
         found: list[Diagnostic] = []
         for (_, _, file_report, diagnostics), result in zip(members, results, strict=True):
             diagnostics.extend(result.diagnostics)
@@ -360,6 +382,7 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
             # them (another shard's, or a validation file's findings are never applied here).
             own = [d for d in found if d.location.path == file.display_path]
             checked.append(Checked(file, reader, self.plan_fixes(own, report.command), file_report))
+        checked[0].scan = first_scan
         if valid is not None:
             # The validation file's own fixes, from its findings (the merge of the two
             # datasets reports on validation records: train-valid-overlap).

@@ -157,16 +157,27 @@ class FixLoop:
 
     # -- prepare: passes over temporary files ---------------------------------------------------
 
-    def run(self, first: Path, provenance: array, directory: Path, name: str) -> Outcome:
+    def run(
+        self,
+        first: Path,
+        provenance: array,
+        directory: Path,
+        name: str,
+        first_check: Pass | None = None,
+    ) -> Outcome:
         """Check ``first`` (the first write) and write fixed passes until a check finds
         nothing to apply and no record error; ``self.final_path`` is the last file written
-        (the caller moves it into place or removes it)."""
+        (the caller moves it into place or removes it). ``first_check``: the check of
+        ``first`` when the caller has it already (``ftlint.engine.accept.reused_check``)."""
         outcome = Outcome(provenance)
         current = self.final_path = first
         number = 0
         while True:
             number += 1
-            check = self.check_written(current, f"<prepared, check {number}>")
+            if number == 1 and first_check is not None:
+                check = first_check
+            else:
+                check = self.check_written(current, f"<prepared, check {number}>")
             outcome.passes = number
             if number > MAX_PASSES:  # after the runaway pass: what is left stays
                 for d in check.diagnostics:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -341,6 +339,8 @@ class SpilledPart:
     path: str
 
     def load(self) -> ScanResult:
+        import pickle  # imported by the processes that spill (a one-process run needs none)
+
         try:
             with open(self.path, "rb") as handle:
                 return pickle.load(handle)
@@ -353,6 +353,9 @@ class SpilledPart:
 
 
 def _scan_unit(unit: WorkUnit) -> SpilledPart:
+    import pickle
+    import tempfile
+
     result = _WORKER_SCAN[0].scan(unit)
     fd, path = make_temp(tempfile.gettempdir(), "scan", ".pickle")
     part = SpilledPart(path)

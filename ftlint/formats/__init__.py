@@ -87,6 +87,7 @@ def register_formats(formats: Iterable[RecordFormat]) -> list[str]:
                 notes.append(f"record format {fmt.name!r} is defined twice; the first is kept")
             continue
         _REGISTRY[fmt.name] = fmt
+        _WRITES.clear()
     return notes
 
 
@@ -110,11 +111,27 @@ def foreign_format(data: Any) -> RecordFormat | None:
     return None
 
 
+#: ``writer_for``'s answers by its arguments (asked for every record; forgotten when a format
+#: is registered).
+_WRITES: dict[tuple[str, tuple[str, ...], str], RecordFormat | None] = {}
+
+
 def writer_for(write_format: str, accepted: Iterable[str], shape: str) -> RecordFormat | None:
     """The format a target writes a record of canonical ``shape`` in: its ``write_format``
     when that can hold the shape, else an accepted format of that shape, else the format of
     that shape in the write format's family (``trl-messages`` -> ``trl-preference``); None
     when the target has no format for the shape."""
+    if not isinstance(accepted, tuple):
+        return _writer_for(write_format, accepted, shape)
+    key = (write_format, accepted, shape)
+    try:
+        return _WRITES[key]
+    except KeyError:
+        found = _WRITES[key] = _writer_for(write_format, accepted, shape)
+        return found
+
+
+def _writer_for(write_format: str, accepted: Iterable[str], shape: str) -> RecordFormat | None:
     main = _REGISTRY.get(write_format)
     if main is not None and main.can_write(shape):
         return main

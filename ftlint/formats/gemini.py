@@ -31,7 +31,6 @@ What Gemini's format cannot hold, and what ftlint does about it when writing it:
 from __future__ import annotations
 
 import json
-import mimetypes
 from typing import Any
 
 from ftlint.formats.base import (
@@ -60,6 +59,8 @@ def _system_of(data: dict) -> tuple[str, Any]:
 
 
 def _mime_of(url: str) -> str | None:
+    import mimetypes  # here: it reads the system's type tables when imported
+
     path = url.split("?", 1)[0]
     mime, _ = mimetypes.guess_type(path)
     return mime

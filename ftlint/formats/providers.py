@@ -74,35 +74,48 @@ def check_messages(
     problems: list[Problem] = []
     previous = None  # the role of the last user/assistant turn, for alternation
     images = 0
+    # The pointer of a message (``f"{pointer}/{i}"``) is made only for a message with a
+    # problem: most messages have none, and formatting it was most of this loop's time.
     for i, message in enumerate(messages):
-        where = f"{pointer}/{i}"
         if not isinstance(message, dict):
-            problems.append(Problem(where, "a message must be an object"))
+            problems.append(Problem(f"{pointer}/{i}", "a message must be an object"))
             continue
         role = message.get("role")
         if role not in roles:
             problems.append(
-                Problem(where + "/role", f"role {role!r}: the roles are {', '.join(roles)}")
+                Problem(f"{pointer}/{i}/role", f"role {role!r}: the roles are {', '.join(roles)}")
             )
             continue
         if role == "system" and system_first and i > 0:
-            problems.append(Problem(where, "a system message may only be the first message"))
-        content = message.get("content")
-        if string_content and not isinstance(content, str) and not message.get("tool_calls"):
-            problems.append(Problem(where + "/content", "'content' must be a string"))
-        if isinstance(content, list):
-            images += sum(
-                1 for part in content if isinstance(part, dict) and part.get("type") == "image_url"
+            problems.append(
+                Problem(f"{pointer}/{i}", "a system message may only be the first message")
             )
-        problems.extend(_weight_problems(message, where, weight_on_assistant))
+        content = message.get("content")
+        if isinstance(content, str):
+            pass  # the common case: no image to count, the string content a format may want
+        else:
+            if string_content and not message.get("tool_calls"):
+                problems.append(Problem(f"{pointer}/{i}/content", "'content' must be a string"))
+            if isinstance(content, list):
+                images += sum(
+                    1
+                    for part in content
+                    if isinstance(part, dict) and part.get("type") == "image_url"
+                )
+        if "weight" in message:
+            problems.extend(_weight_problems(message, f"{pointer}/{i}", weight_on_assistant))
         if alternate and role == "tool":
             previous = "tool"  # a tool result belongs to the assistant's turn before it
         elif alternate and role in ("user", "assistant"):
             if previous is None and role != "user":
-                problems.append(Problem(where, "the conversation must start with system or user"))
+                problems.append(
+                    Problem(f"{pointer}/{i}", "the conversation must start with system or user")
+                )
             elif previous == role:
                 problems.append(
-                    Problem(where, f"user and assistant must alternate: two {role} messages")
+                    Problem(
+                        f"{pointer}/{i}", f"user and assistant must alternate: two {role} messages"
+                    )
                 )
             previous = role
     if max_images is not None and images > max_images:
@@ -141,8 +154,8 @@ def _preference_problems(data: Any, roles: tuple[str, ...], string_content: bool
 
 
 def _two_formats(data: Any) -> list[Problem]:
-    if not isinstance(data, dict):
-        return []
+    if not isinstance(data, dict) or len(data) < 2:
+        return []  # one key cannot be two formats (most records: ``messages`` alone)
     found = [name for key, name in TOGETHER_KEYS.items() if key in data]
     if len(found) > 1:
         return [

@@ -16,15 +16,13 @@ with their own results. Ids that are valid are kept; a call without an id is lef
 
 from __future__ import annotations
 
-import hashlib
 import re
-import string
 from collections import deque
 from typing import Any, NamedTuple
 
 #: The tool call ids mistral-common's validator accepts.
 MISTRAL_TOOL_CALL_ID = re.compile(r"[a-zA-Z0-9]{9}")
-_ALPHABET = string.ascii_letters + string.digits
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def is_valid(value: Any) -> bool:
@@ -44,6 +42,8 @@ def _key(value: str | int) -> tuple[str, str | int]:
 
 def _fresh(old: str | int, used: set[str]) -> str:
     """A valid id derived from ``old`` that ``used`` does not hold yet (then added to it)."""
+    import hashlib  # here: only a rewrite needs it (and hashlib's import is not free)
+
     salt = 0
     while True:
         digest = hashlib.sha256(f"{salt}\x00{type(old).__name__}\x00{old}".encode()).digest()

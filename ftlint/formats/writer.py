@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ftlint.conversion import NATIVE_WHEN_ACCEPTED, ConversionError, Plan, Planner, plan_of
 from ftlint.formats import CANONICAL, get_format, writer_for
-from ftlint.formats.base import Loss
+from ftlint.formats.base import Loss, RecordFormat
 from ftlint.shapes import FOREIGN_SHAPES, UNKNOWN
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ class Output(NamedTuple):
 
 
 _NOTHING = Output(None, None)
+#: The ``from_canonical`` of formats whose records are the canonical ones (the identity).
+_AS_IS = RecordFormat.from_canonical
 
 #: The writers made so far, by their fields (one object per run's settings).
 _WRITERS: dict[tuple[Any, ...], FormatWriter] = {}
@@ -104,11 +106,16 @@ class FormatWriter:
                 return _NOTHING
         if plan.error is not None or plan.source == UNKNOWN:
             return _NOTHING  # the formats rules report it (unknown-format, conversions)
-        canonical = plan.data if plan.converts else data
+        planned = plan.data is not None  # ``plan.converts``, without the property call
+        canonical = plan.data if planned else data
         shape = plan.target or plan.source
         if shape in FOREIGN_SHAPES or shape in NATIVE_WHEN_ACCEPTED:
             return Output(shape, data, shape=shape)  # already in the target's own format
         fmt = writer_for(self.write_format, self.accepted, shape)
+        if fmt is not None and type(fmt).from_canonical is _AS_IS:
+            # Written as it is (Together, Fireworks, Mistral chat are OpenAI's records): what
+            # the general path below returns for ``from_canonical`` -> ``(canonical, [])``.
+            return Output(fmt.name, canonical, (), None, "", planned, planned, shape)
         if fmt is None:
             main = get_format(self.write_format)
             label = main.label if main is not None else self.write_format
@@ -163,9 +170,23 @@ class FormatWriter:
         return data
 
 
+#: The analysis key ``(_output, writer for the source format)`` of each writer and reader
+#: format, made once: ``output_of`` runs for several rules on every record.
+_OUTPUT_KEYS: dict[tuple[FormatWriter, str], tuple[Any, FormatWriter]] = {}
+
+
 def output_of(record: Record, writer: FormatWriter) -> Output:
-    """The record's output, computed once per record whichever rule asks first."""
-    return record.analysis.get(_output, writer.for_source(record.source_format))
+    """The record's output, computed once per record whichever rule asks first (the
+    analysis ``(_output, writer)``, read inline as ``plan_of`` reads its plan)."""
+    source_format = record.source_format
+    try:
+        key = _OUTPUT_KEYS[writer, source_format]
+    except KeyError:
+        key = _OUTPUT_KEYS[writer, source_format] = (_output, writer.for_source(source_format))
+    out = record.analyses.get(key)  # (a miss: ``get`` is cheaper than a KeyError)
+    if out is None:
+        out = record.analyses[key] = _output(record, key[1])
+    return out
 
 
 def _output(record: Record, writer: FormatWriter) -> Output:

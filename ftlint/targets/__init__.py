@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ftlint import toml_cache
 from ftlint.markers import hookimpl
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 DATA_DIR = Path(__file__).parent
 
@@ -113,7 +108,7 @@ class Target:
 
 
 def load_target(path: Path) -> Target:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = toml_cache.loads(path.read_text(encoding="utf-8"))
     models = {
         name: ModelInfo(
             name=name,

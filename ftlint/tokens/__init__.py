@@ -28,11 +28,8 @@ or a hang on a network that drops packets (tiktoken's download has no timeout of
 from __future__ import annotations
 
 import contextlib
-import gzip
-import hashlib
 import json
 import os
-import tempfile
 import threading
 from array import array
 from pathlib import Path
@@ -41,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from ftlint.bpe_count import BYTES_PER_TOKEN, FAST_AFTER_TOKENS
 from ftlint.config import ConfigError
 from ftlint.conversion import plan_of
+from ftlint.encoding_cache import cache_dir
 from ftlint.shapes import CHAT, PREFERENCE, PROMPT_COMPLETION, detect_shape
 from ftlint.tokens import small_bpe
 from ftlint.tokens.figures import ExampleTokens
@@ -113,16 +111,6 @@ def encoding_for_model(model: str | None, table_encoding: str | None = None) -> 
     return "o200k_base"
 
 
-def cache_dir() -> Path:
-    """ftlint's cache directory: ``$FTLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/ftlint`` or
-    ``~/.cache/ftlint``."""
-    explicit = os.environ.get("FTLINT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ftlint"
-
-
 def _our_tiktoken_dir() -> Path:
     """Where ftlint keeps encoding files for tiktoken, and their compact copies."""
     return cache_dir() / "tiktoken"
@@ -134,10 +122,14 @@ def _tiktoken_cache_dirs() -> list[Path]:
         if variable in os.environ:
             value = os.environ[variable]
             return [Path(value)] if value else []
+    import tempfile  # here and below: only loading tiktoken's own file needs these
+
     return [Path(tempfile.gettempdir()) / "data-gym-cache"]
 
 
 def _cache_key(url: str) -> str:
+    import hashlib
+
     return hashlib.sha1(url.encode()).hexdigest()
 
 
@@ -146,6 +138,8 @@ def _valid_file(path: Path, sha256: str) -> bool:
         data = path.read_bytes()
     except OSError:
         return False
+    import hashlib
+
     return hashlib.sha256(data).hexdigest() == sha256
 
 
@@ -160,6 +154,8 @@ def _offline_blob(name: str) -> bytes | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     source = Path(next(iter(spec.submodule_search_locations))) / "data" / f"{name}.tiktoken.gz"
+    import gzip
+
     try:
         return gzip.decompress(source.read_bytes())
     except (OSError, EOFError, gzip.BadGzipFile):
@@ -167,6 +163,8 @@ def _offline_blob(name: str) -> bytes | None:
 
 
 def _write_atomic(path: Path, data: bytes) -> bool:
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -206,6 +204,9 @@ def _local_directory(name: str) -> Path | None:
     ours = _our_tiktoken_dir()
     if _valid_file(ours / key, sha256):
         return ours
+    import hashlib
+    import tempfile
+
     blob = _offline_blob(name)
     if blob is None or hashlib.sha256(blob).hexdigest() != sha256:
         return None
@@ -685,6 +686,9 @@ class TokenCounter:
         total = 0
         trained = 0
         count = 0
+        # The plain message's counts read from the cache inline (a role, a repeated system
+        # prompt: nearly always there), the calls made only on a miss: every message.
+        cache = self._cache
         for message in messages:
             if not isinstance(message, dict):
                 continue
@@ -694,10 +698,15 @@ class TokenCounter:
                 content = message.get("content")
                 if isinstance(role, str) and isinstance(content, str):
                     if role in ("system", "developer"):
-                        n = self.remembered(content)
+                        n = cache.get(content)
+                        if n is None:
+                            n = self.remembered(content)
                     else:
                         n = self._text(content)
-                    total += TOKENS_PER_MESSAGE + self._string(role) + n
+                    framing = cache.get(role)
+                    if framing is None:
+                        framing = self._string(role)
+                    total += TOKENS_PER_MESSAGE + framing + n
                     if role in TRAINED_ROLES:
                         trained += n
                     continue
@@ -827,9 +836,39 @@ _LARGE_INPUT = False
 
 
 def _small_encoder(name: str) -> Any:
-    """The plain-Python encoder of a known encoding from ftlint's cache, or None."""
+    """The plain-Python encoder of a known encoding from ftlint's cache, or None. With no
+    table yet (a first run), its table is written from tiktoken's file when one is here
+    (``small_bpe.store_file``): a first run needs no tiktoken either."""
     known = KNOWN_ENCODINGS.get(name)
-    return None if known is None else small_bpe.load(_our_tiktoken_dir(), name, known[1])
+    if known is None:
+        return None
+    directory = _our_tiktoken_dir()
+    small = small_bpe.load(directory, name, known[1])
+    if small is None:
+        blob = _verified_file(name)
+        if blob is not None and small_bpe.store_file(directory, name, known[1], blob):
+            small = small_bpe.load(directory, name, known[1])
+    return small
+
+
+def _verified_file(name: str) -> bytes | None:
+    """Tiktoken's file of a known encoding when one is on this machine with its SHA-256
+    (tiktoken's cache, ftlint's, the ``bpe-openai`` copy), else None (no download here)."""
+    import hashlib
+
+    url, sha256 = KNOWN_ENCODINGS[name]
+    key = _cache_key(url)
+    for path in (*(d / key for d in _tiktoken_cache_dirs()), _our_tiktoken_dir() / key):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha256:
+            return data
+    blob = _offline_blob(name)
+    if blob is not None and hashlib.sha256(blob).hexdigest() == sha256:
+        return blob
+    return None
 
 
 def _store_small_encoder(name: str, encoding: Any) -> None:
@@ -910,11 +949,10 @@ def token_figures(
     converted form: the tokens trained and billed are those of what is written, message
     overheads and ``--system`` included. Every rule of a run passes the same planner."""
     key = (_count_record, encoding_name, planner)
-    try:  # inline: several rules ask for every record
-        return record.analyses[key]
-    except KeyError:
+    figures = record.analyses.get(key)  # inline: several rules ask for every record
+    if figures is None:
         figures = record.analyses[key] = _count_record(record, encoding_name, planner)
-        return figures
+    return figures
 
 
 def _count_record(record: Record, encoding_name: str, planner: Planner | None) -> tuple[Any, bytes]:

@@ -34,8 +34,7 @@ class TextRule(Rule):
 
     def quiet(self, record: Record) -> bool:
         # Every record: the scan's bits read directly (``texts.suspects`` without its call).
-        try:
-            return not record.analyses[scan][1]
-        except KeyError:
+        found = record.analyses.get(scan)  # (a miss: ``get`` is cheaper than a KeyError)
+        if found is None:
             found = record.analyses[scan] = scan(record)
-            return not found[1]
+        return not found[1]

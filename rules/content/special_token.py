@@ -38,7 +38,10 @@ class SpecialToken(TextRule):
 
     ## Why is this bad?
     OpenAI's tokenizers reserve `<|endoftext|>`, `<|endofprompt|>`, `<|fim_*|>` and the
-    ChatML markers: the fine-tuning API refuses training data that contains them (error).
+    ChatML markers: OpenAI's fine-tuning API refuses training data that contains them, and
+    on other targets a trainer that tokenizes with the model's own tokenizer (Hugging Face
+    tokenizers match special tokens in the text by default) may read them as the control
+    tokens they stand for (error).
     Other `<|...|>` markers are another model family's chat template leaking into the text
     (warning): the model learns to write them.
 
@@ -75,7 +78,11 @@ class SpecialToken(TextRule):
             reserved = names & OPENAI_SPECIAL
             listed = ", ".join(f"`{t}`" for t in dict.fromkeys(found))
             if reserved:
-                why = "OpenAI reserves these tokens and rejects training data containing them"
+                why = (
+                    "OpenAI's tokenizers reserve these tokens: OpenAI rejects training data "
+                    "containing them, and a trainer that tokenizes with the model's own "
+                    "tokenizer may read them as control tokens"
+                )
             else:
                 why = "a chat-template marker of another model; the model would learn to write it"
             yield self.diagnostic(

@@ -55,11 +55,10 @@ def scan(record: Record) -> tuple[Texts, int]:
 
 def scanned(record: Record) -> tuple[Texts, int]:
     """The record's ``scan``, computed once (read inline: every content rule asks)."""
-    try:
-        return record.analyses[scan]
-    except KeyError:
+    found = record.analyses.get(scan)  # (a miss: ``get`` is cheaper than a KeyError)
+    if found is None:
         found = record.analyses[scan] = scan(record)
-        return found
+    return found
 
 
 def record_texts(record: Record) -> Texts:

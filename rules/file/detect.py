@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass
 
 from ftlint.rules.file.codec import FALLBACK_PREFIX
-from ftlint.rules.file.language import plausibility, word_consistency
 
 from ftlint import FileContext
 
@@ -288,6 +287,10 @@ def detect(sample: bytes) -> Detection | None:
     from charset_normalizer import from_bytes
     from charset_normalizer.md import mess_ratio
 
+    # Here, not at the top: its patterns over wide Unicode ranges took ~10 ms to compile in
+    # every run, and only a file that is not UTF-8 gets this far.
+    from ftlint.rules.file.language import plausibility
+
     proposed = [match.encoding for match in from_bytes(sample, steps=8, chunk_size=1024)]
     names: list[str] = []
     for name in [*proposed, *_CORE_CANDIDATES]:
@@ -334,6 +337,8 @@ def detect_stray(sample: bytes) -> Detection | None:
     UTF-8 blanked out). They are nearly always Windows-1252, typed or pasted on Windows (smart
     quotes, dashes, accents): it wins unless another encoding spells the bytes clearly better.
     A few bytes are weak evidence for anything else, so without evidence nothing is guessed."""
+    from ftlint.rules.file.language import word_consistency
+
     found = detect(sample)
     text = _decode(sample, "cp1252")
     if text is not None:

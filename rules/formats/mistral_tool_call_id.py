@@ -48,7 +48,7 @@ class MistralToolCallId(FormatCheckRule):
     fix_applicability = Applicability.SAFE
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if not isinstance(record.data, dict) or not self.writer.active:
+        if self.idle or not isinstance(record.data, dict):
             return ()
         checked = self.checked(record)
         if checked is None:

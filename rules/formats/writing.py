@@ -3,7 +3,11 @@ the structural check of a record in one provider's format, and the accumulator o
 ``prepare`` writes in the target's format and loses on the way.
 
 Every rule asks the same per-record analysis (``ftlint.formats.writer.output_of``), so a
-record is planned, converted and written once however many of these rules run."""
+record is planned, converted and written once however many of these rules run; the check of
+the written record in its format is one more (``written_problems``). The record rules
+(FT940-FT947, FT952) share the group ``record-formats``: the engine runs them as one step and
+skips it for a record that ``WriterRule.quiet`` finds none of them reports on (most records:
+one test instead of nine rule calls)."""
 
 from __future__ import annotations
 
@@ -21,8 +25,23 @@ from ftlint.formats.writer import FormatWriter, Output, output_of
 from ftlint.shapes import TABULAR_FORMATS
 
 
+def written_problems(record: Record, writer: FormatWriter) -> list[Problem]:
+    """The problems of the record as ``prepare`` writes it, in the format it is written in
+    (the record analysis ``(written_problems, writer)``: the family rules and ``quiet`` share
+    it; each rule reports those of its own family's formats)."""
+    key = (written_problems, writer)
+    problems = record.analyses.get(key)  # (a miss: ``get`` is cheaper than a KeyError)
+    if problems is None:
+        out = output_of(record, writer)
+        fmt = get_format(out.format) if out.format else None
+        problems = record.analyses[key] = fmt.check(out.data) if fmt is not None else []
+    return problems
+
+
 class WriterRule(PlanRule):
     """A rule that reads what the target's format makes of each record."""
+
+    group: ClassVar[str | None] = "record-formats"
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
@@ -30,6 +49,32 @@ class WriterRule(PlanRule):
 
     def output(self, record: Record) -> Output:
         return output_of(record, self.writer)
+
+    def quiet(self, record: Record) -> bool:
+        """No record rule of the family reports on ``record``: each test below is the
+        negation of what one of them needs before it reports (false when in doubt)."""
+        data = record.data
+        if not isinstance(data, dict):
+            return True  # every rule of the group checks JSON objects only
+        writer = self.writer
+        if (
+            "nova" in writer.families  # nova-reserved-string checks every text
+            or "contents" in data  # maybe a Gemini record (invalid-gemini-record)
+            or "schemaVersion" in data  # maybe a Nova record (invalid-nova-record,
+            or isinstance(data.get("system"), list)  # nova-reserved-string)
+        ):
+            return False
+        if not writer.active:
+            return True  # the family rules and unwritable-record check what an active writes
+        out = output_of(record, writer)
+        if out.error is not None:
+            return False  # unwritable-record
+        fmt = get_format(out.format) if out.format else None
+        if fmt is None or fmt.family not in writer.families:
+            return True  # no family rule checks the record (``FormatCheckRule.checked``)
+        if fmt.family == "mistral":
+            return False  # mistral-tool-call-id reads the tool calls itself
+        return not written_problems(record, writer)
 
 
 class FormatCheckRule(WriterRule):
@@ -43,6 +88,14 @@ class FormatCheckRule(WriterRule):
     #: ``Problem.kind`` values another rule of the family reports, with a fix of its own.
     reported_elsewhere: ClassVar[frozenset[str]] = frozenset()
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        #: Nothing to check in this run: the target neither reads nor writes the formats of
+        #: the rule's family (decided once, not on every record).
+        self.idle = self.family is not None and (
+            not self.writer.active or self.family not in self.writer.families
+        )
+
     def checked(self, record: Record) -> tuple[RecordFormat, object, bool] | None:
         """(format, data, pointers are into the record as read) or None: not checked."""
         if self.family is None or self.family not in self.writer.families:
@@ -54,19 +107,24 @@ class FormatCheckRule(WriterRule):
         return fmt, out.data, not out.converts
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if not isinstance(record.data, dict):
-            return ()
-        if not self.writer.active and self.family is not None:
+        if self.idle or not isinstance(record.data, dict):
             return ()
         checked = self.checked(record)
         if checked is None:
             return ()
         fmt, data, as_read = checked
+        problems = self.problems(record, fmt, data)
+        if not problems:
+            return ()
         return [
             self.report(record, fmt, problem, as_read)
-            for problem in fmt.check(data)
+            for problem in problems
             if problem.kind not in self.reported_elsewhere
         ]
+
+    def problems(self, record: Record, fmt: RecordFormat, data: object) -> list[Problem]:
+        """``fmt.check(data)`` of what ``checked`` chose (the written record's: shared)."""
+        return written_problems(record, self.writer)
 
     def report(
         self, record: Record, fmt: RecordFormat, problem: Problem, as_read: bool
@@ -95,6 +153,9 @@ class SourceFormatRule(FormatCheckRule):
             return None
         return fmt, record.data, True
 
+    def problems(self, record: Record, fmt: RecordFormat, data: object) -> list[Problem]:
+        return fmt.check(data)  # the record as read (few records: not shared)
+
 
 @dataclass
 class Group:
@@ -108,6 +169,9 @@ class Written(Accumulator):
 
     def __init__(self, rule: WriterRule) -> None:
         self.rule = rule
+        #: A target whose writer changes nothing (the OpenAI-style ones) writes nothing to
+        #: count: the engine then never calls ``add`` (``add`` would return at once).
+        self.takes_records = rule.writer.active
         self.groups: dict[tuple[str, str, bool, bool], Group] = {}
         self.losses: dict[str, Group] = {}
         self.source_format = ""

@@ -64,44 +64,17 @@ class Part(enum.Enum):
     CLASSES = "classes"
 
 
-class Stats(Accumulator):
-    """Figures of the prompt/completion records, for the parts a rule asks for.
+class Parts:
+    """The shared parts of the legacy accumulators of one scan, folded once per record for
+    all of them (the rules of one planner see the same records, so they count the same):
+    the record count, the common endings and beginnings, the table of classes. Each part is
+    folded when some member needs it; a part's value does not depend on the others."""
 
-    A subclass names its ``needs`` and may define ``fold_own`` (its own per-record step) and
-    ``merge_own``. ``steps`` (the folds of the shared parts, in a fixed order, then
-    ``fold_own``) is derived once per class, so that ``add`` does only that work.
-    """
-
-    needs: ClassVar[frozenset[Part]] = frozenset()
-    steps: ClassVar[tuple[Callable[[Any, Features], None], ...]] = ()
-    #: The fold method of each shared part, in the order ``add`` runs them.
-    _FOLDS: ClassVar[tuple[tuple[Part, str], ...]] = (
-        (Part.PROMPT_SUFFIX, "_fold_prompt_suffix"),
-        (Part.COMPLETION_SUFFIX, "_fold_completion_suffix"),
-        (Part.PROMPT_PREFIX, "_fold_prompt_prefix"),
-        (Part.COMPLETION_PREFIX, "_fold_completion_prefix"),
-        (Part.CLASSES, "_fold_classes"),
-    )
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        shared = tuple(getattr(cls, name) for part, name in cls._FOLDS if part in cls.needs)
-        # Last: a rule's own step may read the shared parts of this very record (the
-        # separator-inside-prompt check reads the prompts' common suffix).
-        own = () if cls.fold_own is Stats.fold_own else (cls.fold_own,)
-        cls.steps = shared + own
-
-    def __init__(self, rule: LegacyRule) -> None:
-        self.rule = rule
-        #: Chat records have no features in this run: skipped before the analysis lookup
-        #: (most records of most files, and every legacy rule asks).
-        self.chat_never_counts = not converts_to_pc(rule.planner)
-        #: The analysis key of the record's features (``ftlint.analysis``).
-        self.key = (features, rule.planner)
-        self.path: str | None = None
+    def __init__(self) -> None:
         self.count = 0
         self.any_prompt = False
         self.first_location: Location | None = None
+        self.path: str | None = None
         self.prompt_end = Ending()
         self.completion_end = Ending()
         self.prompt_prefix: str | None = None
@@ -110,19 +83,22 @@ class Stats(Accumulator):
         self.completion_max = 0
         self.classes: dict[str | bytes, int] | None = {}
         self.class_names: dict[bytes, str] = {}
+        #: The rule keys of the members, and the parts they need.
+        self.members: set[str] = set()
+        self.needs: set[Part] = set()
+        self.steps: tuple[Callable[[Parts, Features], None], ...] = ()
+        #: The features last folded (held, so that the identity test cannot be fooled).
+        self.last: Features | None = None
+        #: The parts this one was merged into (each merge is made once, by the first member).
+        self.absorbed_into: Parts | None = None
 
-    # -- folding ---------------------------------------------------------------------------
-    def add(self, record: Record) -> None:
-        if self.chat_never_counts:
-            data = record.data
-            if type(data) is dict and "messages" in data:  # a chat record: no features
-                return
-        try:  # the analysis read inline: every legacy accumulator asks for every record
-            found = record.analyses[self.key]
-        except KeyError:
-            found = record.analyses[self.key] = features(record, self.rule.planner)
-        if found is None:
-            return
+    def join(self, key: str, needs: frozenset[Part]) -> None:
+        self.members.add(key)
+        self.needs |= needs
+        self.steps = tuple(getattr(Parts, name) for part, name in _FOLDS if part in self.needs)
+
+    def fold(self, found: Features) -> None:
+        self.last = found
         self.count += 1
         if self.first_location is None:
             self.first_location = found.location
@@ -131,9 +107,6 @@ class Stats(Accumulator):
             self.any_prompt = True
         for step in self.steps:
             step(self, found)
-
-    def fold_own(self, found: Features) -> None:
-        """What this rule alone gathers from one record (after the shared parts)."""
 
     def _fold_prompt_suffix(self, found: Features) -> None:
         self.prompt_end.add(found.prompt, found.location)
@@ -172,13 +145,11 @@ class Stats(Accumulator):
         if len(classes) > MAX_CLASSES:
             self.classes, self.class_names = None, {}
 
-    def merge(self, other: Accumulator) -> None:
-        assert isinstance(other, type(self))
-        if other.count == 0:
+    def merge(self, other: Parts) -> None:
+        """Fold in ``other`` (the parts of the records after this one's), once."""
+        if other.absorbed_into is self or other is self:
             return
-        if self.count == 0:
-            self.__dict__.update({k: v for k, v in other.__dict__.items() if k != "rule"})
-            return
+        other.absorbed_into = self
         self.count += other.count
         self.any_prompt = self.any_prompt or other.any_prompt
         self.prompt_end.merge(other.prompt_end)
@@ -198,6 +169,115 @@ class Stats(Accumulator):
                 self.classes, self.class_names = None, {}
         else:
             self.classes, self.class_names = None, {}
+
+
+#: The fold of each shared part, in the order ``Parts.fold`` runs them.
+_FOLDS: tuple[tuple[Part, str], ...] = (
+    (Part.PROMPT_SUFFIX, "_fold_prompt_suffix"),
+    (Part.COMPLETION_SUFFIX, "_fold_completion_suffix"),
+    (Part.PROMPT_PREFIX, "_fold_prompt_prefix"),
+    (Part.COMPLETION_PREFIX, "_fold_completion_prefix"),
+    (Part.CLASSES, "_fold_classes"),
+)
+
+#: The parts being gathered for the accumulators of the scan starting now, by planner (its
+#: id, with the planner held): a scan makes one accumulator per rule before its first
+#: record, so an accumulator joins these parts unless its rule is a member already (a new
+#: scan) or they have folded a record (a scan under way).
+_OPEN: dict[int, tuple[Any, Parts]] = {}
+
+
+def _parts_for(planner: Any, key: str, needs: frozenset[Part]) -> tuple[Parts, bool]:
+    """The shared parts an accumulator of rule ``key`` joins, and whether it made them."""
+    entry = _OPEN.get(id(planner))
+    if entry is not None and entry[0] is planner:
+        parts = entry[1]
+        if key not in parts.members and parts.count == 0 and parts.last is None:
+            parts.join(key, needs)
+            return parts, False
+    parts = Parts()
+    parts.join(key, needs)
+    _OPEN[id(planner)] = (planner, parts)
+    return parts, True
+
+
+def _shared(name: str) -> property:
+    def get(self: Stats) -> Any:
+        return getattr(self.parts, name)
+
+    return property(get, doc=f"``Parts.{name}`` of this accumulator's scan")
+
+
+class Stats(Accumulator):
+    """Figures of the prompt/completion records, for the parts a rule asks for.
+
+    A subclass names its ``needs`` and may define ``fold_own`` (its own per-record step) and
+    ``merge_own``. The shared parts live in one ``Parts`` for all the legacy accumulators of
+    a scan: the first of them to see a record folds it there, for all; an accumulator with
+    no step of its own then takes no records at all.
+    """
+
+    needs: ClassVar[frozenset[Part]] = frozenset()
+
+    def __init__(self, rule: LegacyRule) -> None:
+        self.rule = rule
+        #: Chat records have no features in this run: skipped before the analysis lookup
+        #: (most records of most files, and every legacy rule asks).
+        self.chat_never_counts = not converts_to_pc(rule.planner)
+        #: The analysis key of the record's features (``ftlint.analysis``).
+        self.key = (features, rule.planner)
+        if not type(self).takes_records:  # folds nothing (``InertStats``)
+            self.parts = Parts()
+            return
+        self.parts, made = _parts_for(rule.planner, rule.key, self.needs)
+        own = type(self).fold_own is not Stats.fold_own
+        #: The first accumulator of the scan always sees the records (it folds the parts);
+        #: the others only for a step of their own.
+        self.takes_records = made or own
+
+    count = _shared("count")
+    any_prompt = _shared("any_prompt")
+    first_location = _shared("first_location")
+    path = _shared("path")
+    prompt_end = _shared("prompt_end")
+    completion_end = _shared("completion_end")
+    prompt_prefix = _shared("prompt_prefix")
+    prompt_max = _shared("prompt_max")
+    completion_prefix = _shared("completion_prefix")
+    completion_max = _shared("completion_max")
+    classes = _shared("classes")
+    class_names = _shared("class_names")
+
+    # -- folding ---------------------------------------------------------------------------
+    def add(self, record: Record) -> None:
+        if self.chat_never_counts:
+            data = record.data
+            if type(data) is dict and "messages" in data:  # a chat record: no features
+                return
+        try:  # the analysis read inline: every legacy accumulator asks for every record
+            found = record.analyses[self.key]
+        except KeyError:
+            found = record.analyses[self.key] = features(record, self.rule.planner)
+        if found is None:
+            return
+        parts = self.parts
+        if parts.last is not found:  # the first accumulator to see this record
+            if parts.last is None:
+                _close(self.rule.planner, parts)
+            parts.fold(found)
+        self.fold_own(found)
+
+    def fold_own(self, found: Features) -> None:
+        """What this rule alone gathers from one record (after the shared parts)."""
+
+    def merge(self, other: Accumulator) -> None:
+        assert isinstance(other, type(self))
+        if other.count == 0:
+            return
+        if self.count == 0:
+            self.__dict__.update({k: v for k, v in other.__dict__.items() if k != "rule"})
+            return
+        self.parts.merge(other.parts)  # made once, by the first accumulator that merges
         self.merge_own(other)  # last: it may read the merged shared figures
 
     def merge_own(self, other: Any) -> None:
@@ -252,6 +332,13 @@ class Stats(Accumulator):
 
     def finish(self) -> Iterable[Diagnostic]:
         return ()
+
+
+def _close(planner: Any, parts: Parts) -> None:
+    """``parts`` fold their first record: no accumulator joins them any more."""
+    entry = _OPEN.get(id(planner))
+    if entry is not None and entry[1] is parts:
+        del _OPEN[id(planner)]
 
 
 class InertStats(Stats):

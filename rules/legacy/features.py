@@ -11,7 +11,6 @@ features, the others find them cached on the record.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from ftlint import Location, Record
@@ -41,6 +40,8 @@ def label_key(completion: str) -> str | bytes:
     """What identifies a class: the completion, or a digest of a long one."""
     if len(completion) <= LABEL_TEXT_LIMIT:
         return completion
+    import hashlib  # here: only a long label is digested, and hashlib's import is not free
+
     return hashlib.blake2b(completion.encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
 

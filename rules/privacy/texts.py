@@ -116,11 +116,10 @@ def scan(record: Record) -> tuple[tuple[Suspect, ...], int]:
 
 def scanned(record: Record) -> tuple[tuple[Suspect, ...], int]:
     """The record's ``scan``, computed once (read inline: both privacy rules ask)."""
-    try:
-        return record.analyses[scan]
-    except KeyError:
+    found = record.analyses.get(scan)  # (a miss: ``get`` is cheaper than a KeyError)
+    if found is None:
         found = record.analyses[scan] = scan(record)
-        return found
+    return found
 
 
 def suspect_texts(record: Record) -> tuple[Suspect, ...]:

@@ -19,7 +19,7 @@ class MissingColumn(ReaderProblemRule):
     ## Example
     A CSV with the header `question,answer`:
     `no column for 'prompt' and 'completion'; columns found: 'question', 'answer'; map the
-    columns, e.g.: ftlint check faq.csv --map prompt=question --map completion=answer`
+    columns: run ftlint with faq.csv --map prompt=question --map completion=answer`
 
     ## Fix safety
     No automatic fix: choosing which column is the prompt is a decision about the data. Pass
