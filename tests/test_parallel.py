@@ -163,3 +163,35 @@ def test_ranges_cover_the_file_with_the_right_numbers(tmp_path):
     assert [(r.location.line, r.location.record) for r in records] == [
         (r.location.line, r.location.record) for r in whole
     ]
+
+
+def test_rules_preload_once_before_the_workers_start(tmp_path, monkeypatch, split_everything):
+    """``Rule.preload`` runs in the parent, once per parallel scan and before any worker
+    starts, with the input's size; a preload that raises changes nothing (the report is the
+    one-process report), and a scan in one process never preloads."""
+    from ftlint.rule import Rule
+
+    path = write_lines(tmp_path / "train.jsonl", messy_dataset(200))
+    expected = _engine(jobs=1).check([path]).to_dict()["diagnostics"]
+    events: list[tuple[str, int]] = []
+    original = Engine._scan_parallel
+
+    def preload(self, input_size):
+        events.append((self.code, input_size))
+        raise RuntimeError("a preload that fails")
+
+    def scan_parallel(self, executor, units):
+        events.append(("workers", 0))
+        return original(self, executor, units)
+
+    monkeypatch.setattr(Rule, "preload", preload)
+    monkeypatch.setattr(Engine, "_scan_parallel", scan_parallel)
+    report = _engine(jobs=2).check([path])
+    assert report.to_dict()["diagnostics"] == expected
+    first_worker = events.index(("workers", 0))
+    preloaded = events[:first_worker]
+    assert preloaded and {size for _code, size in preloaded} == {path.stat().st_size}
+    assert len({code for code, _size in preloaded}) == len(preloaded)  # once per rule
+    events.clear()
+    _engine(jobs=1).check([path])
+    assert events == []

@@ -136,6 +136,7 @@ class ParallelScanning:
         workers = executor.workers() if executor is not None else 1
         units = self.plan_units(files, split, workers)
         if executor is not None and not self._in_process(executor, units):
+            self._preload(sum(file.size for file, _ in files))
             try:
                 return self._fold(files, units, self._scan_parallel(executor, units))
             except Exception as exc:  # the machinery failed (pickling, a worker died ...)
@@ -155,6 +156,13 @@ class ParallelScanning:
                 for u in units
             ),
         )
+
+    def _preload(self, size: int) -> None:
+        """Each rule's ``preload`` before the workers start (they inherit what it loads); a
+        rule whose preload fails loads in each worker instead, as without it."""
+        for rule in (*self.record_rules, *self.dataset_rules):
+            with contextlib.suppress(Exception):
+                rule.preload(size)
 
     def _in_process(self, executor: Executor, units: Sequence[WorkUnit]) -> bool:
         """Whether the local executor does this work itself: one unit, one job, or files too

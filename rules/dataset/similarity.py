@@ -56,3 +56,9 @@ class SimilarityRule(Rule):
         self.shingle_size = shingle_size_option(self.options)
         self.encoding = comparison_encoding(context)
         self.planner = Planner.from_context(context)
+
+    def preload(self, input_size: int) -> None:
+        # An input split across workers is at least 16 MB: its batches of signatures are
+        # made with numpy and rensa (``minhash.batch_signatures``) in every worker.
+        import numpy  # noqa: F401
+        import rensa  # noqa: F401
