@@ -178,6 +178,20 @@ def test_not_reused_when_fixes_change_records(tmp_path, capsys, monkeypatch):
     assert json.loads(fast["report"])["summary"]["fixed"] > 0
 
 
+def test_not_reused_for_a_huge_record(tmp_path, capsys, monkeypatch):
+    """A record of ``HUGE_SOURCE`` characters or more (made small here) is not read beside its
+    written copy: the written file is checked instead, with the same results."""
+    monkeypatch.setattr(accept, "HUGE_SOURCE", 200)
+    source = tmp_path / "in.jsonl"
+    chats = [{"messages": [{"role": "user", "content": f"Question {i}?"},
+                           {"role": "assistant", "content": f"Answer {i}. " * (i * 5)}]}
+             for i in range(8)]  # fmt: skip
+    source.write_text(_lines(chats))
+    fast, full, taken = _both(source, tmp_path, ["--target", "together"], capsys, monkeypatch)
+    assert fast == full
+    assert taken == 0
+
+
 def _real_heads() -> list[Path]:
     if not SHARED_DATA.is_dir():
         return []
