@@ -145,8 +145,42 @@ class TokenStats(Accumulator):
             "tokens": self.total,
             "trained_tokens": self.trained,
             "messages": self.messages,
-            "shape": [names[code] for code in self.shapes],
+            "shape": CodedColumn(self.shapes, tuple(names)),
         }
+
+
+class CodedColumn(Sequence[str]):
+    """A column of names kept as one byte per example (codes into ``names``), read as the list
+    of names it stands for: the report's ``shape`` column without a pointer per example."""
+
+    __slots__ = ("codes", "names")
+
+    def __init__(self, codes: array, names: Sequence[str]) -> None:
+        self.codes = codes
+        self.names = tuple(names)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.names[code] for code in self.codes[index]]
+        return self.names[self.codes[index]]
+
+    def __iter__(self) -> Any:
+        return map(self.names.__getitem__, self.codes)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CodedColumn):
+            return list(self) == list(other)
+        if isinstance(other, (list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 def _or_none(values: array) -> Sequence[int | None]:
