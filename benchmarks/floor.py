@@ -25,7 +25,9 @@ installed in a separate virtual environment::
     python benchmarks/floor.py --examples 100000 --legacy-python /tmp/openai-legacy/bin/python
 
 It runs plain ``prepare`` on a file that needs nothing, then like with like
-(``prepare --fix --unsafe-fixes --model davinci-002``, as ``-q`` applies every fix) on a file
+(``prepare --fix --unsafe-fixes --target openai --model davinci-002``, as ``-q`` applies every
+fix; the target named, since davinci-002 is OpenAI's and the legacy fixes are the rules of its
+prompt/completion models: under another target they do not run) on a file
 that needs every legacy fix, then on variations of that file (``--variants``: no or many
 repeats, short or long texts, other scripts; ``--variant-examples``, ``--variant-repeat``),
 and prints wall time, CPU time and memory of both tools for each. ``--skip-check`` leaves out
@@ -399,10 +401,10 @@ def compare_prepare(args: argparse.Namespace, ftlint: list[str], work: Path) -> 
     """``prepare`` next to the legacy ``prepare_data -q``: on a prompt/completion file that
     needs nothing (plain ``prepare``), and like with like on files that need every legacy fix
     (``-q`` applies every fix it recommends, so ftlint applies them too: ``--fix
-    --unsafe-fixes --model davinci-002``), the default one and its variations."""
+    --unsafe-fixes --target openai --model davinci-002``), the default one and its variations."""
     source = data_file("completion", args.examples, args.data_dir)
     compare_with_legacy(args, ftlint, work, source, [], "ftlint prepare", "")
-    fixing = ["--fix", "--unsafe-fixes", "--model", "davinci-002"]
+    fixing = ["--fix", "--unsafe-fixes", "--target", "openai", "--model", "davinci-002"]
     source = data_file("completion-raw", args.examples, args.data_dir)
     what = "needing every legacy fix (no separator, no stop sequence, no leading space)"
     compare_with_legacy(args, ftlint, work, source, fixing, "ftlint prepare --unsafe-fixes", what)

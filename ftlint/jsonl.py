@@ -7,7 +7,9 @@ library covers what orjson refuses (integers beyond 64 bits, non-string keys).
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+import uuid
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -18,6 +20,65 @@ def dumps_line(data: Any) -> bytes:
     except (TypeError, orjson.JSONEncodeError):
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
         return text.encode("utf-8") + b"\n"
+
+
+#: A record whose source is at least this long (characters) is written by ``write_line`` with
+#: its strings of ``HUGE_STRING`` characters or more in pieces.
+LARGE_RECORD = 1 << 20
+HUGE_STRING = 1 << 20
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def write_line(sink: BinaryIO, data: Any, raw: str | None = None) -> None:
+    """``sink.write(dumps_line(data))``, with the same bytes; for a large record (``raw``, its
+    source text, is ``LARGE_RECORD`` long or more) its huge strings are encoded a piece at a
+    time, so that the line is never one more copy of the record in memory (a 16 MB answer:
+    orjson's buffer and its bytes). Escapes are per character, so the pieces of a string
+    encode to the pieces of its encoding."""
+    if raw is None or len(raw) < LARGE_RECORD:
+        sink.write(dumps_line(data))
+        return
+    marks: list[str] = []
+    huge: list[str] = []
+    skeleton = _skeleton(data, marks, huge, uuid.uuid4().hex)
+    if not huge or any(_SURROGATE.search(text) for text in huge):
+        sink.write(dumps_line(data))  # nothing huge, or what orjson refuses: the usual path
+        return
+    try:
+        line = orjson.dumps(skeleton, option=orjson.OPT_APPEND_NEWLINE)
+    except (TypeError, orjson.JSONEncodeError):
+        sink.write(dumps_line(data))
+        return
+    quoted = [orjson.dumps(mark) for mark in marks]
+    if any(line.count(mark) != 1 for mark in quoted):  # pragma: no cover - a random mark
+        sink.write(dumps_line(data))
+        return
+    start = 0
+    for mark, text in zip(quoted, huge, strict=True):
+        at = line.index(mark, start)
+        sink.write(line[start:at])
+        sink.write(b'"')
+        for first in range(0, len(text), HUGE_STRING):
+            sink.write(orjson.dumps(text[first : first + HUGE_STRING])[1:-1])
+        sink.write(b'"')
+        start = at + len(mark)
+    sink.write(line[start:])
+
+
+def _skeleton(value: Any, marks: list[str], huge: list[str], tag: str) -> Any:
+    """``value`` with each string of ``HUGE_STRING`` characters or more (not keys) replaced by
+    a mark (``tag`` and its number), the strings and marks listed in order."""
+    if isinstance(value, str):
+        if len(value) < HUGE_STRING:
+            return value
+        marks.append(f"{tag}-{len(marks)}")
+        huge.append(value)
+        return marks[-1]
+    if isinstance(value, dict):
+        return {key: _skeleton(item, marks, huge, tag) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_skeleton(item, marks, huge, tag) for item in value]
+    return value
 
 
 def loads(text: str | bytes) -> Any:

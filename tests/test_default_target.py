@@ -144,3 +144,18 @@ def test_the_text_summary_names_the_price_table_beside_a_price(tmp_path, run_cli
     _code, out, _err = run_cli("check", path, "--target", "openai")
     cost = next(line for line in out.splitlines() if line.strip().startswith("training "))
     assert "≈ $" in cost and "openai price table" in cost
+
+
+def test_a_model_of_another_target_gets_a_note_naming_it(shipped, tmp_path, run_cli):
+    """``--model davinci-002`` under the default target: the run goes on (one target, any
+    name), but a note says which targets list the model, since the rules that read the
+    model's profile see an unknown model; a name no profile lists gets no note."""
+    path = write_jsonl(tmp_path / "train.jsonl", [{"prompt": "a ->", "completion": " b\n"}] * 3)
+    _code, out, err = run_cli("check", path, "--model", "davinci-002")
+    text = out + err
+    assert f"--model davinci-002 is not a model of {DEFAULT_TARGET}" in text
+    assert "did you mean --target azure-openai or --target openai?" in text
+    _code, out, err = run_cli("check", path, "--model", "davinci-002", "--target", "openai")
+    assert "is not a model of" not in out + err
+    _code, out, err = run_cli("check", path, "--model", "org/some-model", "--target", "hf")
+    assert "is not a model of" not in out + err

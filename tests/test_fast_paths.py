@@ -543,6 +543,58 @@ def test_the_jsonl_reader_counts_records_of_ranges_as_one_pass(tmp_path):
     assert parts == whole
 
 
+def test_the_shape_column_reads_as_the_list_of_names():
+    """``CodedColumn`` (one byte an example) reads as the list of names it replaces."""
+    from ftlint.rules.tokens.statistics import CodedColumn
+
+    names = ["chat", "prompt-completion", "preference"]
+    codes = array("B", [0, 1, 1, 2, 0, 0])
+    expected = [names[code] for code in codes]
+    column = CodedColumn(codes, names)
+    assert list(column) == expected and len(column) == len(expected)
+    assert column[2] == expected[2] and column[-1] == expected[-1]
+    assert column[1:4] == expected[1:4] and column == expected
+    assert pickle.loads(pickle.dumps(column)) == expected
+
+
+_JSON_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**63), 2**63 - 1), st.floats(), st.text(max_size=30)
+)
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_JSON_VALUES)
+def test_a_large_record_is_written_in_pieces_as_one_line(data):
+    """``write_line`` of a large record (its huge strings a piece at a time; here strings of
+    4 characters or more, in pieces of 4) writes the bytes ``dumps_line`` writes, surrogates,
+    escapes, big numbers and all (what orjson refuses takes the usual path)."""
+    import io
+
+    from ftlint import jsonl as jsonl_module
+
+    old = jsonl_module.HUGE_STRING
+    jsonl_module.HUGE_STRING = 4
+    try:
+        for value in (data, {"messages": [{"role": "user", "content": "a\n\"b\"\\\x07é😀" * 3}],
+                             "x": data}):  # fmt: skip
+            sink = io.BytesIO()
+            jsonl_module.write_line(sink, value, "x" * jsonl_module.LARGE_RECORD)
+            try:
+                expected = jsonl_module.dumps_line(value)
+            except (UnicodeEncodeError, ValueError):
+                continue  # nothing to compare: the usual path cannot write it either
+            assert sink.getvalue() == expected
+    finally:
+        jsonl_module.HUGE_STRING = old
+
+
 def _format_case_records() -> list[object]:
     """Every record of the formats family's case files (each family's defects), and a few
     records of every shape and provider format."""

@@ -62,6 +62,24 @@ def _counts_with_hf(target: Target, model: str) -> bool:
     return info is not None and (info.tokenizer == "hf" or info.tokenizer.startswith("hf:"))
 
 
+def _model_elsewhere(model: str, target: str, installed: dict[str, Target]) -> list[str]:
+    """A note when ``--model`` is not in the one target's profile but other targets list it
+    (``--model davinci-002`` under the default target): the run goes on with that name, but
+    the rules that read the model's profile (its limits, its tokenizer, the legacy
+    prompt/completion rules) then see an unknown model. Nothing for a name no profile lists
+    (a Hugging Face model id for ``hf``)."""
+    knowing = [name for name, other in installed.items() if other.model(model) is not None]
+    if not knowing:
+        return []
+    return [
+        f"--model {model} is not a model of {target} (the target of this run); "
+        f"{', '.join(knowing)} list{'s' if len(knowing) == 1 else ''} it: did you mean "
+        f"{' or '.join(f'--target {name}' for name in knowing)}? Rules that read the model's "
+        f"profile (limits, tokenizer, the legacy prompt/completion rules) see an unknown model "
+        f"on {target}"
+    ]
+
+
 @dataclass
 class Checked:
     """A checked file ready to be written: its reader, its fix plan and its report, and the
@@ -125,6 +143,8 @@ class Engine(Scanning, ParallelScanning, Fixing, Writing):
                     f"checked with its default model {target.default_model}"
                 )
                 model = None
+            elif model and target.model(model) is None:
+                self.notes.extend(_model_elsewhere(model, target.name, installed))
             self.models[target.name] = model or target.default_model
         self.model = self.models[self.target.name]
         if config.tokenizer and not any(

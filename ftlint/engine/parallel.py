@@ -447,7 +447,7 @@ def _write_range(
     """One range of ``Engine._write_parallel`` in a forked worker: its fixed records written
     to ``part``; returns how many, the records its fixes dropped, and the records each
     transform changed when the plan notes them (``FixPlan.changes``)."""
-    from ftlint.jsonl import dumps_line
+    from ftlint.jsonl import write_line
 
     engine, plan = _WORKER_ENGINE[0], _WORKER_PLAN[0]
     reader = engine.reader_named(file.reader_name)
@@ -456,9 +456,9 @@ def _write_range(
     if plan.changes is not None:
         plan.changes = {}  # this range's own (the fork copied the parent's)
     with open(part, "wb", buffering=1 << 20) as handle:
-        for _record, data, _changed in engine.fixed_records(
+        for record, data, _changed in engine.fixed_records(
             file, reader, plan, report, byte_range=byte_range
         ):
-            handle.write(dumps_line(data))
+            write_line(handle, data, record.raw)  # a huge record in pieces
             written += 1
     return written, report.dropped, plan.changes

@@ -61,7 +61,7 @@ class Writing:
         if record_writer is not None:
             self._write_with(record_writer, file, reader, plan, out, file_report, options)
             return
-        from ftlint.jsonl import dumps_line
+        from ftlint.jsonl import write_line
 
         written = 0
         from ftlint.compression import open_compressed_output
@@ -79,8 +79,8 @@ class Writing:
             if parallel is not None:
                 written = parallel
             else:
-                for _record, data, _changed in self.fixed_records(file, reader, plan, file_report):
-                    sink.write(dumps_line(data))
+                for record, data, _changed in self.fixed_records(file, reader, plan, file_report):
+                    write_line(sink, data, record.raw)  # a huge record in pieces
                     written += 1
             if compressor is not None:
                 compressor.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ftlint import Accumulator, Record
@@ -145,19 +145,20 @@ class TokenStats(Accumulator):
             "tokens": self.total,
             "trained_tokens": self.trained,
             "messages": self.messages,
-            "shape": CodedColumn(self.shapes, tuple(names)),
+            "shape": CodedColumn(self.shapes, names),
         }
 
 
 class CodedColumn(Sequence[str]):
-    """A column of names kept as one byte per example (codes into ``names``), read as the list
-    of names it stands for: the report's ``shape`` column without a pointer per example."""
+    """A column of names read through their 1-byte codes (the ``shape`` column): one byte
+    an example, where a list of the names took a pointer (8 bytes) each at the end of a run,
+    when the run's memory peaks. Reads as the list did: by index, slice and iteration."""
 
     __slots__ = ("codes", "names")
 
-    def __init__(self, codes: array, names: Sequence[str]) -> None:
+    def __init__(self, codes: array, names: list[str]) -> None:
         self.codes = codes
-        self.names = tuple(names)
+        self.names = names
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -167,17 +168,15 @@ class CodedColumn(Sequence[str]):
             return [self.names[code] for code in self.codes[index]]
         return self.names[self.codes[index]]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
         return map(self.names.__getitem__, self.codes)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, CodedColumn):
-            return list(self) == list(other)
-        if isinstance(other, (list, tuple)):
-            return list(self) == list(other)
-        return NotImplemented
+            other = list(other)
+        return isinstance(other, (list, tuple)) and list(self) == list(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, which do not hash
 
     def __repr__(self) -> str:
         return repr(list(self))
