@@ -316,6 +316,12 @@ def test_token_cost_gives_one_row_per_training_example(tmp_path, counter):
     assert columns["line"] == expected_lines
     assert columns["record"] == [n if n < 6 else n - 1 for n in expected_lines]
     assert columns["shape"] == ["chat"] * 16 + ["prompt-completion"] * 8 + ["alpaca"] * 8
+    shape = report.files[0].examples["shape"]  # one byte per example, read as the names
+    assert shape == columns["shape"] and len(shape) == 32 and shape[-1] == "alpaca"
+    assert shape[14:18] == columns["shape"][14:18]
+    import pickle
+
+    assert list(pickle.loads(pickle.dumps(shape))) == columns["shape"]
     rows = [json.loads(lines[n - 1]) for n in expected_lines[:16]]
     assert columns["tokens"][:16] == [counter.example(r).total for r in rows]
     assert columns["trained_tokens"][:16] == [counter.example(r).trained for r in rows]
