@@ -52,6 +52,10 @@ class ModelInfo:
     restricted_since: str = ""
     #: Epochs the provider runs when the job names none (``None``: not published, or "auto").
     default_epochs: int | None = None
+    #: The control tokens of the model's own chat format written as text (gpt-oss's harmony
+    #: ``<|start|>``, ``<|message|>`` ...): in training text, its tokenizer reads them as
+    #: those tokens (``special-token`` reports them as errors for this model).
+    special_tokens: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.tokenizer:
@@ -122,6 +126,7 @@ def load_target(path: Path) -> Target:
             lifecycle_note=spec.get("lifecycle_note", ""),
             restricted_since=str(spec.get("restricted_since", "")),
             default_epochs=spec.get("default_epochs"),
+            special_tokens=tuple(spec.get("special_tokens", ())),
         )
         for name, spec in data.get("models", {}).items()
     }

@@ -10,7 +10,7 @@ from ftlint.rules.content.controls import remove_controls
 from ftlint.rules.content.encoding import repaired
 from ftlint.rules.content.texts import SPECIAL, record_texts, suspects
 
-from ftlint import Applicability, Diagnostic, Fix, Record, SetValue, Severity
+from ftlint import Applicability, Diagnostic, Fix, Record, RuleContext, SetValue, Severity
 
 #: Tokens OpenAI's tokenizers reserve: the API refuses training text containing them.
 OPENAI_SPECIAL = frozenset(
@@ -42,8 +42,11 @@ class SpecialToken(TextRule):
     on other targets a trainer that tokenizes with the model's own tokenizer (Hugging Face
     tokenizers match special tokens in the text by default) may read them as the control
     tokens they stand for (error).
-    Other `<|...|>` markers are another model family's chat template leaking into the text
-    (warning): the model learns to write them.
+    The control tokens of the checked model's own chat format (its profile's
+    `special_tokens`: gpt-oss's harmony `<|start|>`, `<|message|>`, `<|channel|>` ... on
+    Together) are errors too: its tokenizer reads them as those tokens, so a turn ends or a
+    channel switches in the middle of the text. Other `<|...|>` markers are another model
+    family's chat template leaking into the text (warning): the model learns to write them.
 
     ## Example
     `{"role": "assistant", "content": "Sure!<|im_end|>"}`
@@ -61,6 +64,15 @@ class SpecialToken(TextRule):
     severity = Severity.ERROR
     fix_applicability = Applicability.UNSAFE
     provider_error = r"invalid token|special token|<\|[a-z_]+\|>"
+    #: The model's own control tokens (its profile's ``special_tokens``) are errors for it.
+    target_dependent = True
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        info = context.target.model(context.model)
+        self.model_name = info.name if info is not None else context.model
+        #: The checked model's own chat-format tokens (gpt-oss's harmony markers).
+        self.model_tokens = frozenset(info.special_tokens) if info is not None else frozenset()
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         # Not a generator: a clean record (nearly all) costs one bit test.
@@ -76,8 +88,18 @@ class SpecialToken(TextRule):
             found = [m.group() for m in matches]
             names = {m.strip("<|>") for m in found}
             reserved = names & OPENAI_SPECIAL
+            own = [t for t in dict.fromkeys(found) if t in self.model_tokens]
             listed = ", ".join(f"`{t}`" for t in dict.fromkeys(found))
-            if reserved:
+            if own:
+                one = len(own) == 1
+                why = (
+                    f"{', '.join(f'`{t}`' for t in own)} "
+                    f"{'is a control token' if one else 'are control tokens'} of "
+                    f"{self.model_name}'s own chat format: its tokenizer reads "
+                    f"{'it as that token' if one else 'them as those tokens'}, not as text, "
+                    "and the model learns to end or switch turns there"
+                )
+            elif reserved:
                 why = (
                     "OpenAI's tokenizers reserve these tokens: OpenAI rejects training data "
                     "containing them, and a trainer that tokenizes with the model's own "
@@ -92,6 +114,6 @@ class SpecialToken(TextRule):
                     "remove the special tokens",
                     SetValue(field, without_tokens(repaired(text))),
                 ),
-                severity=Severity.ERROR if reserved else Severity.WARNING,
+                severity=Severity.ERROR if reserved or own else Severity.WARNING,
                 excerpt=snippet(text, matches[0].start(), matches[0].end(), 40),
             )
