@@ -476,7 +476,9 @@ def _count_lines(handle: BinaryIO, start: int, end: int) -> tuple[int, int]:
     lines = records = 0
     for raw_line in handle:
         lines += 1
-        if raw_line.strip() and raw_line.strip() != BOM:
+        if start == 0 and lines == 1 and raw_line.startswith(BOM):
+            raw_line = raw_line[len(BOM) :]  # as the reader: a BOM only opens the file
+        if raw_line.strip():
             records += 1
         remaining -= len(raw_line)
         if remaining <= 0:

@@ -138,6 +138,14 @@ CASES = [
         fixed="6bae6ea",
     ),
     Case("big_int_precision.json", cause=_PRECISION, fixed="5088272"),
+    Case(
+        "bom_line_after_the_first.jsonl",
+        cause="found by the fuzzer (shrunk, 600 s run of 2026-12-03): a line holding only a BOM "
+        "after line 1 is a record for the reader (invalid JSON) but was not counted as one by "
+        "the byte-range split (plugins/jsonl.py _count_lines), so a part read in parallel "
+        "numbered the records after it one lower than one pass",
+        fixed="_count_lines, 2026-12-03",
+    ),
     Case("big_int_precision.jsonl"),  # passes the generic oracle; see the test at the end
     Case("alpaca_unhashable.jsonl"),
     Case("alpaca_unhashable.json"),
