@@ -476,9 +476,10 @@ def _count_lines(handle: BinaryIO, start: int, end: int) -> tuple[int, int]:
     lines = records = 0
     for raw_line in handle:
         lines += 1
+        content = raw_line
         if start == 0 and lines == 1 and raw_line.startswith(BOM):
-            raw_line = raw_line[len(BOM) :]  # as the reader: a BOM only opens the file
-        if raw_line.strip():
+            content = raw_line[len(BOM) :]  # as the reader: a BOM only opens the file
+        if content.strip():
             records += 1
         remaining -= len(raw_line)
         if remaining <= 0:
