@@ -46,6 +46,16 @@ def _chat(i: int) -> dict:
     }
 
 
+def _run_once(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU (user + system of the child) seconds of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
 def _time(
     command: list[str], env: dict[str, str], cwd: Path, runs: int
 ) -> tuple[list[float], list[float]]:
@@ -54,12 +64,9 @@ def _time(
     subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)  # warm caches
     walls, cpus = [], []
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        wall, cpu = _run_once(command, env, cwd)
+        walls.append(wall)
+        cpus.append(cpu)
     return walls, cpus
 
 
@@ -72,12 +79,9 @@ def _time_pair(
     measured: tuple[tuple[list[float], list[float]], ...] = (([], []), ([], []))
     for _ in range(runs):
         for command, (walls, cpus) in zip(commands, measured, strict=True):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
-            walls.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            wall, cpu = _run_once(command, env, cwd)
+            walls.append(wall)
+            cpus.append(cpu)
     return measured[0], measured[1]
 
 
@@ -90,12 +94,9 @@ def _time_cold(
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="ftlint-cold-") as cache:
             cold = {**env, "FTLINT_CACHE_DIR": cache}
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            subprocess.run(command, env=cold, cwd=cwd, capture_output=True, check=False)
-            walls.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            wall, cpu = _run_once(command, cold, cwd)
+            walls.append(wall)
+            cpus.append(cpu)
     return walls, cpus
 
 

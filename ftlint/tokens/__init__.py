@@ -133,14 +133,22 @@ def _cache_key(url: str) -> str:
     return hashlib.sha1(url.encode()).hexdigest()
 
 
-def _valid_file(path: Path, sha256: str) -> bool:
+def _verified(data: bytes | None, sha256: str) -> bytes | None:
+    """``data`` when its SHA-256 is ``sha256``, else None."""
+    if data is None:
+        return None
+    import hashlib
+
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+
+def _verified_bytes(path: Path, sha256: str) -> bytes | None:
+    """The bytes of ``path`` when it is there with that SHA-256, else None."""
     try:
         data = path.read_bytes()
     except OSError:
-        return False
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest() == sha256
+        return None
+    return _verified(data, sha256)
 
 
 def _offline_blob(name: str) -> bytes | None:
@@ -199,16 +207,15 @@ def _local_directory(name: str) -> Path | None:
     url, sha256 = KNOWN_ENCODINGS[name]
     key = _cache_key(url)
     for directory in _tiktoken_cache_dirs():
-        if _valid_file(directory / key, sha256):
+        if _verified_bytes(directory / key, sha256) is not None:
             return directory
     ours = _our_tiktoken_dir()
-    if _valid_file(ours / key, sha256):
+    if _verified_bytes(ours / key, sha256) is not None:
         return ours
-    import hashlib
     import tempfile
 
-    blob = _offline_blob(name)
-    if blob is None or hashlib.sha256(blob).hexdigest() != sha256:
+    blob = _verified(_offline_blob(name), sha256)
+    if blob is None:
         return None
     fallback = Path(tempfile.gettempdir()) / f"ftlint-cache-{os.getuid()}" / "tiktoken"
     for directory in (ours, fallback):
@@ -569,10 +576,8 @@ class TokenCounter:
         buffers, which have room to spare, are not kept, and nothing is joined twice."""
         if not sink or type(sink[0]) is not bytearray:
             sink[:] = [bytearray(b"".join(sink))]
-        joined = sink[0]
-        if len(sink) > 1:  # texts after an earlier huge one
-            joined += b"".join(sink[1:])
-            del sink[1:]
+        joined = _joined(sink)  # with the texts after an earlier huge one
+        del sink[1:]
         total = 0
         for piece in pieces(value):
             if self._buffer is not None:
@@ -854,21 +859,13 @@ def _small_encoder(name: str) -> Any:
 def _verified_file(name: str) -> bytes | None:
     """Tiktoken's file of a known encoding when one is on this machine with its SHA-256
     (tiktoken's cache, ftlint's, the ``bpe-openai`` copy), else None (no download here)."""
-    import hashlib
-
     url, sha256 = KNOWN_ENCODINGS[name]
     key = _cache_key(url)
     for path in (*(d / key for d in _tiktoken_cache_dirs()), _our_tiktoken_dir() / key):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        if hashlib.sha256(data).hexdigest() == sha256:
+        data = _verified_bytes(path, sha256)
+        if data is not None:
             return data
-    blob = _offline_blob(name)
-    if blob is not None and hashlib.sha256(blob).hexdigest() == sha256:
-        return blob
-    return None
+    return _verified(_offline_blob(name), sha256)
 
 
 def _store_small_encoder(name: str, encoding: Any) -> None:

@@ -48,9 +48,7 @@ class MistralToolCallId(FormatCheckRule):
     fix_applicability = Applicability.SAFE
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if self.idle or not isinstance(record.data, dict):
-            return ()
-        checked = self.checked(record)
+        checked = self.checked_record(record)
         if checked is None:
             return ()
         _fmt, data, as_read = checked

@@ -96,6 +96,12 @@ class FormatCheckRule(WriterRule):
             not self.writer.active or self.family not in self.writer.families
         )
 
+    def checked_record(self, record: Record) -> tuple[RecordFormat, object, bool] | None:
+        """``checked``, for a record the rule looks at at all (not idle, an object)."""
+        if self.idle or not isinstance(record.data, dict):
+            return None
+        return self.checked(record)
+
     def checked(self, record: Record) -> tuple[RecordFormat, object, bool] | None:
         """(format, data, pointers are into the record as read) or None: not checked."""
         if self.family is None or self.family not in self.writer.families:
@@ -107,9 +113,7 @@ class FormatCheckRule(WriterRule):
         return fmt, out.data, not out.converts
 
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
-        if self.idle or not isinstance(record.data, dict):
-            return ()
-        checked = self.checked(record)
+        checked = self.checked_record(record)
         if checked is None:
             return ()
         fmt, data, as_read = checked
