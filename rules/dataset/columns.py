@@ -3,18 +3,160 @@
 Every rule of the family keeps a few columns of fixed-size numbers per example and decides
 at ``finish``: where the example is (``Columns``: in runs, a few bytes per run), an 8-byte
 XXH3 digest of its canonical form, and for the similarity rules a 64-byte MinHash signature.
-Parts of a file checked in parallel concatenate their columns in order (``merge``), so the
-result is the same as in one pass. ``repeat_pairs`` and ``first_indexes`` find the repeats
-of a column with numpy sorts once it is long (``VECTOR_MIN``).
+The columns are ``Chunked``: exact chunks of a quarter MiB, so that they hold their bytes and
+no more. Parts of a file checked in parallel concatenate their columns in order (``merge``:
+the chunks of a part join the list, nothing is copied), so the result is the same as in one
+pass. ``repeat_pairs``, ``fresh_repeat_pairs`` and ``first_indexes`` find the repeats of a
+column with numpy sorts once it is long (``VECTOR_MIN``).
 """
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ftlint import Accumulator, Location, Record
+
+#: Bytes per sealed chunk of a ``Chunked`` column.
+CHUNK_BYTES = 1 << 18
+
+
+def _rebuilt(typecode: str, chunks: list[array]) -> Chunked:
+    column = Chunked(typecode)
+    for chunk in chunks:
+        column.add_chunk(chunk)
+    return column
+
+
+class Chunked:
+    """A column of numbers (one ``array`` typecode) kept as sealed chunks of about
+    ``CHUNK_BYTES`` each and a tail that grows. Why not one ``array``: an array that grows by
+    ``realloc`` is overallocated by a sixteenth and leaves behind the blocks it moved out of,
+    which stay resident (15-40 bytes per example at the peak of a 500k-example run, measured);
+    and the main process merging the parts of a file copied each part into the first one.
+    Here a sealed chunk is an exact copy of the tail, and merging appends the other part's
+    chunks. Reads as the array did: ``len``, an index, iteration; ``numpy`` and ``take`` for
+    the vectorised searches. Signatures are a column of bytes (``"B"``) read by ``row``."""
+
+    __slots__ = ("_limit", "chunks", "sealed", "starts", "tail", "typecode")
+
+    def __init__(self, typecode: str) -> None:
+        self.typecode = typecode
+        self.chunks: list[array] = []
+        self.starts: list[int] = []  # position of each chunk's first value
+        self.sealed = 0  # values in the chunks
+        self.tail = array(typecode)
+        self._limit = CHUNK_BYTES // self.tail.itemsize
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuilt, (self.typecode, self.pieces())
+
+    def append(self, value: int) -> None:
+        tail = self.tail
+        tail.append(value)
+        if len(tail) >= self._limit:
+            self.seal()
+
+    def frombytes(self, data: Any) -> None:
+        tail = self.tail
+        tail.frombytes(data)
+        if len(tail) >= self._limit:
+            self.seal()
+
+    def __iadd__(self, data: Any) -> Chunked:
+        """``column += some_bytes`` (a signature column): as ``frombytes``."""
+        self.frombytes(data)
+        return self
+
+    def extend(self, values: Iterable[int]) -> None:
+        """Append ``values``; another ``Chunked`` column (a later part of the file) gives
+        its chunks as they are."""
+        if isinstance(values, Chunked):
+            self.seal()
+            for chunk in values.chunks:
+                self.add_chunk(chunk)
+            if values.tail:
+                self.add_chunk(array(self.typecode, values.tail))
+            return
+        self.tail.extend(values)
+        if len(self.tail) >= self._limit:
+            self.seal()
+
+    def add_chunk(self, chunk: array) -> None:
+        if chunk:
+            self.starts.append(self.sealed)
+            self.chunks.append(chunk)
+            self.sealed += len(chunk)
+
+    def seal(self) -> None:
+        """Move the tail into a chunk of its exact size."""
+        if self.tail:
+            self.add_chunk(array(self.typecode, self.tail))
+            self.tail = array(self.typecode)
+
+    def pieces(self) -> list[array]:
+        """The chunks and the tail, in order (none empty)."""
+        return [*self.chunks, self.tail] if self.tail else list(self.chunks)
+
+    def __len__(self) -> int:
+        return self.sealed + len(self.tail)
+
+    def __bool__(self) -> bool:
+        return bool(self.sealed or self.tail)
+
+    def _locate(self, i: int) -> tuple[array, int]:
+        """The piece that holds position ``i`` and the position in it."""
+        if i < 0:
+            i += len(self)
+        if i >= self.sealed:
+            return self.tail, i - self.sealed
+        k = bisect_right(self.starts, i) - 1
+        if k < 0:
+            raise IndexError(i)
+        return self.chunks[k], i - self.starts[k]
+
+    def __getitem__(self, i: int) -> int:
+        piece, at = self._locate(i)
+        return piece[at]
+
+    def row(self, i: int, width: int) -> bytes:
+        """Row ``i`` of a column of ``width``-value rows (rows never straddle chunks: they
+        are added whole)."""
+        piece, at = self._locate(i * width)
+        return piece[at : at + width].tobytes()
+
+    def __iter__(self) -> Iterator[int]:
+        return itertools.chain(*self.chunks, self.tail)
+
+    def tobytes(self) -> bytes:
+        return b"".join(piece.tobytes() for piece in self.pieces())
+
+    def numpy(self) -> Any:
+        """The whole column as a new contiguous numpy array (the caller may sort it)."""
+        import numpy as np
+
+        dtype = np.dtype(self.typecode)
+        pieces = [np.frombuffer(piece, dtype=dtype) for piece in self.pieces()]
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=dtype)
+
+    def take(self, positions: Any) -> Any:
+        """The values at ``positions`` (a numpy index array), without a copy of the column."""
+        import numpy as np
+
+        dtype = np.dtype(self.typecode)
+        out = np.empty(len(positions), dtype=dtype)
+        if not len(positions):
+            return out
+        pieces = self.pieces()
+        starts = np.array([*self.starts, self.sealed][: len(pieces)], dtype=np.int64)
+        which = np.searchsorted(starts, positions, side="right") - 1
+        for k in np.unique(which).tolist():
+            mask = which == k
+            out[mask] = np.frombuffer(pieces[k], dtype=dtype)[positions[mask] - starts[k]]
+        return out
 
 
 class Columns(Accumulator):
@@ -250,8 +392,37 @@ def repeat_pairs(keys: Any, groups: Any = None) -> tuple[Any, Any]:
     return later[sequence], first[sequence]
 
 
-def numpy_column(values: array) -> Any:
-    """A column of 64-bit digests as a numpy array, read in place."""
+def fresh_repeat_pairs(make_keys: Callable[[], Any], groups: Any = None) -> tuple[Any, Any]:
+    """``repeat_pairs`` of the keys ``make_keys()`` returns: a new array at each call, which
+    this sorts in place. A column without repeats (the common case) then costs one sorted
+    copy and one flag per key at the peak (9 bytes), where ``repeat_pairs`` holds an order
+    and the keys in that order (16); with repeats, only the positions of repeated keys go
+    through ``repeat_pairs``. The same pairs in the same order."""
     import numpy as np
 
+    keys = make_keys()
+    if groups is not None or len(keys) < 2:
+        return repeat_pairs(keys, groups)
+    keys.sort()
+    repeated = keys[1:] == keys[:-1]
+    if not repeated.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    values = np.unique(keys[1:][repeated])
+    del keys, repeated
+    keys = make_keys()
+    slot = np.searchsorted(values, keys)
+    np.minimum(slot, len(values) - 1, out=slot)
+    where = np.flatnonzero(values[slot] == keys)
+    del slot
+    later, first = repeat_pairs(keys[where])
+    return where[later], where[first]
+
+
+def numpy_column(values: Any) -> Any:
+    """A column of 64-bit digests as a numpy array: read in place (an ``array``), or a new
+    one (a ``Chunked`` column)."""
+    import numpy as np
+
+    if isinstance(values, Chunked):
+        return values.numpy()
     return np.frombuffer(values, dtype=np.uint64) if len(values) else np.zeros(0, np.uint64)

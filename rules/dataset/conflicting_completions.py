@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterable, Iterator
 
 from ftlint.rules.dataset.canonical import hashes_of
 from ftlint.rules.dataset.columns import (
     VECTOR_MIN,
+    Chunked,
     Columns,
-    numpy_column,
-    repeat_pairs,
+    fresh_repeat_pairs,
     split_key,
 )
 
@@ -21,8 +20,8 @@ class _ConflictAccumulator(Columns):
     def __init__(self, rule: ConflictingCompletions) -> None:
         super().__init__()
         self.code, self.name, self.severity = rule.code, rule.name, rule.severity
-        self.context = array("Q")
-        self.answer = array("Q")
+        self.context = Chunked("Q")
+        self.answer = Chunked("Q")
 
     def _state_keys(self) -> tuple[str, ...]:
         return ("context", "answer")
@@ -38,9 +37,8 @@ class _ConflictAccumulator(Columns):
         """``(later, first)`` for every example whose context an earlier example has and
         whose answer differs from that first example's, in order."""
         if len(self.context) >= VECTOR_MIN:
-            later, first = repeat_pairs(numpy_column(self.context), self._split_groups())
-            answers = numpy_column(self.answer)
-            differ = answers[later] != answers[first]
+            later, first = fresh_repeat_pairs(self.context.numpy, self._split_groups())
+            differ = self.answer.take(later) != self.answer.take(first)
             yield from zip(later[differ].tolist(), first[differ].tolist(), strict=True)
             return
         seen: dict[int, int] = {}

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ftlint.rules.dataset.canonical import hashes_of
 from ftlint.rules.dataset.columns import (
     VECTOR_MIN,
+    Chunked,
     Columns,
-    numpy_column,
-    repeat_pairs,
+    fresh_repeat_pairs,
     split_key,
 )
 
@@ -35,7 +34,7 @@ class _DuplicateAccumulator(Columns):
     def __init__(self, rule: DuplicateExample) -> None:
         super().__init__()
         self.code, self.name, self.severity = rule.code, rule.name, rule.severity
-        self.digest = array("Q")
+        self.digest = Chunked("Q")
 
     def _state_keys(self) -> tuple[str, ...]:
         return ("digest",)
@@ -49,7 +48,7 @@ class _DuplicateAccumulator(Columns):
     def pairs(self) -> Iterator[tuple[int, int]]:
         """``(later, first)`` for every example that repeats an earlier one, in order."""
         if len(self.digest) >= VECTOR_MIN:
-            later, first = repeat_pairs(numpy_column(self.digest), self._split_groups())
+            later, first = fresh_repeat_pairs(self.digest.numpy, self._split_groups())
             yield from zip(later.tolist(), first.tolist(), strict=True)
             return
         seen: dict[int, int] = {}

@@ -20,7 +20,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from ftlint.rules.dataset.canonical import comparison_words, hashes_of
-from ftlint.rules.dataset.columns import VECTOR_MIN, Columns, first_indexes, repeat_pairs
+from ftlint.rules.dataset.columns import (
+    VECTOR_MIN,
+    Chunked,
+    Columns,
+    first_indexes,
+    fresh_repeat_pairs,
+    repeat_pairs,
+)
 
 from ftlint import Accumulator, Record
 from ftlint.conversion import Planner
@@ -266,8 +273,8 @@ class SignatureColumns(Columns):
         self.threshold = threshold
         self.shingle_size = shingle_size
         self.encoding = encoding
-        self.digest = array("Q")
-        self.signatures = bytearray()
+        self.digest = Chunked("Q")
+        self.signatures = Chunked("B")  # NUM_PERM bytes per example
 
     def _state_keys(self) -> tuple[str, ...]:
         return ("digest", "signatures")
@@ -333,7 +340,7 @@ class SignatureColumns(Columns):
         super().merge(other)
 
     def sig(self, i: int) -> bytes:
-        return bytes(self.signatures[i * NUM_PERM : (i + 1) * NUM_PERM])
+        return self.signatures.row(i, NUM_PERM)
 
     def band_column(self, band: int, rows: int, data: bytes) -> Any:
         """The key of one LSH band for every example, in order."""
@@ -351,15 +358,26 @@ class SignatureColumns(Columns):
         import numpy as np
 
         size = len(self.digest)
+        pieces = data.pieces() if isinstance(data, Chunked) else [data]
         if rows == 8 and queries is None and pool is None:  # the default (threshold 0.9)
-            # The band's 8 bytes of every signature, read in place as one 64-bit key each.
-            keys = np.frombuffer(data, dtype=np.uint64)[band :: NUM_PERM // 8]
-            later, first = repeat_pairs(keys)
+            # The band's 8 bytes of every signature as one 64-bit key each: a new array
+            # (8 bytes per example) at each call, which the search sorts in place.
+            def band_keys() -> Any:
+                return np.concatenate([
+                    np.frombuffer(piece, dtype=np.uint64)[band :: NUM_PERM // 8]
+                    for piece in pieces
+                ])  # fmt: skip
+
+            later, first = fresh_repeat_pairs(band_keys)
             return list(zip(later.tolist(), first.tolist(), strict=True))
-        matrix = np.frombuffer(data, dtype=np.uint8).reshape(size, NUM_PERM)
         width = -(-rows // 8) * 8
         keys = np.zeros((size, width), dtype=np.uint8)
-        keys[:, :rows] = matrix[:, band * rows : (band + 1) * rows]
+        keys[:, :rows] = np.concatenate([
+            np.frombuffer(piece, dtype=np.uint8).reshape(-1, NUM_PERM)[
+                :, band * rows : (band + 1) * rows
+            ]
+            for piece in pieces
+        ])  # fmt: skip
         packed = keys.view(np.uint64)
         del keys
         columns = [np.ascontiguousarray(packed[:, k]) for k in range(width // 8)]
@@ -390,7 +408,7 @@ class SignatureColumns(Columns):
         rows = band_rows(self.threshold)
         vector = len(self.digest) >= VECTOR_MIN
         # numpy reads the signatures where they are; the dictionaries need bytes keys.
-        data = self.signatures if vector else bytes(self.signatures)
+        data = self.signatures if vector else self.signatures.tobytes()
         found: dict[int, tuple[int, float]] = {}
         tried: dict[int, int] = {}
         for band in range(NUM_PERM // rows):

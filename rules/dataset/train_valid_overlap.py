@@ -49,11 +49,15 @@ class _OverlapAccumulator(SignatureColumns):
         if all(splits) or not any(splits):
             return
         first: dict[int, int] = {}
-        for i, is_train in enumerate(splits):
+        for i, (is_train, digest) in enumerate(zip(splits, self.digest, strict=True)):
             if is_train:
-                first.setdefault(self.digest[i], i)
+                first.setdefault(digest, i)
         valid = [i for i, is_train in enumerate(splits) if not is_train]
-        exact = {i: first[self.digest[i]] for i in valid if self.digest[i] in first}
+        exact = {
+            i: first[digest]
+            for i, (is_train, digest) in enumerate(zip(splits, self.digest, strict=True))
+            if not is_train and digest in first
+        }
         near: dict[int, tuple[int, float]] = {}
         if self.check_near and len(exact) < len(valid):
             queries = bytes(0 if is_train or i in exact else 1 for i, is_train in enumerate(splits))

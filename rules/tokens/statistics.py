@@ -2,8 +2,9 @@
 
 ``TokenStats`` keeps, per training example, its total tokens, trained tokens and messages
 (1-4 bytes each: a column starts narrow and widens only when a value needs it), its record
-and line numbers (4 bytes each) and its shape (1 byte, a code into a short list of names):
-14 bytes per example on most files, so that the statistics are exact on any file and
+and line numbers (``RunColumn``: in runs of consecutive numbers, a few bytes per run: a
+clean file is one run) and its shape (1 byte, a code into a short list of names): 6 bytes
+per example on most files, so that the statistics are exact on any file and
 ``Report.to_pandas()`` gets one row per example. Parts of a file checked in parallel
 concatenate their columns in order (``merge``).
 
@@ -13,8 +14,10 @@ concatenate their columns in order (``merge``).
 
 from __future__ import annotations
 
+import itertools
 import math
 from array import array
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -59,6 +62,81 @@ def _extended(values: array, other: array) -> array:
     return values
 
 
+class RunColumn(Sequence[int]):
+    """A column of numbers that mostly count up by one (record and line numbers), kept as
+    runs: the position where each run starts, its first value and its step (1, or 0 for a
+    repeated value). Appending the next number of the run only counts it (``next`` and
+    ``size``, read inline by the hot loop); anything else starts a run. Reads as the list of
+    numbers did: ``len``, an index, iteration."""
+
+    __slots__ = ("firsts", "next", "size", "starts", "steps")
+
+    def __init__(self) -> None:
+        self.starts = array("Q")  # position of each run's first value
+        self.firsts = array("Q")
+        self.steps = array("B")
+        self.size = 0
+        self.next = -1  # the value that continues the last run (-1: none does)
+
+    def append(self, value: int) -> None:
+        if value == self.next:
+            self.next += self.steps[-1]
+        elif self.starts and self.size - self.starts[-1] == 1 and value == self.firsts[-1]:
+            self.steps[-1] = 0  # a run of one becomes a run of a repeated value
+            self.next = value
+        else:
+            self.starts.append(self.size)
+            self.firsts.append(value)
+            self.steps.append(1)
+            self.next = value + 1
+        self.size += 1
+
+    def extend(self, other: RunColumn) -> None:
+        """Append the runs of a later part of the file (a run that goes on across the cut
+        stays two runs: the values read the same)."""
+        offset = self.size
+        self.starts.extend(start + offset for start in other.starts)
+        self.firsts.extend(other.firsts)
+        self.steps.extend(other.steps)
+        self.size += other.size
+        self.next = other.next if other.size else self.next
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.size))]
+        if index < 0:
+            index += self.size
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        run = bisect_right(self.starts, index) - 1
+        return self.firsts[run] + (index - self.starts[run]) * self.steps[run]
+
+    def __iter__(self) -> Iterator[int]:
+        ends = [*self.starts[1:], self.size]
+        for start, end, first, step in zip(self.starts, ends, self.firsts, self.steps,
+                                           strict=True):  # fmt: skip
+            if step:
+                yield from range(first, first + end - start)
+            else:
+                yield from itertools.repeat(first, end - start)
+
+    def __contains__(self, value: object) -> bool:
+        return any(v == value for v in self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RunColumn):
+            other = list(other)
+        return isinstance(other, (list, tuple)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, which do not hash
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 class TokenStats(Accumulator):
     """Per training example: total tokens, trained tokens, messages, record, line and shape;
     for validation examples only their count and tokens."""
@@ -69,8 +147,8 @@ class TokenStats(Accumulator):
         self.total = array("H")
         self.trained = array("H")
         self.messages = array("B")
-        self.records = array("I")  # ordinals; 0 for none
-        self.lines = array("I")  # 0 for none
+        self.records = RunColumn()  # ordinals; 0 for none
+        self.lines = RunColumn()  # 0 for none
         self.shapes = array("B")  # codes into shape_names
         self.shape_names: list[str] = []
         self._shape_codes: dict[str, int] = {}
@@ -107,8 +185,21 @@ class TokenStats(Accumulator):
                 self.messages.append(messages)
             except OverflowError:
                 self.messages = _append(self.messages, min(messages, 0xFFFFFFFF))
-            self.records.append(location.record or 0)
-            self.lines.append(location.line or 0)
+            # Record and line numbers that go on counting are only counted (RunColumn).
+            number = location.record or 0
+            runs = self.records
+            if number == runs.next:
+                runs.next += runs.steps[-1]
+                runs.size += 1
+            else:
+                runs.append(number)
+            number = location.line or 0
+            runs = self.lines
+            if number == runs.next:
+                runs.next += runs.steps[-1]
+                runs.size += 1
+            else:
+                runs.append(number)
             # The plan is already there: counting converted the record with it.
             shape = plan_of(record, planner).source
             code = self._shape_codes.get(shape)
@@ -182,7 +273,7 @@ class CodedColumn(Sequence[str]):
         return repr(list(self))
 
 
-def _or_none(values: array) -> Sequence[int | None]:
+def _or_none(values: Sequence[int]) -> Sequence[int | None]:
     """A column of 1-based numbers, with ``None`` where the reader gave none (stored as 0)."""
     return values if 0 not in values else [value or None for value in values]
 
