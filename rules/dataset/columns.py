@@ -24,10 +24,11 @@ from ftlint import Accumulator, Location, Record
 CHUNK_BYTES = 1 << 18
 
 
-def _rebuilt(typecode: str, chunks: list[array]) -> Chunked:
+def _rebuilt(typecode: str, chunks: list[bytes]) -> Chunked:
+    """A pickled ``Chunked`` column: its chunks read in place from the bytes unpickled."""
     column = Chunked(typecode)
     for chunk in chunks:
-        column.add_chunk(chunk)
+        column.add_chunk(memoryview(chunk).cast(typecode))
     return column
 
 
@@ -37,7 +38,9 @@ class Chunked:
     ``realloc`` is overallocated by a sixteenth and leaves behind the blocks it moved out of,
     which stay resident (15-40 bytes per example at the peak of a 500k-example run, measured);
     and the main process merging the parts of a file copied each part into the first one.
-    Here a sealed chunk is an exact copy of the tail, and merging appends the other part's
+    Here a sealed chunk is an exact copy of the tail (a ``bytes`` read through a memoryview,
+    which pickles as those bytes: a part is neither copied to be written by a worker nor
+    copied again when the main process reads it back), and merging appends the other part's
     chunks. Reads as the array did: ``len``, an index, iteration; ``numpy`` and ``take`` for
     the vectorised searches. Signatures are a column of bytes (``"B"``) read by ``row``."""
 
@@ -45,14 +48,17 @@ class Chunked:
 
     def __init__(self, typecode: str) -> None:
         self.typecode = typecode
-        self.chunks: list[array] = []
+        self.chunks: list[memoryview] = []  # each over a bytes of its exact size
         self.starts: list[int] = []  # position of each chunk's first value
         self.sealed = 0  # values in the chunks
         self.tail = array(typecode)
         self._limit = CHUNK_BYTES // self.tail.itemsize
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuilt, (self.typecode, self.pieces())
+        chunks = [chunk.obj for chunk in self.chunks]
+        if self.tail:
+            chunks.append(self.tail.tobytes())
+        return _rebuilt, (self.typecode, chunks)
 
     def append(self, value: int) -> None:
         tail = self.tail
@@ -79,13 +85,13 @@ class Chunked:
             for chunk in values.chunks:
                 self.add_chunk(chunk)
             if values.tail:
-                self.add_chunk(array(self.typecode, values.tail))
+                self.add_chunk(memoryview(values.tail.tobytes()).cast(self.typecode))
             return
         self.tail.extend(values)
         if len(self.tail) >= self._limit:
             self.seal()
 
-    def add_chunk(self, chunk: array) -> None:
+    def add_chunk(self, chunk: memoryview) -> None:
         if chunk:
             self.starts.append(self.sealed)
             self.chunks.append(chunk)
@@ -94,10 +100,10 @@ class Chunked:
     def seal(self) -> None:
         """Move the tail into a chunk of its exact size."""
         if self.tail:
-            self.add_chunk(array(self.typecode, self.tail))
+            self.add_chunk(memoryview(self.tail.tobytes()).cast(self.typecode))
             self.tail = array(self.typecode)
 
-    def pieces(self) -> list[array]:
+    def pieces(self) -> list[Any]:
         """The chunks and the tail, in order (none empty)."""
         return [*self.chunks, self.tail] if self.tail else list(self.chunks)
 
@@ -107,7 +113,7 @@ class Chunked:
     def __bool__(self) -> bool:
         return bool(self.sealed or self.tail)
 
-    def _locate(self, i: int) -> tuple[array, int]:
+    def _locate(self, i: int) -> tuple[Any, int]:
         """The piece that holds position ``i`` and the position in it."""
         if i < 0:
             i += len(self)

@@ -115,7 +115,7 @@ class RunColumn(Sequence[int]):
         return self.firsts[run] + (index - self.starts[run]) * self.steps[run]
 
     def __iter__(self) -> Iterator[int]:
-        ends = [*self.starts[1:], self.size]
+        ends = [*self.starts[1:], self.size] if self.starts else []
         for start, end, first, step in zip(self.starts, ends, self.firsts, self.steps,
                                            strict=True):  # fmt: skip
             if step:
