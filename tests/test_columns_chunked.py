@@ -1,10 +1,11 @@
 """The compact columns of the dataset and token rules read back exactly what was put in.
 
 ``Chunked`` (digests and signatures in exact chunks, merged by appending chunks),
-``fresh_repeat_pairs`` (repeats found from one sorted copy) and ``RunColumn`` (record and
-line numbers in runs) replaced plain arrays for memory (issue 16): each test compares one of
-them with the plain list or search it stands for, on generated inputs, after pickling and
-merging as parts of a file checked in parallel are. No test here measures time or memory.
+``piecewise_repeat_pairs`` (repeats found without a copy of the column) and ``RunColumn``
+(record and line numbers in runs) replaced plain arrays for memory (issue 16): each test
+compares one of them with the plain list or search it stands for, on generated inputs,
+after pickling and merging as parts of a file checked in parallel are. No test here
+measures time or memory.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import json
 import pickle
 import random
+from array import array
 
 import numpy as np
 import pytest
 from ftlint.rules.dataset import columns as columns_module
 from ftlint.rules.dataset import minhash
-from ftlint.rules.dataset.columns import Chunked, fresh_repeat_pairs, repeat_pairs
+from ftlint.rules.dataset.columns import Chunked, piecewise_repeat_pairs, repeat_pairs
 from ftlint.rules.tokens.statistics import RunColumn
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,22 +85,25 @@ def test_signature_rows_never_straddle_chunks(batches, size):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.integers(0, 6) | U64, max_size=80), st.booleans())
-def test_fresh_repeat_pairs_are_repeat_pairs(keys, grouped):
+@given(
+    st.lists(st.integers(0, 6) | U64 | st.integers(2**63 - 3, 2**63 + 3), max_size=80),
+    st.lists(st.integers(1, 30), max_size=5),
+    st.booleans(),
+)
+def test_piecewise_repeat_pairs_are_repeat_pairs(keys, cuts, grouped):
+    """Keys in pieces (as a column's chunks), with repeats within and across pieces and
+    keys on both sides of every top-bits pass."""
     array_keys = np.array(keys, dtype=np.uint64)
+    pieces, at = [], 0
+    for cut in [*cuts, len(keys)]:
+        pieces.append(array_keys[at : at + cut])
+        at += cut
     grouped = grouped and bool(keys)  # the rules group only long columns (VECTOR_MIN)
     groups = np.array([k % 2 for k in keys], dtype=np.uint8) if grouped else None
-    calls = []
-
-    def make() -> np.ndarray:
-        calls.append(1)
-        return array_keys.copy()
-
-    later, first = fresh_repeat_pairs(make, groups)
+    later, first = piecewise_repeat_pairs([p for p in pieces if len(p)], groups)
     expected_later, expected_first = repeat_pairs(array_keys, groups)
     assert later.tolist() == expected_later.tolist()
     assert first.tolist() == expected_first.tolist()
-    assert len(calls) <= 2
 
 
 @pytest.mark.parametrize("chunk_bytes", [64 * 7, 1 << 18])
@@ -214,7 +219,8 @@ def _dataset(count: int) -> list[str]:
 def test_small_chunks_and_parallel_parts_give_the_same_findings(tmp_path, monkeypatch):
     """A dataset large enough for the vectorised searches, with every kind of repeat:
     checked in one pass with the default chunks, and in parallel parts with tiny chunks
-    (many chunks per part, merged by appending), the findings and columns are the same."""
+    (many chunks per part, merged by appending) and token columns sealed every 97 examples,
+    the findings (the token figures among them) and the columns are the same."""
     import ftlint
 
     path = tmp_path / "train.jsonl"
@@ -225,7 +231,10 @@ def test_small_chunks_and_parallel_parts_give_the_same_findings(tmp_path, monkey
         return [(d.code, d.location.line, d.message) for d in report.diagnostics]
 
     one = ftlint.check(path, isolated=True, select=select, jobs=1)
+    from ftlint.rules.tokens.statistics import TokenStats
+
     monkeypatch.setattr(columns_module, "CHUNK_BYTES", 64 * 5)
+    monkeypatch.setattr(TokenStats, "SEAL", 97)  # token columns sealed in many parts too
     monkeypatch.setenv("FTLINT_PARALLEL_MIN_SIZE", "1")
     parts = ftlint.check(path, isolated=True, select=select, jobs=2)
     codes = {d.code for d in one.diagnostics}
@@ -234,3 +243,24 @@ def test_small_chunks_and_parallel_parts_give_the_same_findings(tmp_path, monkey
     assert {k: list(v) for k, v in parts.files[0].examples.items()} == {
         k: list(v) for k, v in one.files[0].examples.items()
     }
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2**32 - 1), max_size=9), max_size=5))
+def test_sealed_token_columns_settle_into_the_widest_typecode(parts):
+    """Token columns sealed in parts that widened differently (a long example in one part
+    only) join into one column of every value, in order."""
+    from ftlint.rules.tokens.statistics import TokenStats, _append
+
+    stats = TokenStats("o200k_base", None)  # type: ignore[arg-type]  # no record is added
+    expected = []
+    for values in parts:
+        column = array("H")
+        for value in values:
+            column = _append(column, value)
+        stats._sealed.append((column, column, array("B", [1] * len(values)), array("B")))
+        expected += values
+    stats.settle()
+    assert list(stats.total) == expected and list(stats.trained) == expected
+    assert list(stats.messages) == [1] * len(expected)
+    assert stats._sealed == [] or not expected

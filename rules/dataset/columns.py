@@ -6,8 +6,8 @@ XXH3 digest of its canonical form, and for the similarity rules a 64-byte MinHas
 The columns are ``Chunked``: exact chunks of a quarter MiB, so that they hold their bytes and
 no more. Parts of a file checked in parallel concatenate their columns in order (``merge``:
 the chunks of a part join the list, nothing is copied), so the result is the same as in one
-pass. ``repeat_pairs``, ``fresh_repeat_pairs`` and ``first_indexes`` find the repeats of a
-column with numpy sorts once it is long (``VECTOR_MIN``).
+pass. ``repeat_pairs``, ``piecewise_repeat_pairs`` and ``first_indexes`` find the repeats of
+a column with numpy sorts once it is long (``VECTOR_MIN``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ftlint import Accumulator, Location, Record
@@ -139,6 +139,13 @@ class Chunked:
 
     def tobytes(self) -> bytes:
         return b"".join(piece.tobytes() for piece in self.pieces())
+
+    def arrays(self) -> list[Any]:
+        """The pieces as numpy arrays, read in place (``piecewise_repeat_pairs``)."""
+        import numpy as np
+
+        dtype = np.dtype(self.typecode)
+        return [np.frombuffer(piece, dtype=dtype) for piece in self.pieces()]
 
     def numpy(self) -> Any:
         """The whole column as a new contiguous numpy array (the caller may sort it)."""
@@ -398,30 +405,49 @@ def repeat_pairs(keys: Any, groups: Any = None) -> tuple[Any, Any]:
     return later[sequence], first[sequence]
 
 
-def fresh_repeat_pairs(make_keys: Callable[[], Any], groups: Any = None) -> tuple[Any, Any]:
-    """``repeat_pairs`` of the keys ``make_keys()`` returns: a new array at each call, which
-    this sorts in place. A column without repeats (the common case) then costs one sorted
-    copy and one flag per key at the peak (9 bytes), where ``repeat_pairs`` holds an order
-    and the keys in that order (16); with repeats, only the positions of repeated keys go
-    through ``repeat_pairs``. The same pairs in the same order."""
+#: Passes of ``piecewise_repeat_pairs``, one per value of the top bits of a key.
+REPEAT_PASSES = 8
+_TOP_SHIFT = 64 - (REPEAT_PASSES - 1).bit_length()
+
+
+def piecewise_repeat_pairs(pieces: list[Any], groups: Any = None) -> tuple[Any, Any]:
+    """``repeat_pairs`` of the keys that ``pieces`` (numpy ``uint64`` arrays, read in place
+    from the chunks of a column) hold in order, without a copy of the column. The keys are
+    sorted in ``REPEAT_PASSES`` passes, each over the keys whose top bits are the pass's (an
+    eighth of them: one byte per key at the peak, where ``repeat_pairs`` holds an order and
+    the keys in that order, 16, and a copy of the column another 8). Only the positions of
+    repeated keys then go through ``repeat_pairs``: the same pairs in the same order."""
     import numpy as np
 
-    keys = make_keys()
-    if groups is not None or len(keys) < 2:
-        return repeat_pairs(keys, groups)
-    keys.sort()
-    repeated = keys[1:] == keys[:-1]
-    if not repeated.any():
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    values = np.unique(keys[1:][repeated])
-    del keys, repeated
-    keys = make_keys()
-    slot = np.searchsorted(values, keys)
-    np.minimum(slot, len(values) - 1, out=slot)
-    where = np.flatnonzero(values[slot] == keys)
-    del slot
-    later, first = repeat_pairs(keys[where])
-    return where[later], where[first]
+    none = np.zeros(0, dtype=np.int64)
+    if groups is not None:  # several splits (rare): the plain search over one copy
+        keys = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
+        return repeat_pairs(keys, groups) if len(keys) else (none, none)
+    shift = np.uint64(_TOP_SHIFT)
+    repeated = []
+    for part in range(REPEAT_PASSES):
+        top = np.uint64(part)
+        keys = np.concatenate([piece[(piece >> shift) == top] for piece in pieces] or [none])
+        keys.sort()
+        same = keys[1:] == keys[:-1]
+        if same.any():
+            repeated.append(np.unique(keys[1:][same]))
+        del keys, same
+    if not repeated:
+        return none, none
+    values = np.concatenate(repeated)  # sorted: the passes go up the top bits
+    where, found = [], []
+    offset = 0
+    for piece in pieces:
+        slot = np.searchsorted(values, piece)
+        np.minimum(slot, len(values) - 1, out=slot)
+        local = np.flatnonzero(values[slot] == piece)
+        where.append(local + offset)
+        found.append(piece[local])
+        offset += len(piece)
+    positions = np.concatenate(where)
+    later, first = repeat_pairs(np.concatenate(found))
+    return positions[later], positions[first]
 
 
 def numpy_column(values: Any) -> Any:

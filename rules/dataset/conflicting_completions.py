@@ -9,7 +9,7 @@ from ftlint.rules.dataset.columns import (
     VECTOR_MIN,
     Chunked,
     Columns,
-    fresh_repeat_pairs,
+    piecewise_repeat_pairs,
     split_key,
 )
 
@@ -37,7 +37,7 @@ class _ConflictAccumulator(Columns):
         """``(later, first)`` for every example whose context an earlier example has and
         whose answer differs from that first example's, in order."""
         if len(self.context) >= VECTOR_MIN:
-            later, first = fresh_repeat_pairs(self.context.numpy, self._split_groups())
+            later, first = piecewise_repeat_pairs(self.context.arrays(), self._split_groups())
             differ = self.answer.take(later) != self.answer.take(first)
             yield from zip(later[differ].tolist(), first[differ].tolist(), strict=True)
             return

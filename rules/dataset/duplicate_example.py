@@ -10,7 +10,7 @@ from ftlint.rules.dataset.columns import (
     VECTOR_MIN,
     Chunked,
     Columns,
-    fresh_repeat_pairs,
+    piecewise_repeat_pairs,
     split_key,
 )
 
@@ -48,7 +48,7 @@ class _DuplicateAccumulator(Columns):
     def pairs(self) -> Iterator[tuple[int, int]]:
         """``(later, first)`` for every example that repeats an earlier one, in order."""
         if len(self.digest) >= VECTOR_MIN:
-            later, first = fresh_repeat_pairs(self.digest.numpy, self._split_groups())
+            later, first = piecewise_repeat_pairs(self.digest.arrays(), self._split_groups())
             yield from zip(later.tolist(), first.tolist(), strict=True)
             return
         seen: dict[int, int] = {}

@@ -25,7 +25,7 @@ from ftlint.rules.dataset.columns import (
     Chunked,
     Columns,
     first_indexes,
-    fresh_repeat_pairs,
+    piecewise_repeat_pairs,
     repeat_pairs,
 )
 
@@ -360,15 +360,10 @@ class SignatureColumns(Columns):
         size = len(self.digest)
         pieces = data.pieces() if isinstance(data, Chunked) else [data]
         if rows == 8 and queries is None and pool is None:  # the default (threshold 0.9)
-            # The band's 8 bytes of every signature as one 64-bit key each: a new array
-            # (8 bytes per example) at each call, which the search sorts in place.
-            def band_keys() -> Any:
-                return np.concatenate([
-                    np.frombuffer(piece, dtype=np.uint64)[band :: NUM_PERM // 8]
-                    for piece in pieces
-                ])  # fmt: skip
-
-            later, first = fresh_repeat_pairs(band_keys)
+            # The band's 8 bytes of every signature, read in place as one 64-bit key each.
+            keys = [np.frombuffer(piece, dtype=np.uint64)[band :: NUM_PERM // 8]
+                    for piece in pieces]  # fmt: skip
+            later, first = piecewise_repeat_pairs(keys)
             return list(zip(later.tolist(), first.tolist(), strict=True))
         width = -(-rows // 8) * 8
         keys = np.zeros((size, width), dtype=np.uint8)

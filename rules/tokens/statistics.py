@@ -139,7 +139,14 @@ class RunColumn(Sequence[int]):
 
 class TokenStats(Accumulator):
     """Per training example: total tokens, trained tokens, messages, record, line and shape;
-    for validation examples only their count and tokens."""
+    for validation examples only their count and tokens. Every ``SEAL`` examples the columns
+    move into exact copies (``_sealed``), joined once by ``settle`` when the figures are read:
+    arrays that grew by ``realloc`` to the end of a large file left the blocks they moved out
+    of resident (between the chunks the dataset rules seal meanwhile); parts of a file checked
+    in parallel join the list as they are."""
+
+    #: Examples per sealed part of the columns.
+    SEAL = 1 << 16
 
     def __init__(self, encoding_name: str, planner: Planner) -> None:
         self.encoding_name = encoding_name
@@ -150,6 +157,8 @@ class TokenStats(Accumulator):
         self.records = RunColumn()  # ordinals; 0 for none
         self.lines = RunColumn()  # 0 for none
         self.shapes = array("B")  # codes into shape_names
+        #: Earlier examples: (total, trained, messages, shapes) parts, in order.
+        self._sealed: list[tuple[array, array, array, array]] = []
         self.shape_names: list[str] = []
         self._shape_codes: dict[str, int] = {}
         self.valid_examples = 0
@@ -204,29 +213,60 @@ class TokenStats(Accumulator):
             shape = plan_of(record, planner).source
             code = self._shape_codes.get(shape)
             self.shapes.append(self._shape_code(shape) if code is None else code)
+            if len(self.shapes) >= self.SEAL:
+                self._seal()
         else:
             self.valid_examples += 1
             self.valid_tokens += counts.total
 
+    def _parts(self) -> list[tuple[array, array, array, array]]:
+        current = (self.total, self.trained, self.messages, self.shapes)
+        return [*self._sealed, current] if self.shapes else list(self._sealed)
+
+    def _seal(self) -> None:
+        """Move the columns into exact copies; start new ones."""
+        if self.shapes:
+            self._sealed.append(tuple(array(c.typecode, c) for c in self._parts()[-1]))  # type: ignore[arg-type]
+            self.total, self.trained = array("H"), array("H")
+            self.messages, self.shapes = array("B"), array("B")
+
+    def settle(self) -> None:
+        """Join the sealed parts into one array per column (the widest typecode of its
+        parts), before the figures are read."""
+        if not self._sealed:
+            return
+        parts = self._parts()
+        self._sealed = []
+        joined = []
+        for k in range(4):
+            typecode = max(part[k].typecode for part in parts)  # "B" < "H" < "I"
+            column = array(typecode)
+            for part in parts:
+                piece = part[k]
+                column.extend(piece if piece.typecode == typecode else array(typecode, piece))
+            joined.append(column)
+        self.total, self.trained, self.messages, self.shapes = joined
+
     def merge(self, other: Accumulator) -> None:
         assert isinstance(other, TokenStats)
-        self.total = _extended(self.total, other.total)
-        self.trained = _extended(self.trained, other.trained)
-        self.messages = _extended(self.messages, other.messages)
+        self._seal()
+        codes = [self._shape_code(shape) for shape in other.shape_names]
+        table = None
+        if codes != list(range(len(codes))):  # recoded at C speed: a byte table from the
+            table = bytes(codes) + bytes(256 - len(codes))  # other part's codes to these
+        for total, trained, messages, shapes in other._parts():
+            if table is not None:
+                shapes = array("B", shapes.tobytes().translate(table))
+            self._sealed.append((total, trained, messages, shapes))
         self.records.extend(other.records)
         self.lines.extend(other.lines)
-        codes = [self._shape_code(shape) for shape in other.shape_names]
-        if codes == list(range(len(codes))):  # the same names in the same order: as they are
-            self.shapes.extend(other.shapes)
-        else:  # recoded at C speed: a byte table from the other part's codes to these
-            table = bytes(codes) + bytes(256 - len(codes))
-            self.shapes.frombytes(other.shapes.tobytes().translate(table))
         self.valid_examples += other.valid_examples
         self.valid_tokens += other.valid_tokens
         for split, path in other.paths.items():
             self.paths.setdefault(split, path)
 
     def example_columns(self) -> dict[str, Sequence[Any]]:
+        self.settle()
         if not self.total:
             return {}
         names = self.shape_names

@@ -63,6 +63,7 @@ class _CostAccumulator(TokenStats):
     def figures(self) -> dict[str, Any]:
         if self._figures is not None:
             return self._figures
+        self.settle()
         examples = len(self.total)
         total = sum(self.total)
         limit = self.limit
@@ -120,6 +121,7 @@ class _CostAccumulator(TokenStats):
         return figures
 
     def finish(self) -> Iterable[Diagnostic]:
+        self.settle()
         path = self.paths.get("train")
         if path is None or not self.total:
             return
@@ -164,6 +166,7 @@ class _CostAccumulator(TokenStats):
         yield Diagnostic(self.code, self.name, Severity.INFO, text, Location(path=path))
 
     def summary(self) -> dict[str, Any]:
+        self.settle()
         if not self.total and not self.valid_examples:
             return {}
         return self.figures()
