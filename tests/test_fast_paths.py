@@ -226,6 +226,27 @@ def test_buffer_token_ids_are_encode_ordinary(o200k, text):
     assert counts == o200k.example(data)
 
 
+@settings(max_examples=40)
+@given(
+    st.text(
+        st.characters(exclude_categories=()) | st.sampled_from("\ud800\udfff\ud83d"), max_size=40
+    )
+)
+def test_remembered_token_ids_are_the_ids_of_a_fresh_encoding(o200k, text):
+    """A text seen again (in the same example, in a later one) takes its ids from the counter's
+    cache of recent texts (kept as ``bytes``): the same ids as a first encoding, lone
+    surrogates included (encoded as ``encode_ordinary`` encodes them)."""
+    if o200k._buffer is None:
+        pytest.skip("this tiktoken has no buffer encoder")
+    fixed = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    data = {"messages": [{"role": "user", "content": text}, {"role": "assistant", "content": text}]}
+    expected = o200k.encoding.encode_ordinary(fixed) * 2
+    for _ in range(2):  # the second time, both texts come from the cache
+        counts, tokens = o200k.example_and_tokens(data)
+        assert array("I", tokens).tolist() == expected
+        assert counts.trained == len(expected) // 2
+
+
 def test_special_tokens_in_text_are_ordinary_text_in_the_buffer_path(o200k):
     text = "<|endoftext|> and <|endofprompt|><|im_start|>"
     _counts, ids = o200k.example_and_ids({"prompt": text, "completion": "x"})
