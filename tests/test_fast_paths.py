@@ -247,6 +247,19 @@ def test_remembered_token_ids_are_the_ids_of_a_fresh_encoding(o200k, text):
         assert counts.trained == len(expected) // 2
 
 
+@settings(max_examples=60)
+@given(
+    st.text(
+        st.characters(exclude_categories=()) | st.sampled_from("\ud800\udfff\ud83d <|endoftext|>"),
+        max_size=60,
+    )
+)
+def test_a_count_from_the_buffer_is_the_length_of_encode_ordinary(o200k, text):
+    """``text`` counts in tiktoken's buffer of ids where it can: the count is that of
+    ``encode_ordinary``, special-token lookalikes and lone surrogates included."""
+    assert o200k.text(text) == len(o200k.encoding.encode_ordinary(text))
+
+
 def test_the_cache_of_recent_texts_rests_when_texts_do_not_repeat():
     """After a full cache with hardly a repeat, texts are encoded without it for a while, then
     it is tried again; the ids are those of tiktoken throughout."""

@@ -505,6 +505,15 @@ class TokenCounter:
         if len(value) > PIECE:
             encode = self._encode
             return sum(len(encode(piece)) for piece in pieces(value))
+        buffer = self._buffer
+        if buffer is not None:
+            # Counted in tiktoken's buffer of 32-bit ids: the same ids as ``encode_ordinary``
+            # (``_buffer_encoder`` checks), without a list of Python integers to build and
+            # drop (measured: a quarter of the encoding's cost on the 100k chat file).
+            try:
+                return memoryview(buffer(value, _NO_SPECIAL_TOKENS)).nbytes >> 2
+            except UnicodeEncodeError:  # lone surrogates: encode_ordinary repairs them
+                pass
         return len(self._encode(value))
 
     def remembered(self, value: str) -> int:
