@@ -11,9 +11,10 @@ import json
 import math
 
 import pytest
-from ftlint.jsonl import pretty_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from ftlint.jsonl import pretty_json
 
 SCALARS = st.one_of(
     st.none(),
@@ -93,12 +94,13 @@ def test_a_prepare_report_is_written_alike(tmp_path, capsys):
     and the output are the standard library's text of the same report."""
     from ftlint.cli import main
 
-    rows = [{"prompt": f"Ticket {i % 7}: where is it", "completion": "on its way"} for i in range(40)]
+    rows = [{"prompt": f"Ticket {i % 7}: where", "completion": "on its way"} for i in range(40)]
     source = tmp_path / "data.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "out.jsonl"
     argv = ["prepare", str(source), "-o", str(out), "--output-format", "json", "--fix",
-            "--unsafe-fixes", "--target", "openai", "--model", "davinci-002", "--no-progress"]  # fmt: skip
+            "--unsafe-fixes", "--target", "openai", "--model", "davinci-002",
+            "--no-progress"]  # fmt: skip
     main(argv)
     printed = capsys.readouterr().out
     report = json.loads(printed)

@@ -84,3 +84,95 @@ def test_a_source_the_gate_lets_through_less_holds_no_secret(prompt, completion,
     if old & SECRET and not new & SECRET:
         for _pointer, _role, text in shapes.iter_texts(data):
             assert find_secrets(text) == []
+
+
+def _key(seed: int) -> str:
+    """An OpenAI-shaped key, random (made at run time: no file holds one)."""
+    import random
+    import string
+
+    rng = random.Random(seed)
+    body = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(40))
+    return "sk-proj-" + body + "T3BlbkFJ"
+
+
+def _both_gates(monkeypatch, run):
+    """``run()`` with the gate, then with the old gate in every module that reads it."""
+    from ftlint.rules.privacy import base, personal_data, redactor
+
+    new = run()
+    with monkeypatch.context() as patched:
+        for module in (texts, base, personal_data, redactor):
+            patched.setattr(module, "gate", old_gate)
+        old = run()
+    return new, old
+
+
+def _report(report) -> dict:
+    found = report.to_dict()
+    for file in found["files"]:
+        file.pop("path", None)
+        file.pop("outputs", None)
+    return found
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(TEXT, TEXT, st.integers(0, 3), st.integers(0, 2**16)), min_size=2,
+                max_size=8))  # fmt: skip
+def test_prepare_finds_and_writes_the_same_with_either_gate(rows):
+    """``prepare --unsafe-fixes`` of prompt/completion records for davinci-002 (the legacy
+    fixes add `` ->`` to every prompt) with keys, addresses and lookalikes planted: the
+    report and the records written are those of the old gate."""
+    import pytest
+
+    from ftlint import api
+
+    records = []
+    for prompt, completion, plant, seed in rows:
+        if plant == 1:
+            completion += f" use {_key(seed)} here"
+        elif plant == 2:
+            prompt += f" mail jane{seed}@example.com -"
+        records.append({"prompt": prompt, "completion": completion})
+
+    def run():
+        result = api.prepare(records, target="openai", model="davinci-002", fix=True,
+                             unsafe_fixes=True)  # fmt: skip
+        try:
+            return _report(result.report), list(result.records())
+        finally:
+            result.cleanup()
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        new, old = _both_gates(monkeypatch, run)
+    assert new == old
+    if any(plant == 1 for *_, plant, _seed in rows):  # the planted key is found (either way)
+        assert "FT801" in [d["code"] for d in new[0]["diagnostics"]]
+
+
+def test_real_files_are_checked_the_same_with_either_gate(monkeypatch, shared_data):
+    """The head of every real JSONL file of ``../shared/data``, checked with either gate."""
+    from ftlint import api
+
+    folder = shared_data
+    files = sorted(p for p in folder.rglob("*.jsonl") if p.is_file())
+    assert files
+    for path in files:
+        head = []
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for _, line in zip(range(200), handle, strict=False):
+                if line.strip():
+                    head.append(line.rstrip("\n"))
+
+        def run(head=head):
+            return _report(api.check([json.loads(h) for h in head if _json(h)], target="openai"))
+
+        new, old = _both_gates(monkeypatch, run)
+        assert new == old, path
+
+
+def _json(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
