@@ -2,9 +2,10 @@
 checkouts can be compared byte for byte (``diff -r``) before a change to the prepare path.
 
 For every input and every variant (plain ``prepare``; ``--unsafe-fixes`` with the
-prompt/completion model ``davinci-002``), the folder gets the prepared file, the rejects
-sidecar, the JSON report (``--output-format json``; the run's temporary folder is replaced by
-``<tmp>``) and the exit code. Performance work must leave all of it unchanged::
+prompt/completion model ``davinci-002``, under the default target and under ``openai``), the
+folder gets the prepared file, the rejects sidecar, the JSON report (``--output-format
+json``; the run's temporary folder is replaced by ``<tmp>``) and the exit code.
+Performance work must leave all of it unchanged::
 
     python benchmarks/prepare_outputs.py --python /path/a/.venv/bin/python -o /tmp/a FILES...
     python benchmarks/prepare_outputs.py --python /path/b/.venv/bin/python -o /tmp/b FILES...
@@ -26,9 +27,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent.parent / "shared" / "data"
 
+DAVINCI = ["--model", "davinci-002"]
 VARIANTS = {
     "plain": [],
     "davinci-unsafe": ["--fix", "--unsafe-fixes", "--model", "davinci-002"],
+    # like with like (floor.py): davinci-002 is OpenAI's, and the legacy fixes are the rules of
+    # its prompt/completion models; under the default target they do not run
+    "openai-davinci-unsafe": ["--fix", "--unsafe-fixes", "--target", "openai", *DAVINCI],
 }
 
 

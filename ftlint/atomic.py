@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import re
 from pathlib import Path
@@ -196,5 +195,5 @@ def place(temp: str | os.PathLike[str], target: Path, overwrite: bool = False) -
 def write_json_report(report: Report, target: Path, overwrite: bool = False) -> None:
     """The run's JSON report (the ``--output-format json`` contract), written atomically."""
     with AtomicWriter(target, overwrite=overwrite) as handle:
-        handle.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode() + b"\n")
+        handle.write(report.to_json().encode() + b"\n")
     report.notes.append(f"report written to {target}")

@@ -81,6 +81,47 @@ def _skeleton(value: Any, marks: list[str], huge: list[str], tag: str) -> Any:
     return value
 
 
+def pretty_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, the same text, written by orjson
+    when it writes exactly that: the JSON report of a prepare that drops or flags many records
+    is megabytes, and the standard library's indenting encoder is pure Python (0.4 s for the
+    report of 100k prompt/completion records, written twice: to the report file and to the
+    output; orjson: 0.01 s). The standard library writes what orjson would write otherwise."""
+    if _orjson_writes_it(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+        except orjson.JSONEncodeError:  # a key not a str, an integer beyond 64 bits, a lone
+            pass  # surrogate, nesting deeper than orjson's limit
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+#: Types both write alike (the containers are walked; their subclasses are not: a named
+#: tuple, an enum, a dataclass are left to the standard library, which may refuse them).
+_ALIKE = frozenset({str, int, bool, type(None)})
+
+
+def _orjson_writes_it(value: Any) -> bool:
+    """Whether orjson writes ``value`` as the standard library does, but for what it refuses
+    (``pretty_json`` then falls back): containers and scalars of exact JSON types only, and
+    floats that both write by the shortest repr (orjson writes ``1e-05`` as ``0.00001`` and
+    NaN and infinities as ``null``)."""
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            extend(item.values())  # keys: orjson refuses any but str
+        elif kind is list or kind is tuple:
+            extend(item)
+        elif kind is float:
+            if not (item == 0.0 or 1e-4 <= abs(item) < 1e16):  # (NaN fails both)
+                return False
+        elif kind not in _ALIKE:
+            return False
+    return True
+
+
 def loads(text: str | bytes) -> Any:
     return orjson.loads(text)
 

@@ -349,6 +349,10 @@ class Report:
 
     def to_json(self, indent: int | None = 2) -> str:
         """The JSON contract of ``--output-format json``, as text."""
+        if indent == 2:
+            from ftlint.jsonl import pretty_json
+
+            return pretty_json(self.to_dict())
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def diagnostic_rows(self) -> list[dict[str, Any]]:

@@ -226,6 +226,67 @@ def test_buffer_token_ids_are_encode_ordinary(o200k, text):
     assert counts == o200k.example(data)
 
 
+@settings(max_examples=40)
+@given(
+    st.text(
+        st.characters(exclude_categories=()) | st.sampled_from("\ud800\udfff\ud83d"), max_size=40
+    )
+)
+def test_remembered_token_ids_are_the_ids_of_a_fresh_encoding(o200k, text):
+    """A text seen again (in the same example, in a later one) takes its ids from the counter's
+    cache of recent texts (kept as ``bytes``): the same ids as a first encoding, lone
+    surrogates included (encoded as ``encode_ordinary`` encodes them)."""
+    if o200k._buffer is None:
+        pytest.skip("this tiktoken has no buffer encoder")
+    fixed = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    data = {"messages": [{"role": "user", "content": text}, {"role": "assistant", "content": text}]}
+    expected = o200k.encoding.encode_ordinary(fixed) * 2
+    for _ in range(2):  # the second time, both texts come from the cache
+        counts, tokens = o200k.example_and_tokens(data)
+        assert array("I", tokens).tolist() == expected
+        assert counts.trained == len(expected) // 2
+
+
+@settings(max_examples=60)
+@given(
+    st.text(
+        st.characters(exclude_categories=()) | st.sampled_from("\ud800\udfff\ud83d <|endoftext|>"),
+        max_size=60,
+    )
+)
+def test_a_count_from_the_buffer_is_the_length_of_encode_ordinary(o200k, text):
+    """``text`` counts in tiktoken's buffer of ids where it can: the count is that of
+    ``encode_ordinary``, special-token lookalikes and lone surrogates included."""
+    assert o200k.text(text) == len(o200k.encoding.encode_ordinary(text))
+
+
+def test_the_cache_of_recent_texts_rests_when_texts_do_not_repeat():
+    """After a full cache with hardly a repeat, texts are encoded without it for a while, then
+    it is tried again; the ids are those of tiktoken throughout."""
+    counter = TokenCounter("o200k_base")
+    counter.load_tiktoken()
+    if counter._buffer is None:
+        pytest.skip("this tiktoken has no buffer encoder")
+    counter.CACHE_LIMIT = 64
+    counter.SEEN_REST = 10
+
+    def ids(text: str) -> list[int]:
+        data = {"messages": [{"role": "user", "content": text}]}
+        return array("I", counter.example_and_tokens(data)[1]).tolist()
+
+    for i in range(64):  # fills the cache, no repeat
+        assert ids(f"text number {i}") == counter.encoding.encode_ordinary(f"text number {i}")
+    assert counter._seen_pause == 0
+    assert ids("one more") == counter.encoding.encode_ordinary("one more")
+    assert counter._seen_pause == 10 and not counter._seen  # resting
+    for _ in range(10):
+        assert ids("text number 3") == counter.encoding.encode_ordinary("text number 3")
+    assert counter._seen_pause == 0 and counter._seen_hits == 0
+    ids("again")  # remembered: the cache is back
+    assert ids("again") == counter.encoding.encode_ordinary("again")
+    assert counter._seen_hits == 1
+
+
 def test_special_tokens_in_text_are_ordinary_text_in_the_buffer_path(o200k):
     text = "<|endoftext|> and <|endofprompt|><|im_start|>"
     _counts, ids = o200k.example_and_ids({"prompt": text, "completion": "x"})

@@ -31,6 +31,9 @@ from ftlint import (
 from ftlint.conversion import Planner
 from ftlint.shapes import CHAT, PROMPT_COMPLETION, model_shapes
 
+#: ``Stats.add``: the features of this record not computed yet (they may be None).
+_NOT_YET: Any = object()
+
 #: Classification: fewer distinct completions than examples / 3 (at least 3 examples a class).
 CLASSIFICATION_RATIO = 3
 #: Distinct completions tracked for classification. Beyond this the data is not treated as
@@ -254,9 +257,10 @@ class Stats(Accumulator):
             data = record.data
             if type(data) is dict and "messages" in data:  # a chat record: no features
                 return
-        try:  # the analysis read inline: every legacy accumulator asks for every record
-            found = record.analyses[self.key]
-        except KeyError:
+        # The analysis read inline: every legacy accumulator asks for every record (``get``:
+        # the first to ask misses, and a miss by ``KeyError`` costs several times as much).
+        found = record.analyses.get(self.key, _NOT_YET)
+        if found is _NOT_YET:
             found = record.analyses[self.key] = features(record, self.rule.planner)
         if found is None:
             return

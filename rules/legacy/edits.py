@@ -65,9 +65,20 @@ class EditTexts:
         return text
 
     def __call__(self, data: Any) -> Any:
-        texts = pc_texts(data)
+        if type(data) is dict and len(data) == 2 and "prompt" in data and "completion" in data:
+            # The plain record (nearly every one, three transforms each): its shape can only
+            # be prompt/completion, so ``pc_texts`` is read inline.
+            prompt, completion = data["prompt"], data["completion"]
+            texts = (
+                "" if prompt is None else prompt,
+                "" if completion is None else completion,
+            )
+            if not (type(texts[0]) is str and type(texts[1]) is str):
+                texts = pc_texts(data)
+        else:
+            texts = pc_texts(data)
         if texts is not None:
-            if not texts[1].strip():
+            if not texts[1] or texts[1].isspace():  # (``not strip()``, without a copy)
                 return data
             old = texts[0] if self.field == "prompt" else texts[1]
             new = self.edit(old)

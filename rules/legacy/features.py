@@ -71,12 +71,17 @@ def record_texts(record: Record) -> tuple[str, str] | None:
 
 
 def texts_of(record: Record) -> tuple[str, str] | None:
-    """The record's ``record_texts``, computed once (read inline: asked for every record)."""
-    try:
-        return record.analyses[record_texts]
-    except KeyError:
+    """The record's ``record_texts``, computed once (read inline: asked for every record;
+    ``get`` with a sentinel, the value may be None: the first ask of each record misses, and
+    a miss by ``KeyError`` costs several times a ``get``, see ``ftlint.analysis``)."""
+    texts = record.analyses.get(record_texts, _NOT_YET)
+    if texts is _NOT_YET:
         texts = record.analyses[record_texts] = record_texts(record)
-        return texts
+    return texts
+
+
+#: ``texts_of``: not computed for this record yet.
+_NOT_YET: Any = object()
 
 
 def converts_to_pc(planner: Planner | None) -> bool:
