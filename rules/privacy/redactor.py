@@ -55,7 +55,7 @@ class PrivacyRedactor:
             for f in find_secrets(text, bits):
                 if not self.secret_allow.allows(f, text):
                     spans.append((f.start, f.end, f.inline or f.masked))
-        for f in find_personal_data(text, regions=self.regions):
+        for f in find_personal_data(text, regions=self.regions, bits=bits):
             if not self.personal_allow.allows(f, text):
                 spans.append((f.start, f.end, f.inline or f.masked))
         return spans
