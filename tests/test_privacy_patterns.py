@@ -5,16 +5,18 @@ prefilter's member counts). Each rewritten pattern matches as its old form did (
 and groups, on strings of digits of several scripts, separators, letters and words), no
 precheck rules out a text the old pattern matches in, and the findings are those of before:
 on examples recorded with the code before the change, and against the same code run with
-the old patterns and no prechecks."""
+the old patterns and no prechecks. secret-in-data searches for a password in a URL only in
+a text with ``://`` (every match has it)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from collections.abc import Sequence
 from unittest import mock
 
-from ftlint.rules.privacy import personal_data
+from ftlint.rules.privacy import personal_data, secret_in_data
 from ftlint.rules.privacy.personal_data import find_personal_data
 from ftlint.rules.privacy.texts import gate
 from hypothesis import example, given, settings
@@ -310,3 +312,41 @@ def test_the_findings_are_those_of_the_old_patterns_without_prechecks(text):
     assert found == _old_findings(text), text
     assert find_personal_data(text, bits=gate(text)) == found
     assert PERSONAL.find(text, gate(text)) == found
+
+
+# ---------------------------------------------------------------------------------------------
+# secret-in-data: the literals a format requires
+
+WORD = st.text(
+    st.sampled_from(string.ascii_letters + string.digits + "-_.!"), min_size=1, max_size=9
+)
+#: ``scheme://user:password@host``, some parts left out.
+URL = st.tuples(
+    st.sampled_from(["postgres", "https", "redis", "s3", ""]),
+    st.sampled_from(["://", ":/", "//", "://"]),
+    WORD,
+    st.sampled_from([":", ""]),
+    WORD,
+    st.sampled_from(["@", "@@", ""]),
+    st.sampled_from(["db.acme.io", "localhost:5432", "[::1]", "", "h"]),
+).map("".join)
+URL_PIECE = st.one_of(
+    URL,
+    st.sampled_from(["postgres", "https", "://", ":/", ":", "@", "user", "pa55-w0rd!", "host",
+                     "db.acme.io", "/", " ", "a", "x:y@z", "https://", "\n", "<", "J"]),
+    st.text(max_size=3),
+)  # fmt: skip
+URL_TEXT = st.lists(URL_PIECE, max_size=14).map("".join)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(URL_TEXT)
+@example("postgres://app:Xk29fQ@db.acme.io/app and jane@acme.com")
+def test_a_format_is_searched_only_where_every_match_would_be(text):
+    for spec in secret_in_data.FORMATS:
+        for match in spec.regex.finditer(text):
+            assert all(literal in match.group() for literal in spec.requires), spec.label
+    formats = tuple(dataclasses.replace(spec, requires=()) for spec in secret_in_data.FORMATS)
+    with mock.patch.object(secret_in_data, "FORMATS", formats):
+        before = secret_in_data.find_secrets(text)
+    assert secret_in_data.find_secrets(text) == before
