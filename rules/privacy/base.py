@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ftlint.rules.privacy.texts import gate, suspect_texts, suspects
+from ftlint.rules.privacy.texts import gate, scan, scan_texts, suspect_texts, suspects
 
 from ftlint import (
     ConfigError,
@@ -236,10 +236,19 @@ class PrivacyRule(Rule):
     def quiet(self, record: Record) -> bool:
         # The gate of the record's JSON source without the record analysis: nearly every
         # record stops here, and a first ``analysis.get`` costs more than the gate itself.
+        # A source it lets through is not gated again: the analysis is made here.
         source = json_source(record)
-        if source is not None:
-            return not gate(source)
-        return not suspects(record)
+        if source is None:
+            return not suspects(record)
+        if not gate(source):
+            return True
+        found = record.analyses.get(scan)
+        if found is None:
+            found = (), 0
+            if record.ok:
+                found = scan_texts(record, source)
+            record.analyses[scan] = found
+        return not found[1]
 
     # -- what a subclass provides ----------------------------------------------------------
     def find(self, text: str, bits: int) -> list[Finding]:  # pragma: no cover - interface

@@ -130,6 +130,12 @@ def scan(record: Record) -> tuple[tuple[Suspect, ...], int]:
     source = json_source(record)
     if source is not None and not gate(source):
         return (), 0  # nearly every record: one look at its source
+    return scan_texts(record, source)
+
+
+def scan_texts(record: Record, source: str | None) -> tuple[tuple[Suspect, ...], int]:
+    """``scan`` of a read record whose ``source`` (``json_source``) the gate let through, or
+    that has none: for a caller that already gated the source (``PrivacyRule.quiet``)."""
     data = record.data
     texts = list(texts_of(data))
     if source is None or '"arguments"' in source:
