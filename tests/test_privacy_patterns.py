@@ -169,6 +169,7 @@ def _precheck_cases(text: str) -> list[tuple[str, bool, re.Pattern[str]]]:
 @given(st.one_of(ASCII_TEXT, TEXT))
 @example("4111 1111 1111 1111 and 123-45-6789 at 81.2.69.160, GB82WEST12345698765432")
 @example("1:2:3 ::1 fe80::1 a:b:c")
+@example("3782 822463 10005, 3782-822463-10005 and 4111111111111")
 def test_a_text_a_precheck_rules_out_has_no_match(text):
     for what, ruled_out, pattern in _precheck_cases(text):
         if ruled_out:
@@ -201,6 +202,9 @@ def _old_may_hold_a_phone(text: str, regions: Sequence[str]) -> bool:
 @example("650 253 0000", ("US",))
 @example("xxx-xxx-1234", ("US",))
 @example("1 x 2 x 3 x 4 x 5", ("US",))
+@example("12345    6789", ("US",))
+@example("12345     6789", ("US",))
+@example("12345      6789 1", ("US",))
 @example("+43 1234", ("US",))
 @example("\u0663\u0663\u0663 \u0663\u0663\u0663 \u0663\u0663\u0663", ("US",))
 def test_the_phone_prefilter_answers_as_before(text, regions):

@@ -143,8 +143,11 @@ def card_brand(digits: str) -> str | None:
 
 
 def _could_be_card(shape: bytes) -> bool:
-    """Every match of ``_CARD_RE`` starts with four digits and has 13 at least."""
-    return shape.count(b"0") >= 13 and b"0000" in shape
+    """Every match of ``_CARD_RE`` has 13 digits at least, and 13 in a row or four, a space
+    or a dash and four more."""
+    return shape.count(b"0") >= 13 and (
+        b"0000 0000" in shape or b"0000-0000" in shape or b"0000000000000" in shape
+    )
 
 
 def _cards(text: str, shape: bytes | None = None) -> list[Finding]:
@@ -346,20 +349,10 @@ _FEWEST_WITH_PLUS = 6
 #: one as a digit (its alpha conversion needs 3 letters; ``x`` is the only letter it takes in).
 _DIGIT_GROUP = re.compile(r"[\dxX](?:[^\dxX]{0,4}[\dxX])*")
 _DIGIT = re.compile(r"\d")
-#: Per ``fewest``: ``fewest`` members of one ``_DIGIT_GROUP`` in a row, in a text and in the
-#: shape of an ASCII text (``_shape``).
-_MEMBERS: dict[int, tuple[re.Pattern[str], re.Pattern[bytes]]] = {}
-
-
-def _members(fewest: int) -> tuple[re.Pattern[str], re.Pattern[bytes]]:
-    patterns = _MEMBERS.get(fewest)
-    if patterns is None:
-        more = max(0, fewest - 1)
-        patterns = _MEMBERS[fewest] = (
-            re.compile(rf"[\dxX](?:[^\dxX]{{0,4}}[\dxX]){{{more}}}"),
-            re.compile(rf"[0xX](?:[^0xX]{{0,4}}[0xX]){{{more}}}".encode()),
-        )
-    return patterns
+#: The members of a ``_DIGIT_GROUP`` (ASCII digits, ``x``, ``X``) as ``0``, every other byte
+#: as a space: in an ASCII text, five spaces in a row are a gap between two groups.
+_MEMBER_BYTES = bytes(48 if chr(b) in "0123456789xX" else 32 for b in range(256))
+_GAP = b" " * 5
 
 
 def _digits(group: str) -> int:
@@ -378,17 +371,14 @@ def _may_hold_a_phone(text: str, regions: Sequence[str]) -> bool:
         if not known or None in known:
             return True
         fewest = min(known)  # type: ignore[type-var]
-    # A group holds no more digits than members (``_digits``), and a text no more members
-    # than its digits and ``x``: counts, then one search for a group of ``fewest`` members,
-    # rule out nearly every text without a match object per group.
-    in_text, in_shape = _members(fewest)
-    shape = _shape(text)
-    if shape is None:
-        if not in_text.search(text):
+    # A group holds no more digits than members (``_digits``): in a short ASCII text, a count
+    # of the members and one of each group's rule out nearly every text in C, without a
+    # match object per group (each piece split at the gaps holds one group).
+    if len(text) <= _SHAPED and text.isascii():
+        members = text.encode("ascii").translate(_MEMBER_BYTES)
+        if members.count(b"0") < fewest:
             return False
-    else:
-        members = shape.count(b"0") + shape.count(b"x") + shape.count(b"X")
-        if members < fewest or not in_shape.search(shape):
+        if not any(piece.count(b"0") >= fewest for piece in members.split(_GAP)):
             return False
     return any(_digits(group.group()) >= fewest for group in _DIGIT_GROUP.finditer(text))
 
