@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ftlint.model import Record
@@ -607,6 +607,10 @@ class Planner:
     #: The record formats the target accepts as they are (``Target.formats`` and its
     #: ``write_format``): a Gemini record is native for a target that takes ``gemini``.
     formats: tuple[str, ...] = ()
+    #: The plan of each shape whose plan depends on the shape alone (no ``--map``, no
+    #: conversion, no data-dependent native check): most records are read from here, without
+    #: routing them again (``plan``).
+    _fixed: dict[str, Plan] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def from_context(cls, context: RuleContext) -> Planner:
@@ -643,6 +647,19 @@ class Planner:
         if self.mapping and source_format not in TABULAR_FORMATS:
             data, mapped = apply_map(data, self.mapping)
         shape = detect_shape(data)
+        if not mapped:
+            plan = self._fixed.get(shape)
+            if plan is not None:
+                return plan
+            plan = self._planned(data, shape, False)
+            # A shape that stays as it is (or has nowhere to go) has the same plan for every
+            # record, unless a native check reads the data; a conversion's plan is the record's.
+            if (plan.target is None or plan.target == shape) and shape not in NATIVE_WHEN_ACCEPTED:
+                self._fixed[shape] = plan
+            return plan
+        return self._planned(data, shape, mapped)
+
+    def _planned(self, data: Any, shape: str, mapped: bool) -> Plan:
         if shape in FOREIGN_SHAPES and shape in self.formats and not mapped:
             return _plain_plan(shape, shape, False, False)  # the target's own format
         native = NATIVE_WHEN_ACCEPTED.get(shape)

@@ -7,7 +7,8 @@ a ``not-line-delimited`` notice. Files can be cut into byte ranges for parallel 
 
 Lines are read with a cap (``--max-record-size``): a longer one is reported and skipped in
 chunks, never held whole nor parsed. Nesting deeper than ``--max-depth`` is refused after a
-count of brackets (one ``bytes.translate`` per line, the only cost on the hot path).
+count of brackets; a run of 19 digits is read again exactly. One ``bytes.translate`` per line
+keeps only a line's openers and digits: few of them, and there is nothing more to look at.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ _SHAPE = bytes.maketrans(b"[0123456789", b"{0000000000")
 #: orjson reads an integer beyond 64 bits as a float: above 2**64 - 1 (20 digits) or below
 #: -2**63 (19 digits after the minus sign). A run of 19 digits is where that can start.
 _LONG_DIGITS = b"0" * 19
+#: The bytes the first look at a line leaves out: what is left are its openers and digits.
+_NEITHER_DIGIT_NOR_OPENER = bytes(set(range(256)) - set(b"[{0123456789"))
 
 
 def _is_wide(encoding: str) -> bool:
@@ -175,6 +178,9 @@ class JsonlReader(Reader):
         limits = Limits.of(file)
         max_size, max_depth = limits.max_record_size, limits.max_depth
         cap = max_size + 1  # a line of max_size bytes and its newline
+        # A line with at most this many openers and digits in all is neither too deep nor
+        # holds a run of digits that may not fit in 64 bits: one pass over it tells.
+        few_marks = min(max_depth, len(_LONG_DIGITS) - 1)
         line_no = (byte_range.first_line if byte_range else 1) - 1
         record_no = (byte_range.first_record if byte_range else 1) - 1
         with file.open_binary() as handle:
@@ -259,17 +265,21 @@ class JsonlReader(Reader):
                                               message, text, column)  # fmt: skip
                         continue
                 location = Location(path, line_no, None, record_no)
-                shape = body.translate(_SHAPE)
-                if shape.count(b"{") > max_depth:  # openers bound the depth; rarely true
-                    depth = depth_of(data)
-                    if depth > max_depth:
-                        yield over_limit(location, _too_deep(depth, max_depth), "jsonl")
-                        continue
-                if _LONG_DIGITS in shape:
-                    # orjson reads an integer beyond 64 bits as a float, losing digits; the
-                    # standard library keeps it exact (rare: only such lines pay for it).
-                    with contextlib.suppress(ValueError, RecursionError):
-                        data = json.loads(text)
+                marks = body.translate(_SHAPE, _NEITHER_DIGIT_NOR_OPENER)
+                if len(marks) > few_marks:  # most lines have fewer openers and digits than that
+                    openers = marks.count(b"{")
+                    if openers > max_depth:  # openers bound the depth; rarely true
+                        depth = depth_of(data)
+                        if depth > max_depth:
+                            yield over_limit(location, _too_deep(depth, max_depth), "jsonl")
+                            continue
+                    if len(marks) - openers >= len(_LONG_DIGITS) and _LONG_DIGITS in (
+                        body.translate(_SHAPE)
+                    ):
+                        # orjson reads an integer beyond 64 bits as a float, losing digits;
+                        # the standard library keeps it exact (rare: only such lines pay).
+                        with contextlib.suppress(ValueError, RecursionError):
+                            data = json.loads(text)
                 problem = None if isinstance(data, dict) else _not_an_object(data)
                 yield Record(data=data, location=location, raw=text, problem=problem,
                              source_format="jsonl")  # fmt: skip
