@@ -281,8 +281,8 @@ class JsonlReader(Reader):
                         with contextlib.suppress(ValueError, RecursionError):
                             data = json.loads(text)
                 problem = None if isinstance(data, dict) else _not_an_object(data)
-                yield Record(data=data, location=location, raw=text, problem=problem,
-                             source_format="jsonl")  # fmt: skip
+                # Positional: a call with keywords takes 0.15 us longer (every record).
+                yield Record(data, location, text, problem, "jsonl")
 
     def _read_document(self, file: FileContext, kind: str) -> Iterator[Record]:
         from ftlint.plugins.jsontext import iter_array, iter_concatenated

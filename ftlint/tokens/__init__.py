@@ -812,7 +812,8 @@ class TokenCounter:
         shape = detect_shape(data)
         if shape == CHAT:
             total, trained, count = self.messages(data.get("messages"))
-            total += self.tools(data.get("tools")) + self.tools(data.get("functions"))
+            if len(data) > 1:  # a record of messages alone (most) defines no tools
+                total += self.tools(data.get("tools")) + self.tools(data.get("functions"))
             return ExampleTokens(total, trained, total, count)
         if shape == PROMPT_COMPLETION:
             prompt = data.get("prompt")
