@@ -750,9 +750,17 @@ def _dropped_keys(data: dict, shape: str) -> tuple[str, ...]:
     return tuple(k for k in data if k not in kept)
 
 
+def plan_key(planner: Planner) -> tuple[Any, Planner]:
+    """The analysis key of the plans of ``planner`` (``ftlint.analysis``). A rule that reads
+    the plan of every record makes it once and looks the plan up inline,
+    ``record.analyses.get(key) or plan_of(record, planner)``: a call of ``plan_of`` costs
+    more than the lookup, and several rules ask for every record."""
+    return (_plan, planner)
+
+
 def plan_of(record: Record, planner: Planner) -> Plan:
     """The record's plan, computed once per record whichever format rule asks first (the
-    analysis ``(_plan, planner)``, read inline: this runs several times per record)."""
+    analysis ``plan_key(planner)``)."""
     key = (_plan, planner)
     plan = record.analyses.get(key)
     if plan is None:

@@ -94,6 +94,8 @@ def detect_shape(data: Any) -> str:
     if not isinstance(data, dict):
         return UNKNOWN
     if "messages" in data:
+        if len(data) == 1:  # messages alone (most chat records): neither Nova key is there
+            return CHAT
         if "schemaVersion" in data or isinstance(data.get("system"), list):
             return NOVA
         return CHAT

@@ -998,6 +998,12 @@ def token_figures(
     return figures
 
 
+def figures_key(encoding_name: str, planner: Planner | None) -> tuple[Any, ...]:
+    """The analysis key of ``token_figures(record, encoding_name, planner)``: made once by a
+    rule that reads them for every record and looked up inline (as ``plan_key``)."""
+    return (_count_record, encoding_name, planner)
+
+
 def _count_record(record: Record, encoding_name: str, planner: Planner | None) -> tuple[Any, bytes]:
     data = record.data
     if planner is not None and isinstance(data, dict):

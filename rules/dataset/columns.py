@@ -44,7 +44,7 @@ class Chunked:
     chunks. Reads as the array did: ``len``, an index, iteration; ``numpy`` and ``take`` for
     the vectorised searches. Signatures are a column of bytes (``"B"``) read by ``row``."""
 
-    __slots__ = ("_limit", "chunks", "sealed", "starts", "tail", "typecode")
+    __slots__ = ("_limit", "append", "chunks", "sealed", "starts", "tail", "typecode")
 
     def __init__(self, typecode: str) -> None:
         self.typecode = typecode
@@ -52,6 +52,11 @@ class Chunked:
         self.starts: list[int] = []  # position of each chunk's first value
         self.sealed = 0  # values in the chunks
         self.tail = array(typecode)
+        #: Append one value: the tail's own ``append``, a call in C (one or more a record for
+        #: every dataset accumulator). The tail is sealed once it is full by ``settle``, which
+        #: the owner calls now and then (``Columns`` every ``SETTLE_EVERY`` examples), and by
+        #: the other ways of adding values.
+        self.append = self.tail.append
         self._limit = CHUNK_BYTES // self.tail.itemsize
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -60,10 +65,9 @@ class Chunked:
             chunks.append(self.tail.tobytes())
         return _rebuilt, (self.typecode, chunks)
 
-    def append(self, value: int) -> None:
-        tail = self.tail
-        tail.append(value)
-        if len(tail) >= self._limit:
+    def settle(self) -> None:
+        """Seal the tail if it is full (after values were added by ``append``)."""
+        if len(self.tail) >= self._limit:
             self.seal()
 
     def frombytes(self, data: Any) -> None:
@@ -102,6 +106,7 @@ class Chunked:
         if self.tail:
             self.add_chunk(memoryview(self.tail.tobytes()).cast(self.typecode))
             self.tail = array(self.typecode)
+            self.append = self.tail.append
 
     def pieces(self) -> list[Any]:
         """The chunks and the tail, in order (none empty)."""
@@ -195,8 +200,20 @@ class Columns(Accumulator):
         self._follow: tuple[Any, ...] = ()
         self._next_record = -1
 
+    #: Examples placed between two looks at the tails of the ``Chunked`` columns (a power of
+    #: two): their values are appended in C (``Chunked.append``), and a tail full since the
+    #: last look is sealed then, at most this many values late.
+    SETTLE_EVERY = 1 << 10
+
     def _state_keys(self) -> tuple[str, ...]:
+        """The names of the columns of values, one or more per example placed."""
         return ()
+
+    def _settle(self) -> None:
+        for key in self._state_keys():
+            column = getattr(self, key)
+            if isinstance(column, Chunked):
+                column.settle()
 
     def __getstate__(self) -> dict[str, Any]:
         transient = ("_origin_ids", "_last", "_follow", "_next_record")
@@ -220,6 +237,8 @@ class Columns(Accumulator):
         ):
             self._next_record += 1  # the last run goes on
             self.size += 1
+            if not self.size & (self.SETTLE_EVERY - 1):
+                self._settle()
             return
         last = self._last
         if (
@@ -252,6 +271,8 @@ class Columns(Accumulator):
         self.size += 1
         self._follow = (location.path, location.sheet, record.split, delta)
         self._next_record = number + 1 if location.record else -1
+        if not self.size & (self.SETTLE_EVERY - 1):
+            self._settle()
 
     def merge(self, other: Accumulator) -> None:
         assert isinstance(other, Columns)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ftlint.rules.dataset.canonical import hashes_of
+from ftlint.rules.dataset.canonical import canonical_hashes, hashes_of
 from ftlint.rules.dataset.columns import (
     VECTOR_MIN,
     Chunked,
@@ -27,7 +27,7 @@ class _ConflictAccumulator(Columns):
         return ("context", "answer")
 
     def add(self, record: Record) -> None:
-        _, context, answer = hashes_of(record)
+        _, context, answer = record.analyses.get(canonical_hashes) or hashes_of(record)
         if context:
             self._place(record)
             self.context.append(context)

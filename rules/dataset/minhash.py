@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Iterable
 from typing import Any
 
-from ftlint.rules.dataset.canonical import comparison_words, hashes_of
+from ftlint.rules.dataset.canonical import canonical_hashes, comparison_words, hashes_of
 from ftlint.rules.dataset.columns import (
     VECTOR_MIN,
     Chunked,
@@ -31,7 +31,7 @@ from ftlint.rules.dataset.columns import (
 
 from ftlint import Accumulator, Record
 from ftlint.conversion import Planner
-from ftlint.tokens import token_figures
+from ftlint.tokens import figures_key, token_figures
 
 NUM_PERM = 64
 SEED = 0x5EED_F71
@@ -273,6 +273,8 @@ class SignatureColumns(Columns):
         self.threshold = threshold
         self.shingle_size = shingle_size
         self.encoding = encoding
+        #: Where each record's token ids are (``figures_key``), read inline: every record.
+        self._figures_key = figures_key(encoding, planner) if encoding is not None else None
         self.digest = Chunked("Q")
         self.signatures = Chunked("B")  # NUM_PERM bytes per example
 
@@ -286,7 +288,7 @@ class SignatureColumns(Columns):
     LONG = 4 * LONG_STEP
 
     def add(self, record: Record) -> None:
-        example, _, _ = hashes_of(record)
+        example, _, _ = record.analyses.get(canonical_hashes) or hashes_of(record)
         if not example:
             return
         if self.encoding is None:
@@ -297,7 +299,8 @@ class SignatureColumns(Columns):
             self.digest.append(example)
             self.signatures += value
             return
-        tokens = token_figures(record, self.encoding, self.planner)[1]
+        figures = record.analyses.get(self._figures_key)
+        tokens = (figures or token_figures(record, self.encoding, self.planner))[1]
         if not tokens:
             return
         self._place(record)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ftlint import Rule, RuleContext
-from ftlint.conversion import Planner
+from ftlint.conversion import Planner, plan_key
 
 
 class PlanRule(Rule):
@@ -15,6 +15,8 @@ class PlanRule(Rule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self.planner = Planner.from_context(context)
+        #: Where the records' plans are (``plan_key``), for the rules that read every one.
+        self.plan_key = plan_key(self.planner)
 
     @property
     def model_name(self) -> str:

@@ -58,8 +58,9 @@ class Conversions(Accumulator):
     def add(self, record: Record) -> None:
         if not isinstance(record.data, dict):
             return
-        plan = plan_of(record, self.rule.planner)
-        if not self.rule.wants(plan):
+        rule = self.rule
+        plan = record.analyses.get(rule.plan_key) or plan_of(record, rule.planner)
+        if not rule.wants(plan):
             return
         self.source_format = self.source_format or record.source_format
         if plan.error is not None:

@@ -25,7 +25,8 @@ class _ShapeCounter(Accumulator):
     def add(self, record: Record) -> None:
         if not isinstance(record.data, dict):
             return
-        plan = plan_of(record, self.rule.planner)
+        rule = self.rule
+        plan = record.analyses.get(rule.plan_key) or plan_of(record, rule.planner)
         if plan.source == UNKNOWN:
             return
         if record.split == "train":

@@ -57,7 +57,7 @@ class UnknownFormat(PlanRule):
         data = record.data
         if not isinstance(data, dict) or record.source_format in TABULAR_FORMATS:
             return ()
-        plan = plan_of(record, self.planner)
+        plan = record.analyses.get(self.plan_key) or plan_of(record, self.planner)
         if plan.source != UNKNOWN:
             return ()
         keys = ", ".join(list(data)[:8]) or "none"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ftlint import Rule, RuleContext
 from ftlint.conversion import Planner
-from ftlint.tokens import run_encoding, shared_counter
+from ftlint.tokens import figures_key, run_encoding, shared_counter
 
 
 class TokenRule(Rule):
@@ -20,6 +20,8 @@ class TokenRule(Rule):
         self.model_info = context.target.model(self.model_name)
         self.encoding_name = run_encoding(context)
         self.planner = Planner.from_context(context)
+        #: Where each record's token figures are (``figures_key``), read inline.
+        self.figures_key = figures_key(self.encoding_name, self.planner)
         limit = self.options.get("max-tokens")
         if limit is None and self.model_info is not None:
             limit = self.model_info.max_tokens

@@ -49,7 +49,8 @@ class ExampleTooLong(TokenRule):
     def check_record(self, record: Record) -> Iterable[Diagnostic]:
         if self.limit is None or not isinstance(record.data, dict):
             return ()
-        counts = example_tokens(record, self.encoding_name, self.planner)
+        figures = record.analyses.get(self.figures_key)
+        counts = figures[0] if figures else example_tokens(record, self.encoding_name, self.planner)
         if counts.longest <= self.limit:
             return ()
         what = "sequence of this preference pair" if counts.longest != counts.total else "example"

@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ftlint import Accumulator, Record
-from ftlint.conversion import Planner, plan_of
-from ftlint.tokens import token_figures
+from ftlint.conversion import Planner, plan_key, plan_of
+from ftlint.tokens import figures_key, token_figures
 
 # ---------------------------------------------------------------------------------------------
 # Columns that widen
@@ -151,6 +151,9 @@ class TokenStats(Accumulator):
     def __init__(self, encoding_name: str, planner: Planner) -> None:
         self.encoding_name = encoding_name
         self.planner = planner
+        #: Where each record's token figures and plan are (read inline: every record).
+        self._figures_key = figures_key(encoding_name, planner)
+        self._plan_key = plan_key(planner)
         self.total = array("H")
         self.trained = array("H")
         self.messages = array("B")
@@ -176,7 +179,9 @@ class TokenStats(Accumulator):
         if not isinstance(record.data, dict):
             return
         planner = self.planner
-        counts = token_figures(record, self.encoding_name, planner)[0]
+        analyses = record.analyses
+        figures = analyses.get(self._figures_key)
+        counts = (figures or token_figures(record, self.encoding_name, planner))[0]
         location = record.location
         split = record.split
         self.paths.setdefault(split, location.path)
@@ -210,7 +215,7 @@ class TokenStats(Accumulator):
             else:
                 runs.append(number)
             # The plan is already there: counting converted the record with it.
-            shape = plan_of(record, planner).source
+            shape = (analyses.get(self._plan_key) or plan_of(record, planner)).source
             code = self._shape_codes.get(shape)
             self.shapes.append(self._shape_code(shape) if code is None else code)
             if len(self.shapes) >= self.SEAL:
