@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE.parent.parent.parent / "shared" / "data"
+DATA = HERE.parent.parent / "shared" / "data"  # ../shared/data beside the checkout
 
 DAVINCI = ["--model", "davinci-002"]
 VARIANTS = {
