@@ -69,7 +69,7 @@ class RunColumn(Sequence[int]):
     ``size``, read inline by the hot loop); anything else starts a run. Reads as the list of
     numbers did: ``len``, an index, iteration."""
 
-    __slots__ = ("firsts", "next", "size", "starts", "steps")
+    __slots__ = ("firsts", "next", "size", "starts", "step", "steps")
 
     def __init__(self) -> None:
         self.starts = array("Q")  # position of each run's first value
@@ -77,17 +77,19 @@ class RunColumn(Sequence[int]):
         self.steps = array("B")
         self.size = 0
         self.next = -1  # the value that continues the last run (-1: none does)
+        self.step = 0  # the last run's step (``steps[-1]``, read inline by the hot loop)
 
     def append(self, value: int) -> None:
         if value == self.next:
-            self.next += self.steps[-1]
+            self.next += self.step
         elif self.starts and self.size - self.starts[-1] == 1 and value == self.firsts[-1]:
-            self.steps[-1] = 0  # a run of one becomes a run of a repeated value
+            self.steps[-1] = self.step = 0  # a run of one becomes a run of a repeated value
             self.next = value
         else:
             self.starts.append(self.size)
             self.firsts.append(value)
             self.steps.append(1)
+            self.step = 1
             self.next = value + 1
         self.size += 1
 
@@ -99,7 +101,8 @@ class RunColumn(Sequence[int]):
         self.firsts.extend(other.firsts)
         self.steps.extend(other.steps)
         self.size += other.size
-        self.next = other.next if other.size else self.next
+        if other.size:
+            self.next, self.step = other.next, other.step
 
     def __len__(self) -> int:
         return self.size
@@ -164,6 +167,9 @@ class TokenStats(Accumulator):
         self._sealed: list[tuple[array, array, array, array]] = []
         self.shape_names: list[str] = []
         self._shape_codes: dict[str, int] = {}
+        #: The plan of the last example and the code of its shape (``add``).
+        self._last_plan: Any = None
+        self._last_code = 0
         self.valid_examples = 0
         self.valid_tokens = 0
         self.paths: dict[str, str] = {}
@@ -178,13 +184,13 @@ class TokenStats(Accumulator):
     def add(self, record: Record) -> None:
         if not isinstance(record.data, dict):
             return
-        planner = self.planner
         analyses = record.analyses
         figures = analyses.get(self._figures_key)
-        counts = (figures or token_figures(record, self.encoding_name, planner))[0]
+        counts = (figures or token_figures(record, self.encoding_name, self.planner))[0]
         location = record.location
         split = record.split
-        self.paths.setdefault(split, location.path)
+        if split not in self.paths:
+            self.paths[split] = location.path
         if split == "train":
             total, trained, messages = counts.total, counts.trained, counts.messages
             try:  # the common case: every value fits its column as it is
@@ -200,25 +206,30 @@ class TokenStats(Accumulator):
             except OverflowError:
                 self.messages = _append(self.messages, min(messages, 0xFFFFFFFF))
             # Record and line numbers that go on counting are only counted (RunColumn).
-            number = location.record or 0
             runs = self.records
+            number = location.record or 0
             if number == runs.next:
-                runs.next += runs.steps[-1]
+                runs.next += runs.step
                 runs.size += 1
             else:
                 runs.append(number)
-            number = location.line or 0
             runs = self.lines
+            number = location.line or 0
             if number == runs.next:
-                runs.next += runs.steps[-1]
+                runs.next += runs.step
                 runs.size += 1
             else:
                 runs.append(number)
-            # The plan is already there: counting converted the record with it.
-            shape = (analyses.get(self._plan_key) or plan_of(record, planner)).source
-            code = self._shape_codes.get(shape)
-            self.shapes.append(self._shape_code(shape) if code is None else code)
-            if len(self.shapes) >= self.SEAL:
+            # The plan is already there: counting converted the record with it. Records of
+            # one shape that stays as it is share one plan (``Planner.plan``): its code is
+            # looked up once.
+            plan = analyses.get(self._plan_key) or plan_of(record, self.planner)
+            if plan is not self._last_plan:
+                self._last_code = self._shape_code(plan.source)
+                self._last_plan = plan
+            shapes = self.shapes
+            shapes.append(self._last_code)
+            if len(shapes) >= self.SEAL:
                 self._seal()
         else:
             self.valid_examples += 1
