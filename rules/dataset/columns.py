@@ -71,10 +71,8 @@ class Chunked:
             self.seal()
 
     def frombytes(self, data: Any) -> None:
-        tail = self.tail
-        tail.frombytes(data)
-        if len(tail) >= self._limit:
-            self.seal()
+        self.tail.frombytes(data)
+        self.settle()
 
     def __iadd__(self, data: Any) -> Chunked:
         """``column += some_bytes`` (a signature column): as ``frombytes``."""
@@ -92,8 +90,7 @@ class Chunked:
                 self.add_chunk(memoryview(values.tail.tobytes()).cast(self.typecode))
             return
         self.tail.extend(values)
-        if len(self.tail) >= self._limit:
-            self.seal()
+        self.settle()
 
     def add_chunk(self, chunk: memoryview) -> None:
         if chunk:

@@ -167,8 +167,8 @@ class TokenStats(Accumulator):
         self._sealed: list[tuple[array, array, array, array]] = []
         self.shape_names: list[str] = []
         self._shape_codes: dict[str, int] = {}
-        #: The plan of the last example and the code of its shape (``add``).
-        self._last_plan: Any = None
+        #: The shape of the last example and its code (``add``).
+        self._last_shape: str | None = None
         self._last_code = 0
         self.valid_examples = 0
         self.valid_tokens = 0
@@ -220,13 +220,12 @@ class TokenStats(Accumulator):
                 runs.size += 1
             else:
                 runs.append(number)
-            # The plan is already there: counting converted the record with it. Records of
-            # one shape that stays as it is share one plan (``Planner.plan``): its code is
-            # looked up once.
-            plan = analyses.get(self._plan_key) or plan_of(record, self.planner)
-            if plan is not self._last_plan:
-                self._last_code = self._shape_code(plan.source)
-                self._last_plan = plan
+            # The plan is already there: counting converted the record with it. A run of
+            # records of one shape looks its code up once.
+            shape = (analyses.get(self._plan_key) or plan_of(record, self.planner)).source
+            if shape is not self._last_shape:
+                self._last_code = self._shape_code(shape)
+                self._last_shape = shape
             shapes = self.shapes
             shapes.append(self._last_code)
             if len(shapes) >= self.SEAL:
