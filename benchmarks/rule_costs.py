@@ -89,9 +89,20 @@ def main(argv: list[str] | None = None) -> int:
         help="wall (default): perf_counter, cheap, inflated by other load; cpu: the thread's "
         "CPU time, not inflated by load but a system call per read",
     )
-    parser.add_argument("options", nargs="*", help="ftlint.check options as key=value, after --")
-    args = parser.parse_args(argv)
-    options: dict[str, Any] = dict(option.split("=", 1) for option in args.options)
+    parser.add_argument(
+        "options", nargs="*", help="ftlint.check options as key=value (after --, or bare)"
+    )
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # argparse gives a ``nargs="*"`` positional its (empty) share at the path, so options after
+    # ``--`` would be refused as unrecognised: they are split off here instead.
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:cut])
+    after = argv[cut + 1 :]
+    pairs = [*args.options, *after]
+    malformed = [option for option in pairs if "=" not in option]
+    if malformed:
+        parser.error(f"options are key=value: {' '.join(malformed)}")
+    options: dict[str, Any] = dict(option.split("=", 1) for option in pairs)
     options["jobs"] = 1
 
     import ftlint
