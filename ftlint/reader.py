@@ -62,6 +62,13 @@ class Reader:
         line-oriented formats, the reader's own picklable type otherwise (row groups)."""
         return None
 
+    def estimate_records(self, file: FileContext) -> int | None:
+        """About how many records ``file`` holds, cheaply (from ``file.head`` or metadata),
+        or None when unknown. The engine splits a splittable file across workers when it is
+        large in bytes or, by this estimate, in records: with short examples the rules'
+        work per record, not the bytes, is most of a check."""
+        return None
+
     def locate(self, file: FileContext, location: Location) -> Location:
         """``location`` with what the reader adds to a record ordinal (a Parquet row group
         and row): dataset rules rebuild their locations from path, line and record only."""

@@ -316,6 +316,17 @@ class JsonlReader(Reader):
             return None
         return split_lines(file, parts)
 
+    def estimate_records(self, file: FileContext) -> int | None:
+        """Lines of the file, counted in its head and scaled to its size (exact when the
+        head is the whole file); blank lines count too, which an estimate can afford."""
+        head = file.head
+        if not head:
+            return 0
+        lines = head.count(b"\n")
+        if len(head) >= file.size:
+            return lines + (not head.endswith(b"\n"))
+        return file.size * lines // len(head)
+
 
 #: Lines from this size on are read by ``_large_record``: a few more scans of the line, no
 #: copies of it. orjson's parser takes about 12 times the line at its peak (measured: 52 MB

@@ -201,6 +201,13 @@ class ParquetReader(Reader):
                 break
         return ranges
 
+    def estimate_records(self, file: FileContext) -> int | None:
+        """The rows the footer counts (compressed columns hold many rows per byte)."""
+        try:
+            return int(_open(file).metadata.num_rows)
+        except Exception:
+            return None  # an unreadable file: ``read`` says why
+
     def locate(self, file: FileContext, location: Location) -> Location:
         """Add the row group and row to a location that has only a record ordinal (what a
         dataset rule's report rebuilds from its columns)."""

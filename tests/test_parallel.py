@@ -10,6 +10,7 @@ import pytest
 from ftlint.config import Config
 from ftlint.engine import Engine
 from ftlint.pluginmanager import load_plugins
+from ftlint.rule import FileContext
 
 LONG = (
     "The quarterly report shows that revenue from the northern region grew steadily while "
@@ -149,8 +150,6 @@ def test_a_failing_pool_falls_back_to_one_process_with_a_note(
 def test_ranges_cover_the_file_with_the_right_numbers(tmp_path):
     from ftlint.plugins.jsonl import JsonlReader
 
-    from ftlint.rule import FileContext
-
     lines = messy_dataset(300)
     path = write_lines(tmp_path / "train.jsonl", lines)
     file = FileContext.open(path)
@@ -195,3 +194,75 @@ def test_rules_preload_once_before_the_workers_start(tmp_path, monkeypatch, spli
     events.clear()
     _engine(jobs=1).check([path])
     assert events == []
+
+
+def short_examples(count: int) -> list[str]:
+    """Prompt/completion lines of about 60 bytes: many records in few bytes."""
+    return [
+        json.dumps({"prompt": f"Order {i} status?", "completion": f" Shipped on day {i % 7}."})
+        for i in range(count)
+    ]
+
+
+def test_many_short_records_are_split_though_the_file_is_small(tmp_path, monkeypatch):
+    """A file under the byte threshold but over the record threshold (by the reader's
+    estimate) is scanned by the workers, with the report of one pass; under both thresholds
+    it stays in one process."""
+    path = write_lines(tmp_path / "short.jsonl", short_examples(3000))
+    assert path.stat().st_size < Engine.PARALLEL_MIN_SIZE
+    expected = _engine(jobs=1).check([path]).to_dict()
+    calls = []
+    original = Engine._scan_parallel
+
+    def spy(self, executor, units):
+        calls.append(len(units))
+        return original(self, executor, units)
+
+    monkeypatch.setattr(Engine, "_scan_parallel", spy)
+    monkeypatch.setenv("FTLINT_PARALLEL_MIN_RECORDS", "2500")
+    report = _engine(jobs=2).check([path])
+    assert calls == [4]  # 2 ranges per worker
+    assert report.to_dict()["diagnostics"] == expected["diagnostics"]
+    assert report.files[0].records == 3000
+    monkeypatch.setenv("FTLINT_PARALLEL_MIN_RECORDS", "3500")
+    _engine(jobs=2).check([path])
+    assert calls == [4]  # not split again
+
+
+def test_several_small_files_with_many_records_together_use_the_workers(tmp_path, monkeypatch):
+    files = [write_lines(tmp_path / f"part{i}.jsonl", short_examples(1000)) for i in range(3)]
+    monkeypatch.setenv("FTLINT_PARALLEL_MIN_RECORDS", "2500")  # each alone is under it
+    engine = _engine(jobs=2)
+    loaded = [(FileContext.open(f), engine.reader_named("jsonl")) for f in files]
+    assert not engine.worth_splitting(loaded[:2])
+    assert engine.worth_splitting(loaded)
+
+
+@pytest.mark.parametrize("count", [0, 1, 40, 5_000])
+@pytest.mark.parametrize("newline_at_end", [True, False])
+def test_the_jsonl_record_estimate(tmp_path, count, newline_at_end):
+    """Exact when the head is the whole file; scaled from the head otherwise (lines of one
+    length: within a line or two)."""
+    from ftlint.plugins.jsonl import JsonlReader
+
+    lines = short_examples(count)
+    path = tmp_path / "f.jsonl"
+    path.write_text("\n".join(lines) + ("\n" if newline_at_end and lines else ""), "utf-8")
+    file = FileContext.open(path)
+    estimate = JsonlReader().estimate_records(file)
+    if file.size <= FileContext.HEAD_SIZE:
+        assert estimate == count
+    else:
+        assert abs(estimate - count) <= 0.02 * count
+
+
+def test_a_reader_whose_estimate_fails_is_judged_by_size(tmp_path):
+    from ftlint.plugins.jsonl import JsonlReader
+
+    class Broken(JsonlReader):
+        def estimate_records(self, file):
+            raise RuntimeError("no estimate")
+
+    path = write_lines(tmp_path / "f.jsonl", short_examples(10))
+    engine = _engine(jobs=2)
+    assert not engine.worth_splitting([(FileContext.open(path), Broken())])
