@@ -195,5 +195,7 @@ def place(temp: str | os.PathLike[str], target: Path, overwrite: bool = False) -
 def write_json_report(report: Report, target: Path, overwrite: bool = False) -> None:
     """The run's JSON report (the ``--output-format json`` contract), written atomically."""
     with AtomicWriter(target, overwrite=overwrite) as handle:
-        handle.write(report.to_json().encode() + b"\n")
+        for piece in report.json_pieces():
+            handle.write(piece.encode())
+        handle.write(b"\n")
     report.notes.append(f"report written to {target}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 import orjson
@@ -93,6 +94,76 @@ def pretty_json(value: Any) -> str:
         except orjson.JSONEncodeError:  # a key not a str, an integer beyond 64 bits, a lone
             pass  # surrogate, nesting deeper than orjson's limit
     return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+class Streamed:
+    """A list in a value for ``pretty_json_pieces``, made one item at a time: ``convert`` of
+    each of ``items`` (the findings of a report: tens of thousands of dicts never held at
+    once)."""
+
+    __slots__ = ("convert", "items")
+
+    def __init__(self, items: Iterable[Any], convert: Callable[[Any], Any]) -> None:
+        self.items = items
+        self.convert = convert
+
+
+#: Items of a ``Streamed`` list written as one piece (fewer, larger writes).
+PIECE_ITEMS = 256
+
+
+def pretty_json_pieces(value: Any, level: int = 0) -> Iterator[str]:
+    """``pretty_json(value)`` in pieces, where ``value`` may hold ``Streamed`` lists (in its
+    dicts and lists): their items are converted and written one batch at a time, so that a
+    large report is never one tree of dicts and one string in memory. The text is that of
+    ``pretty_json`` of the same value with the lists made: each part is written by it and
+    indented by inserting spaces after its line breaks (JSON text has no other line break)."""
+    pad = "  " * level
+    inner = pad + "  "
+    if type(value) is Streamed:
+        batch: list[str] = []
+        opened = False
+        for item in value.items:
+            batch.append(inner + _indented(pretty_json(value.convert(item)), level + 1))
+            if len(batch) >= PIECE_ITEMS:
+                yield ("[\n" if not opened else ",\n") + ",\n".join(batch)
+                opened = True
+                batch = []
+        if batch:
+            yield ("[\n" if not opened else ",\n") + ",\n".join(batch)
+            opened = True
+        yield f"\n{pad}]" if opened else "[]"
+    elif type(value) is dict and value and _holds_streamed(value):
+        for i, (key, item) in enumerate(value.items()):
+            yield ("{\n" if i == 0 else ",\n") + inner + json.dumps(key, ensure_ascii=False) + ": "
+            yield from pretty_json_pieces(item, level + 1)
+        yield f"\n{pad}}}"
+    elif (type(value) is list or type(value) is tuple) and value and _holds_streamed(value):
+        for i, item in enumerate(value):
+            yield ("[\n" if i == 0 else ",\n") + inner
+            yield from pretty_json_pieces(item, level + 1)
+        yield f"\n{pad}]"
+    else:
+        yield _indented(pretty_json(value), level)
+
+
+def _indented(text: str, level: int) -> str:
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+def _holds_streamed(value: Any) -> bool:
+    """Whether a ``Streamed`` list is somewhere in ``value`` (its dicts, lists and tuples)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is Streamed:
+            return True
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+    return False
 
 
 #: Types both write alike (the containers are walked; their subclasses are not: a named

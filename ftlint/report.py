@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -114,6 +114,13 @@ class FileReport:
         }
 
     def to_dict(self) -> dict[str, Any]:
+        return self._json_value(streamed=False)
+
+    def _json_value(self, streamed: bool) -> dict[str, Any]:
+        """``to_dict``; ``streamed``: the dropped records as a ``Streamed`` list, converted
+        while the JSON is written (``Report.json_pieces``)."""
+        from ftlint.jsonl import Streamed
+
         data = {
             "path": self.path,
             "reader": self.reader,
@@ -123,7 +130,9 @@ class FileReport:
             "outputs": [printable(output) for output in self.outputs],
             "fixed_records": self.fixed_records,
             "rejected_file": None if self.rejected_file is None else printable(self.rejected_file),
-            "dropped": [d.to_dict() for d in self.dropped],
+            "dropped": Streamed(self.dropped, DroppedRecord.to_dict)
+            if streamed
+            else [d.to_dict() for d in self.dropped],
             "summary": self.summary,
         }
         if self.dataset is not None:
@@ -338,22 +347,39 @@ class Report:
         return summary
 
     def to_dict(self) -> dict[str, Any]:
+        return self._json_value(streamed=False)
+
+    def _json_value(self, streamed: bool) -> dict[str, Any]:
+        """``to_dict``; ``streamed``: the findings as a ``Streamed`` list (``json_pieces``)."""
+        from ftlint.jsonl import Streamed
+
+        findings = self.sorted_diagnostics()
         return {
             "version": __version__,
             "command": self.command,
-            "files": [f.to_dict() for f in self.files],
+            "files": [f._json_value(streamed) for f in self.files],
             "summary": self.summary(),
             "targets": [v.to_dict() for v in self.verdicts()],
-            "diagnostics": [d.to_dict() for d in self.sorted_diagnostics()],
+            "diagnostics": Streamed(findings, Diagnostic.to_dict)
+            if streamed
+            else [d.to_dict() for d in findings],
         }
 
     def to_json(self, indent: int | None = 2) -> str:
         """The JSON contract of ``--output-format json``, as text."""
         if indent == 2:
-            from ftlint.jsonl import pretty_json
-
-            return pretty_json(self.to_dict())
+            return "".join(self.json_pieces())
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def json_pieces(self) -> Iterator[str]:
+        """``to_json()`` in pieces, for writing: the findings and dropped records are turned
+        into dicts a batch at a time while they are written. Why: a report of a run that
+        flags many records is tens of megabytes, and as one tree of dicts, then one string,
+        it took more memory than the run itself (a prepare dropping 30,000 duplicates of
+        100,000 examples: 340 MB against 146 MB with none)."""
+        from ftlint.jsonl import pretty_json_pieces
+
+        return pretty_json_pieces(self._json_value(streamed=True))
 
     def diagnostic_rows(self) -> list[dict[str, Any]]:
         """One flat dict per finding, in report order (the rows of ``to_pandas``)."""

@@ -12,7 +12,8 @@ class JsonFormat(OutputFormat):
     description = "the stable machine-readable report (see the output contract)"
 
     def render(self, report: Report, stream: TextIO, *, color: bool | None = None) -> None:
-        stream.write(report.to_json())  # (one write: orjson where it writes the same text)
+        for piece in report.json_pieces():  # written as made: a large report is never
+            stream.write(piece)  # one string in memory
         stream.write("\n")
 
 
