@@ -266,3 +266,40 @@ def test_a_reader_whose_estimate_fails_is_judged_by_size(tmp_path):
     path = write_lines(tmp_path / "f.jsonl", short_examples(10))
     engine = _engine(jobs=2)
     assert not engine.worth_splitting([(FileContext.open(path), Broken())])
+
+
+def test_the_parents_objects_are_frozen_while_workers_fork_and_thawed_after(
+    tmp_path, monkeypatch, split_everything
+):
+    """``gc.freeze`` before the pools fork (a worker's collections would otherwise copy
+    every inherited page of the parent's heap), ``gc.unfreeze`` after: the scan pool of the
+    check and of prepare's output, and prepare's writing pool."""
+    import gc
+
+    calls: list[str] = []
+    freeze, unfreeze = gc.freeze, gc.unfreeze
+
+    def spy_freeze():
+        calls.append("freeze")
+        freeze()
+
+    def spy_unfreeze():
+        calls.append("unfreeze")
+        unfreeze()
+
+    monkeypatch.setattr(gc, "freeze", spy_freeze)
+    monkeypatch.setattr(gc, "unfreeze", spy_unfreeze)
+    path = write_lines(tmp_path / "train.jsonl", messy_dataset(300))
+    expected = _engine(jobs=1).check([path]).to_dict()["diagnostics"]
+    assert calls == []  # one process: nothing to freeze
+    report = _engine(jobs=2).check([path])
+    assert report.to_dict()["diagnostics"] == expected
+    assert calls == ["freeze", "unfreeze"]
+    assert gc.get_freeze_count() == 0
+    calls.clear()
+    import ftlint
+
+    ftlint.prepare(path, output=tmp_path / "out.jsonl", fix=True, jobs=2)
+    assert calls and calls == ["freeze", "unfreeze"] * (len(calls) // 2)
+    assert len(calls) >= 4  # the write pool and the check of the output at least
+    assert gc.get_freeze_count() == 0
