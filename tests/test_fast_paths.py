@@ -135,6 +135,24 @@ def test_case_counts_of_many_texts_are_those_of_each_text(texts):
     assert list(zip(upper.tolist(), other.tolist(), strict=True)) == [case_counts(t) for t in texts]
 
 
+@given(st.lists(st.text(), max_size=8))  # any code point: every plane, lone surrogates
+def test_case_counts_of_many_arbitrary_texts_are_those_of_each_text(texts):
+    upper, other = case_counts_many(texts)
+    assert list(zip(upper.tolist(), other.tolist(), strict=True)) == [case_counts(t) for t in texts]
+
+
+def test_case_counts_of_many_texts_agree_on_every_code_point():
+    """Every code point of the Basic Multilingual Plane (the table's), and the planes beyond
+    in steps, each in a text of its own and all in runs of 4,096: the counts of the search."""
+    import sys
+
+    points = [*range(0x10000), *range(0x10000, sys.maxunicode + 1, 37)]
+    texts = [chr(p) for p in points]
+    texts += ["".join(texts[i : i + 4096]) for i in range(0, len(texts), 4096)]
+    upper, other = case_counts_many(texts)
+    assert list(zip(upper.tolist(), other.tolist(), strict=True)) == [case_counts(t) for t in texts]
+
+
 MOJIBAKE_PLAIN = re.compile(
     "[\x80-\x9f]|[\xc2-\xf4][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
     "\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030"

@@ -66,21 +66,44 @@ def _non_ascii_upper(text: str) -> int:
     return len(_upper_finder()(_ASCII_RUNS.sub("", text)))
 
 
+#: Code points below this are looked up in ``_upper_table`` (planes 0 and 1: every script
+#: with upper-case letters, emoji, mathematical letters); above, the search decides.
+TABLE_END = 0x20000
+
+
+@functools.cache
+def _upper_table() -> Any:
+    """1 where a code point below ``TABLE_END`` is an upper-case letter by the very search
+    ``_non_ascii_upper`` makes (built from it, once: about 15 ms), so the two always agree."""
+    import numpy as np
+
+    table = np.zeros(TABLE_END, dtype=np.uint8)
+    planes = "".join(map(chr, range(TABLE_END)))  # lone surrogates included: never Lu
+    upper = [ord(c) for c in _upper_finder()(planes)]
+    table[np.array(upper, dtype=np.int64)] = 1
+    return table
+
+
 def case_counts_many(texts: list[str]) -> tuple[Any, Any]:
     """``case_counts`` of many texts at once, as two numpy arrays (upper-case letters, other
     letters). Their UTF-8 bytes are counted with a few vectorised passes instead of two
     ``bytes.translate`` calls per text: in UTF-8 the ASCII letters are those very bytes and
     every non-ASCII character has exactly one lead byte (0xC0 or above), so the counts are the
-    same. Only texts with non-ASCII characters are searched for non-ASCII upper-case letters,
-    one by one."""
+    same. Non-ASCII upper-case letters are looked up by code point (``_upper_table``), decoded
+    from each lead byte and the bytes after it; only a text with a character beyond the table
+    is searched on its own. Why: searching each non-ASCII text cost 18 us a record on Cyrillic
+    prompt/completion data, 13 on Chinese and 10 with emoji, against 2-3 on English (measured
+    2026-12-04 on the generated variants, 20k records: now 9, 5 and 4; English unchanged)."""
     import numpy as np
 
     if not texts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    data = np.frombuffer(b"".join(encoded) + b"\0", dtype=np.uint8)  # never empty
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    starts = np.zeros(len(encoded), dtype=np.int64)
+    # Three more bytes: never empty, and the three bytes after a lead can always be read.
+    data = np.frombuffer(b"".join(encoded) + b"\0\0\0", dtype=np.uint8)
+    count = len(encoded)
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=count)
+    starts = np.zeros(count, dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
     nonempty = lengths > 0  # reduceat gives an empty segment the byte at its start
 
@@ -89,12 +112,31 @@ def case_counts_many(texts: list[str]) -> tuple[Any, Any]:
 
     upper = per_text(np.less(data - np.uint8(65), 26))  # A-Z (below "A" wraps around)
     other = per_text(np.less(data - np.uint8(97), 26))  # a-z
-    wide = per_text(data >= 0xC0)  # one lead byte per non-ASCII character
+    leads = data >= 0xC0  # one lead byte per non-ASCII character
+    wide = per_text(leads)
     other += wide
-    for index in np.flatnonzero(wide).tolist():
-        extra = _non_ascii_upper(texts[index])
-        upper[index] += extra
-        other[index] -= extra
+    if not wide.any():
+        return upper, other
+    at = np.flatnonzero(leads)
+    lead = data[at].astype(np.uint32)
+    second, third, fourth = ((data[at + k] & 0x3F).astype(np.uint32) for k in (1, 2, 3))
+    code = np.where(
+        lead < 0xE0,
+        ((lead & 0x1F) << 6) | second,
+        np.where(
+            lead < 0xF0,
+            ((lead & 0x0F) << 12) | (second << 6) | third,
+            ((lead & 0x07) << 18) | (second << 12) | (third << 6) | fourth,
+        ),
+    )
+    owner = np.searchsorted(starts, at, side="right") - 1  # the text of each character
+    beyond = code >= TABLE_END
+    hit = _upper_table()[np.minimum(code, TABLE_END - 1)].view(bool) & ~beyond
+    extra = np.bincount(owner[hit], minlength=count)
+    for index in np.unique(owner[beyond]).tolist():
+        extra[index] = _non_ascii_upper(texts[index])
+    upper += extra
+    other -= extra
     return upper, other
 
 
