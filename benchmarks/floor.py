@@ -19,10 +19,11 @@ writes the cache first.
 
 Optionally (``--legacy-python``), ``ftlint prepare`` on a prompt/completion file of the same
 size is compared with the legacy ``openai tools fine_tunes.prepare_data -q`` of openai 0.28.1,
-installed in a separate virtual environment::
+installed in a separate virtual environment (pandas 2, which it was written for and which runs it
+faster than pandas 3: the comparison is with the legacy tool at its best)::
 
-    python3 -m venv /tmp/openai-legacy && /tmp/openai-legacy/bin/pip install openai==0.28.1 pandas
-    python benchmarks/floor.py --examples 100000 --legacy-python /tmp/openai-legacy/bin/python
+    python3 -m venv /tmp/legacy && /tmp/legacy/bin/pip install openai==0.28.1 'pandas<3'
+    python benchmarks/floor.py --examples 100000 --legacy-python /tmp/legacy/bin/python
 
 It runs plain ``prepare`` on a file that needs nothing, then like with like
 (``prepare --fix --unsafe-fixes --target openai --model davinci-002``, as ``-q`` applies every
