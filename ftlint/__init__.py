@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ftlint.compression import ExpansionLimitExceeded
     from ftlint.config import Config, ConfigError
     from ftlint.executor import Executor, ScanWorker, WorkUnit
+    from ftlint.jsonl import Streamed, pretty_json, pretty_json_pieces
     from ftlint.limits import Limits
     from ftlint.markers import hookimpl
     from ftlint.masking import Masking
@@ -78,6 +79,7 @@ _WHERE = {
         "ftlint.compression": ("ExpansionLimitExceeded",),
         "ftlint.config": ("Config", "ConfigError"),
         "ftlint.executor": ("Executor", "ScanWorker", "WorkUnit"),
+        "ftlint.jsonl": ("Streamed", "pretty_json", "pretty_json_pieces"),
         "ftlint.limits": ("Limits",),
         "ftlint.markers": ("hookimpl",),
         "ftlint.masking": ("Masking",),
@@ -142,6 +144,7 @@ __all__ = [
     "Scope",
     "SetValue",
     "Severity",
+    "Streamed",
     "Target",
     "TransformRecords",
     "WorkUnit",
@@ -158,6 +161,8 @@ __all__ = [
     "load_plugins",
     "pointer",
     "prepare",
+    "pretty_json",
+    "pretty_json_pieces",
     "printable",
     "shapes",
     "testing",

@@ -82,7 +82,7 @@ def _skeleton(value: Any, marks: list[str], huge: list[str], tag: str) -> Any:
     return value
 
 
-def pretty_json(value: Any) -> str:
+def pretty_json(value: Any, default: Callable[[Any], Any] | None = None) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)``, the same text, written by orjson
     when it writes exactly that: the JSON report of a prepare that drops or flags many records
     is megabytes, and the standard library's indenting encoder is pure Python (0.4 s for the
@@ -93,7 +93,7 @@ def pretty_json(value: Any) -> str:
             return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
         except orjson.JSONEncodeError:  # a key not a str, an integer beyond 64 bits, a lone
             pass  # surrogate, nesting deeper than orjson's limit
-    return json.dumps(value, ensure_ascii=False, indent=2)
+    return json.dumps(value, ensure_ascii=False, indent=2, default=default)
 
 
 class Streamed:
@@ -112,7 +112,9 @@ class Streamed:
 PIECE_ITEMS = 256
 
 
-def pretty_json_pieces(value: Any, level: int = 0) -> Iterator[str]:
+def pretty_json_pieces(
+    value: Any, level: int = 0, default: Callable[[Any], Any] | None = None
+) -> Iterator[str]:
     """``pretty_json(value)`` in pieces, where ``value`` may hold ``Streamed`` lists (in its
     dicts and lists): their items are converted and written one batch at a time, so that a
     large report is never one tree of dicts and one string in memory. The text is that of
@@ -124,7 +126,8 @@ def pretty_json_pieces(value: Any, level: int = 0) -> Iterator[str]:
         batch: list[str] = []
         opened = False
         for item in value.items:
-            batch.append(inner + _indented(pretty_json(value.convert(item)), level + 1))
+            text = pretty_json(value.convert(item), default)
+            batch.append(inner + _indented(text, level + 1))
             if len(batch) >= PIECE_ITEMS:
                 yield ("[\n" if not opened else ",\n") + ",\n".join(batch)
                 opened = True
@@ -136,15 +139,15 @@ def pretty_json_pieces(value: Any, level: int = 0) -> Iterator[str]:
     elif type(value) is dict and value and _holds_streamed(value):
         for i, (key, item) in enumerate(value.items()):
             yield ("{\n" if i == 0 else ",\n") + inner + json.dumps(key, ensure_ascii=False) + ": "
-            yield from pretty_json_pieces(item, level + 1)
+            yield from pretty_json_pieces(item, level + 1, default)
         yield f"\n{pad}}}"
     elif (type(value) is list or type(value) is tuple) and value and _holds_streamed(value):
         for i, item in enumerate(value):
             yield ("[\n" if i == 0 else ",\n") + inner
-            yield from pretty_json_pieces(item, level + 1)
+            yield from pretty_json_pieces(item, level + 1, default)
         yield f"\n{pad}]"
     else:
-        yield _indented(pretty_json(value), level)
+        yield _indented(pretty_json(value, default), level)
 
 
 def _indented(text: str, level: int) -> str:

@@ -13,12 +13,11 @@ identical findings. A finding about the whole file is at line 1.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from ftlint.plugins.output_sarif import project_relative
 
-from ftlint import Diagnostic, OutputFormat, Report, Severity, hookimpl
+from ftlint import Diagnostic, OutputFormat, Report, Severity, hookimpl, pretty_json
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -72,7 +71,7 @@ class GitlabFormat(OutputFormat):
     description = "GitLab Code Quality JSON (merge request widget), stable fingerprints"
 
     def render(self, report: Report, stream: TextIO, *, color: bool | None = None) -> None:
-        json.dump(issues(report), stream, ensure_ascii=False, indent=2)
+        stream.write(pretty_json(issues(report)))  # json.dumps(indent=2)'s text
         stream.write("\n")
 
 

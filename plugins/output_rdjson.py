@@ -6,18 +6,18 @@ Fields as reviewdog's ``proto/rdf/reviewdog.proto`` defines them: ``source`` (na
 line-wise ``range``), ``severity`` (``ERROR``, ``WARNING``, ``INFO``), ``code`` (value) and, for a
 safe fix on offer, ``suggestions``: the lines ``--fix`` rewrites (an end-exclusive range from
 the first line to the start of the line after the last) and their new text, from the run's fix
-preview. Ranges are line-wise because the format counts columns in UTF-8 bytes and ftlint in
+preview (a change of at most ``OWN_HUNK_LINES`` lines in a row: a longer one is no one
+finding's). Ranges are line-wise because the format counts columns in UTF-8 bytes and ftlint in
 characters; a finding about the whole file is at line 1.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from ftlint.plugins.output_sarif import information_uri, project_relative
 
-from ftlint import Diagnostic, OutputFormat, Report, Severity, hookimpl
+from ftlint import Diagnostic, OutputFormat, Report, Severity, hookimpl, pretty_json
 
 SEVERITIES = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO: "INFO"}
 
@@ -28,7 +28,7 @@ def suggestion(d: Diagnostic, preview: Any) -> dict[str, Any] | None:
         return None
     if str(fix.applicability) != "safe":
         return None
-    hunk = preview.hunk_at(d.location.line)
+    hunk = preview.own_hunk_at(d.location.line)
     if hunk is None:
         return None
     end = hunk.start + len(hunk.old)
@@ -75,7 +75,7 @@ class RdjsonFormat(OutputFormat):
     description = "Reviewdog Diagnostic Format (reviewdog -f=rdjson), with fix suggestions"
 
     def render(self, report: Report, stream: TextIO, *, color: bool | None = None) -> None:
-        json.dump(result(report), stream, ensure_ascii=False, indent=2)
+        stream.write(pretty_json(result(report)))  # json.dumps(indent=2)'s text
         stream.write("\n")
 
 

@@ -340,3 +340,134 @@ def test_json_lines(repo, run_cli, run_json):
     _, report = run_json("check", "chat/train.jsonl")
     assert lines[:-1] == report["diagnostics"]
     assert lines[-1] == {"summary": report["summary"]}
+
+
+def _apply_sarif_fixes(original: bytes, run: dict) -> bytes:
+    replacements = {}
+    for result in run["results"]:
+        for fix in result.get("fixes", []):
+            for change in fix["artifactChanges"]:
+                for item in change["replacements"]:
+                    region = item["deletedRegion"]
+                    text = item["insertedContent"]["text"].encode()
+                    replacements[(region["byteOffset"], region["byteLength"])] = text
+    fixed = original
+    for (offset, length), text in sorted(replacements.items(), reverse=True):
+        fixed = fixed[:offset] + text + fixed[offset + length :]
+    return fixed
+
+
+def test_adjacent_fixed_lines_are_each_their_findings_own_fix(tmp_path, run_cli):
+    """Copies next to each other, and a line fixed beside them, are one run of changed lines
+    for the diff; each finding's SARIF fix is its own line, and applying them all is what
+    ``check --fix`` writes."""
+    rows = [chat(0), chat(0), chat(0), chat(1), chat(2), chat(2)]
+    rows[3] = {"messages": [{"role": "user", "content": "Bell\x07?"},
+                            {"role": "assistant", "content": "Ding."}]}  # fmt: skip
+    rows += [chat(i) for i in range(3, 12)]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(rows_bytes(rows))
+    original = path.read_bytes()
+    _code, out, _err = run_cli("check", path, "-f", "sarif", "--select", "FT5,FT602")
+    [run] = json.loads(out)["runs"]
+    fixed = [r for r in run["results"] if r.get("fixes")]
+    lines = sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in fixed)
+    assert lines == [2, 3, 4, 6]  # the two later copies of line 1, the bell, the copy of 5
+    for result in fixed:
+        [change] = result["fixes"][0]["artifactChanges"]
+        [item] = change["replacements"]
+        line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
+        own = len(original.split(b"\n")[line - 1]) + 1  # the line and its line break
+        assert item["deletedRegion"]["byteLength"] == own
+    run_cli("check", path, "--fix", "--select", "FT5,FT602")
+    assert _apply_sarif_fixes(original, run) == path.read_bytes() != original
+
+
+def test_a_fix_of_every_line_is_not_repeated_in_every_finding(tmp_path, run_cli):
+    """A safe fix of every record (a leading space for each completion) among dropped copies:
+    each copy's SARIF fix and rdjson suggestion is its own line, not the run of changed
+    lines around it, and the documents stay about the size of their findings (each finding
+    carried the whole file before: 3,000 lines gave 708 MB)."""
+    rows = []
+    for i in range(400):
+        n = i % 300  # every line from 300 on repeats an earlier one
+        rows.append({"prompt": f"Question {n} about the order ->", "completion": f"Answer {n}.\n"})
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(rows_bytes(rows))
+    original = path.read_bytes()
+    lines = original.split(b"\n")
+    options = ("--target", "openai", "--model", "davinci-002")
+    _code, out, _err = run_cli("check", path, "-f", "sarif", *options)
+    [run] = json.loads(out)["runs"]
+    copies = [r for r in run["results"] if r["ruleId"] == "FT602"]
+    assert len(copies) == 100
+    for result in copies:
+        line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
+        [item] = result["fixes"][0]["artifactChanges"][0]["replacements"]
+        offset = sum(len(x) + 1 for x in lines[: line - 1])
+        assert item["deletedRegion"] == {
+            "byteOffset": offset,
+            "byteLength": len(lines[line - 1]) + 1,
+        }
+        assert item["insertedContent"]["text"] == ""
+    assert len(out) < 40 * len(original)
+    _code, out, _err = run_cli("check", path, "-f", "rdjson", *options)
+    found = [d for d in json.loads(out)["diagnostics"] if d["code"]["value"] == "FT602"]
+    for d in found:
+        [suggestion] = d["suggestions"]
+        start = d["location"]["range"]["start"]["line"]
+        assert suggestion["range"]["start"]["line"] == start
+        assert suggestion["range"]["end"]["line"] == start + 1 and suggestion["text"] == ""
+    assert len(out) < 20 * len(original)
+
+
+def test_without_the_dropped_lines_the_diff_decides_and_long_runs_are_no_findings_own():
+    """The diff path (no dropped lines that account for the change): lines deleted or
+    rewritten one for one are hunks of one line; an uneven run longer than
+    ``OWN_HUNK_LINES`` is one hunk that ``own_hunk_at`` gives no finding."""
+    from ftlint.fixpreview import OWN_HUNK_LINES, FilePreview, _hunks
+
+    old_lines = [f"line {i}\n".encode() for i in range(60)]
+    new_lines = old_lines[:5] + old_lines[7:10] + [b"LINE 10\n"] + old_lines[11:20]
+    new_lines += [f"X {i}\n".encode() for i in range(20, 40, 2)] + old_lines[40:]
+    old, new = b"".join(old_lines), b"".join(new_lines)
+    hunks = _hunks(old, new, [{99}])  # a dropped set that does not account for the change
+    assert [(h.start, len(h.old), len(h.new)) for h in hunks[:3]] == [(6, 1, 0), (7, 1, 0),
+                                                                      (11, 1, 1)]  # fmt: skip
+    long = hunks[3]
+    assert (long.start, len(long.old), len(long.new)) == (21, 20, 10)
+    preview = FilePreview("f", old, new, hunks)
+    assert preview.own_hunk_at(6) is hunks[0] and preview.own_hunk_at(11) is hunks[2]
+    assert len(long.old) > OWN_HUNK_LINES and preview.hunk_at(25) is long
+    assert preview.own_hunk_at(25) is None and preview.own_hunk_at(3) is None
+    assert preview.byte_offset(11) == len(b"".join(old_lines[:10]))
+
+
+def test_the_diff_deletes_the_later_of_identical_copies():
+    """Deleting either of two identical lines gives the same file; ``--fix`` keeps the first
+    copy, so the diff's deletion is moved to the later one (where its finding is)."""
+    from ftlint.fixpreview import _hunks
+
+    old = b"a\nb\nb\nb\nc\n"
+    new = b"a\nb\nc\n"
+    hunks = _hunks(old, new)
+    assert [(h.start, h.old, h.new) for h in hunks] == [(3, ["b\n"], []), (4, ["b\n"], [])]
+
+
+def test_the_sarif_written_in_pieces_is_json_dumps_of_the_whole_log(tmp_path):
+    import io
+
+    from ftlint.plugins.output_sarif import SarifFormat, sarif_log
+
+    import ftlint
+
+    rows = [chat(i % 7) for i in range(40)] + ["{bad", ""]
+    rows[5] = {"messages": [{"role": "user", "content": "Ünï\x07?"}]}
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(rows_bytes(rows))
+    report = ftlint.check(path)
+    assert len(report.diagnostics) > 30
+    stream = io.StringIO()
+    SarifFormat().render(report, stream)
+    whole = json.dumps(sarif_log(report), ensure_ascii=False, indent=2, default=str) + "\n"
+    assert stream.getvalue() == whole
