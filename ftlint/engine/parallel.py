@@ -200,6 +200,8 @@ class ParallelScanning:
             return False
         if len(units) < 2 or executor.workers() < 2:
             return True
+        if len(units) > len(files):
+            return False  # a file was split: ``_parallel_ranges`` found it worth it already
         return not self.worth_splitting(files)
 
     def _scan_parallel(self, executor: Executor, units: Sequence[WorkUnit]) -> Iterator[Any]:
